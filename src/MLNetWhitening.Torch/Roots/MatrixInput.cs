@@ -1,0 +1,51 @@
+using System;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetWhitening.Torch;
+
+/// <summary>Input checks shared by every matrix function; all run in forward, since backward must never throw.</summary>
+internal static class MatrixInput
+{
+    /// <summary>Rank 2 or 3, square, float32 or float64.</summary>
+    public static void CheckShapeAndType(Tensor a, string name)
+    {
+        if (a.IsInvalid)
+            throw new ArgumentException("The tensor has been disposed.", name);
+        if (a.dim() != 2 && a.dim() != 3)
+            throw new ArgumentException($"Expected a matrix (n, n) or a batch of matrices (B, n, n), but got a tensor of rank {a.dim()} with shape {Shape(a)}.", name);
+        if (a.shape[^1] != a.shape[^2])
+            throw new ArgumentException($"Expected square matrices, but got shape {Shape(a)}.", name);
+        if (a.dtype != ScalarType.Float32 && a.dtype != ScalarType.Float64)
+            throw new ArgumentException($"Expected dtype float32 or float64, but got {a.dtype}.", name);
+    }
+
+    /// <summary>
+    /// Finite, symmetric within a dtype-relative tolerance, and with a diagonal that a positive (semi)definite matrix
+    /// could have (a necessary condition; the exact method also checks the eigenvalues). <paramref name="a"/> is (B, n, n).
+    /// </summary>
+    public static void CheckValues(Tensor a, RootKind kind, string name)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        if (!isfinite(a).all().item<bool>())
+            throw new ArgumentException("The matrix contains NaN or infinite values.", name);
+
+        double scale = a.abs().max().item<double>();
+        double asymmetry = (a - a.transpose(-1, -2)).abs().max().item<double>();
+        double tolerance = SymmetryTolerance(a.dtype) * Math.Max(scale, double.Epsilon);
+        if (asymmetry > tolerance)
+            throw new ArgumentException($"Expected a symmetric matrix, but max |A - Aᵀ| = {asymmetry:G3} exceeds the tolerance {tolerance:G3} ({SymmetryTolerance(a.dtype):G1} × max |A|). Symmetrise it first, e.g. (A + Aᵀ) / 2.", name);
+
+        double minDiagonal = a.diagonal(0, -2, -1).min().item<double>();
+        if (kind == RootKind.InverseSqrt && minDiagonal <= 0)
+            throw new ArgumentException($"The inverse square root needs a positive definite matrix, but a diagonal entry is {minDiagonal:G3} ≤ 0. Regularise it first, e.g. A + εI.", name);
+        if (kind == RootKind.Sqrt && minDiagonal < -tolerance)
+            throw new ArgumentException($"The square root needs a positive semidefinite matrix, but a diagonal entry is {minDiagonal:G3} < 0.", name);
+    }
+
+    /// <summary>Relative symmetry tolerance: loose enough for products like XᵀX computed in the dtype.</summary>
+    public static double SymmetryTolerance(ScalarType dtype) => dtype == ScalarType.Float64 ? 1e-10 : 1e-5;
+
+    public static string Shape(Tensor a) => "(" + string.Join(", ", a.shape) + ")";
+}
