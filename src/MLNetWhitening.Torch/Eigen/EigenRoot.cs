@@ -12,6 +12,7 @@ namespace MLNetWhitening.Torch;
 internal static class EigenRoot
 {
     /// <param name="a">(B, n, n), validated.</param>
+    /// <param name="kind">Square root or inverse square root.</param>
     public static Tensor Compute(Tensor a, RootKind kind)
     {
         using var scope = NewDisposeScope();
