@@ -1,8 +1,29 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using MLNetWhitening.Benchmarks.Roots;
+using MLNetWhitening.Benchmarks.Zca;
 
 namespace MLNetWhitening.Benchmarks;
 
+/// <summary>
+/// Entry point. <c>-- accuracy [condition]</c> prints the matrix-root accuracy table; anything else goes to
+/// BenchmarkDotNet (e.g. <c>-- --filter '*MatrixRootBenchmarks*'</c>).
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "accuracy")
+        {
+            double condition = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 1e2;
+            AccuracyReport.Run(condition);
+            return;
+        }
+        if (args.Length == 4 && args[0] == "export-data")
+        {
+            ZcaBenchmarkData.Export(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), args[3]);
+            return;
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }
