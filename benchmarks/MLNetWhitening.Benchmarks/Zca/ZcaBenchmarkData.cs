@@ -24,7 +24,7 @@ internal static class ZcaBenchmarkData
             int count = Math.Min(block, rows - start);
             using var inner = NewDisposeScope();
             Tensor x = randn(new long[] { count, d }, dtype: float32, generator: gen).matmul(mixing) + offset;
-            x.data<float>().CopyTo(result, (long)start * d);
+            x.data<float>().CopyTo(result, checked(start * d));
         }
         return result;
     }
