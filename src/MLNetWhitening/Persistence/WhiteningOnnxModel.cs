@@ -9,14 +9,16 @@ namespace MLNetWhitening.Persistence;
 /// </summary>
 /// <remarks>
 /// <para>Whitening, for a batch x of shape [N, d]: y = (x − μ) Wᵀ, shape [N, k]; nodes
-/// <c>Sub(x, μ)</c> then <c>Gemm(·, W, transB = 1)</c>. With a double input the subtraction is done in
-/// double (μ stored as double) and the centred rows are cast to float before the product, so a large
-/// mean costs no float cancellation.</para>
-/// <para>Colouring (inverse), for y of shape [N, k]: x = y Aᵀ + μ, shape [N, d]; node
-/// <c>Gemm(y, A, μ, transB = 1)</c>, after a <c>Cast</c> to float for a double input.</para>
-/// <para>N is a symbolic dimension ("N"); outputs are always float. NaN in a row propagates to every output
-/// that depends on it (IEEE arithmetic, no special casing). Input and output names must differ: ONNX values
-/// are assigned once.</para>
+/// <c>Sub(x, μ)</c> then <c>MatMul(·, Wᵀ)</c> (Wᵀ stored as a d×k initializer). With a double input the
+/// subtraction is done in double (μ stored as double) and the centred rows are cast to float before the
+/// product, so a large mean costs no float cancellation.</para>
+/// <para>Colouring (inverse), for y of shape [N, k]: x = y Aᵀ + μ, shape [N, d]; nodes
+/// <c>MatMul(y, Aᵀ)</c> then <c>Add(·, μ)</c>, after a <c>Cast</c> to float for a double input.</para>
+/// <para>N is a symbolic dimension ("N"). With <c>batched: false</c> the input is one row of shape [d]
+/// (or [k]) and the output one row of shape [k] (or [d]): the form ML.NET's OnnxTransformer types as a
+/// plain vector column (it would type [N, k] as a [1, k] tensor). Outputs are always float. NaN in a row
+/// propagates to every output that depends on it (IEEE arithmetic, no special casing). Input and output
+/// names must differ: ONNX values are assigned once.</para>
 /// <example><code>
 /// byte[] onnx = WhiteningOnnxModel.WriteWhitening("Features", "Whitened", d: 3, k: 2, mean, w);
 /// using var session = new InferenceSession(onnx);
@@ -37,20 +39,22 @@ internal static class WhiteningOnnxModel
     /// <param name="mean">μ, length d.</param>
     /// <param name="w">W, k×d row-major, length k·d.</param>
     /// <param name="doubleInput">Whether the input tensor is double (else float).</param>
+    /// <param name="batched">Whether tensors have a leading batch dimension N (else one row).</param>
     /// <returns>The serialized ModelProto.</returns>
     /// <exception cref="ArgumentException">A name is empty, the names are equal, or a length does not match d and k.</exception>
     public static byte[] WriteWhitening(
-        string inputName, string outputName, int d, int k, float[] mean, float[] w, bool doubleInput = false)
+        string inputName, string outputName, int d, int k, float[] mean, float[] w,
+        bool doubleInput = false, bool batched = true)
     {
         CheckNames(inputName, outputName);
         CheckSizes(d, k, mean, nameof(mean), d, w, nameof(w), (long)k * d, "k×d");
 
         var names = new NameSource(inputName, outputName);
-        string meanName = names.Next("mean"), wName = names.Next("W"), centered = names.Next("centered");
+        string meanName = names.Next("mean"), wtName = names.Next("W_transposed"), centered = names.Next("centered");
         var nodes = new List<ProtoMessageWriter>();
         var initializers = new List<ProtoMessageWriter>
         {
-            OnnxProto.FloatTensor(wName, new long[] { k, d }, w),
+            OnnxProto.FloatTensor(wtName, new long[] { d, k }, Transpose(w, rows: k, columns: d)),
         };
 
         if (doubleInput)
@@ -66,10 +70,9 @@ internal static class WhiteningOnnxModel
             nodes.Add(OnnxProto.Node("Sub", names.Next("subtract_mean"), new[] { inputName, meanName }, new[] { centered }));
         }
 
-        nodes.Add(OnnxProto.Node("Gemm", names.Next("project"), new[] { centered, wName }, new[] { outputName },
-            OnnxProto.IntAttribute("transB", 1)));
+        nodes.Add(OnnxProto.Node("MatMul", names.Next("project"), new[] { centered, wtName }, new[] { outputName }));
 
-        return Write("whitening", nodes, initializers, inputName, InputType(doubleInput), d, outputName, k);
+        return Write("whitening", nodes, initializers, inputName, InputType(doubleInput), d, outputName, k, batched);
     }
 
     /// <summary>
@@ -83,20 +86,22 @@ internal static class WhiteningOnnxModel
     /// <param name="mean">μ, length d.</param>
     /// <param name="a">A, d×k row-major, length d·k.</param>
     /// <param name="doubleInput">Whether the input tensor is double (else float).</param>
+    /// <param name="batched">Whether tensors have a leading batch dimension N (else one row).</param>
     /// <returns>The serialized ModelProto.</returns>
     /// <exception cref="ArgumentException">A name is empty, the names are equal, or a length does not match d and k.</exception>
     public static byte[] WriteColouring(
-        string inputName, string outputName, int d, int k, float[] mean, float[] a, bool doubleInput = false)
+        string inputName, string outputName, int d, int k, float[] mean, float[] a,
+        bool doubleInput = false, bool batched = true)
     {
         CheckNames(inputName, outputName);
         CheckSizes(d, k, mean, nameof(mean), d, a, nameof(a), (long)d * k, "d×k");
 
         var names = new NameSource(inputName, outputName);
-        string meanName = names.Next("mean"), aName = names.Next("A");
+        string meanName = names.Next("mean"), atName = names.Next("A_transposed"), product = names.Next("product");
         var nodes = new List<ProtoMessageWriter>();
         var initializers = new List<ProtoMessageWriter>
         {
-            OnnxProto.FloatTensor(aName, new long[] { d, k }, a),
+            OnnxProto.FloatTensor(atName, new long[] { k, d }, Transpose(a, rows: d, columns: k)),
             OnnxProto.FloatTensor(meanName, new long[] { d }, mean),
         };
 
@@ -107,10 +112,10 @@ internal static class WhiteningOnnxModel
             nodes.Add(CastToFloat(names.Next("cast"), inputName, floatInput));
         }
 
-        nodes.Add(OnnxProto.Node("Gemm", names.Next("colour"), new[] { floatInput, aName, meanName }, new[] { outputName },
-            OnnxProto.IntAttribute("transB", 1)));
+        nodes.Add(OnnxProto.Node("MatMul", names.Next("colour"), new[] { floatInput, atName }, new[] { product }));
+        nodes.Add(OnnxProto.Node("Add", names.Next("add_mean"), new[] { product, meanName }, new[] { outputName }));
 
-        return Write("colouring", nodes, initializers, inputName, InputType(doubleInput), k, outputName, d);
+        return Write("colouring", nodes, initializers, inputName, InputType(doubleInput), k, outputName, d, batched);
     }
 
     private static OnnxProto.ElementType InputType(bool doubleInput) =>
@@ -122,14 +127,25 @@ internal static class WhiteningOnnxModel
 
     private static byte[] Write(
         string graphName, List<ProtoMessageWriter> nodes, List<ProtoMessageWriter> initializers,
-        string inputName, OnnxProto.ElementType inputType, int inputSize, string outputName, int outputSize)
+        string inputName, OnnxProto.ElementType inputType, int inputSize, string outputName, int outputSize, bool batched)
     {
-        var input = OnnxProto.TensorValueInfo(inputName, inputType, new long?[] { null, inputSize });
-        var output = OnnxProto.TensorValueInfo(outputName, OnnxProto.ElementType.Float, new long?[] { null, outputSize });
+        var input = OnnxProto.TensorValueInfo(inputName, inputType, batched ? new long?[] { null, inputSize } : new long?[] { inputSize });
+        var output = OnnxProto.TensorValueInfo(
+            outputName, OnnxProto.ElementType.Float, batched ? new long?[] { null, outputSize } : new long?[] { outputSize });
         var graph = OnnxProto.Graph(graphName, nodes, initializers, new[] { input }, new[] { output });
         string version = typeof(WhiteningOnnxModel).Assembly
             .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
         return OnnxProto.Model(graph, ProducerName, version).ToArray();
+    }
+
+    /// <summary>The columns×rows transpose of a rows×columns row-major matrix.</summary>
+    private static float[] Transpose(float[] matrix, int rows, int columns)
+    {
+        var transposed = new float[matrix.Length];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < columns; c++)
+                transposed[c * rows + r] = matrix[r * columns + c];
+        return transposed;
     }
 
     private static void CheckNames(string inputName, string outputName)
