@@ -36,7 +36,7 @@ internal static class WhiteningOnnxExport
     /// </summary>
     /// <param name="ctx">The context ML.NET passes to <see cref="ICanSaveModel.Save"/>.</param>
     /// <param name="ml">An ML.NET context; null creates one.</param>
-    /// <param name="inputColumnType">Type of the input column: a vector of d floats or doubles (or a scalar when d = 1).</param>
+    /// <param name="inputColumnType">Type of the input column: a known-size vector of d floats or doubles.</param>
     /// <param name="inputColumn">Name of the input column.</param>
     /// <param name="outputColumn">Name of the output column; may equal <paramref name="inputColumn"/>.</param>
     /// <param name="mean">μ, length d.</param>
@@ -82,7 +82,7 @@ internal static class WhiteningOnnxExport
     /// (disposes) the result.
     /// </summary>
     /// <param name="ml">The ML.NET context.</param>
-    /// <param name="inputColumnType">Type of the input column: a vector of d floats or doubles (or a scalar when d = 1).</param>
+    /// <param name="inputColumnType">Type of the input column: a known-size vector of d floats or doubles.</param>
     /// <param name="inputColumn">Name of the input column; not empty.</param>
     /// <param name="outputColumn">Name of the output column; not empty; may equal <paramref name="inputColumn"/> (then the input is hidden).</param>
     /// <param name="mean">μ, length d.</param>
@@ -139,15 +139,17 @@ internal static class WhiteningOnnxExport
 
     private static bool IsDoubleInput(DataViewType type, int d)
     {
-        var itemType = type is VectorDataViewType vector ? vector.ItemType : type;
-        int size = type is VectorDataViewType v ? v.Size : 1;
-        bool isFloat = itemType == NumberDataViewType.Single;
-        bool isDouble = itemType == NumberDataViewType.Double;
-        if ((!isFloat && !isDouble) || size != d)
+        // A scalar column is refused: OnnxTransformer feeds it as a [1, 1] tensor, which the one-row graph
+        // does not take. mlContext.Transforms.Concatenate makes it a vector of size 1.
+        if (type is not VectorDataViewType vector
+            || (vector.ItemType != NumberDataViewType.Single && vector.ItemType != NumberDataViewType.Double)
+            || vector.Size != d)
+        {
             throw new ArgumentException(
                 $"The input column must be a vector of d = {d} Single or Double values, but is {type}.",
                 "inputColumnType");
-        return isDouble;
+        }
+        return vector.ItemType == NumberDataViewType.Double;
     }
 
     private static void CheckName(string name, string parameter)

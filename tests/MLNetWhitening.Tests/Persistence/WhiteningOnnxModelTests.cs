@@ -27,6 +27,27 @@ public sealed class WhiteningOnnxModelTests
     }
 
     [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void UnbatchedWhiteningGraph_TakesOneRowAndMatchesDirectComputation(bool doubleInput)
+    {
+        var state = new WhiteningReference(d: 7, k: 3, seed: 21);
+        byte[] model = WhiteningOnnxModel.WriteWhitening("x", "y", 7, 3, state.Mean, state.W, doubleInput, batched: false);
+        double[] row = state.RandomRows(n: 1, seed: 22)[0];
+
+        using var session = new InferenceSession(model);
+        CollectionAssert.AreEqual(new[] { 7 }, session.InputMetadata["x"].Dimensions);
+        CollectionAssert.AreEqual(new[] { 3 }, session.OutputMetadata["y"].Dimensions);
+        NamedOnnxValue input = doubleInput
+            ? NamedOnnxValue.CreateFromTensor("x", new DenseTensor<double>(row, new[] { 7 }))
+            : NamedOnnxValue.CreateFromTensor("x", new DenseTensor<float>(WhiteningReference.ToFloat(row), new[] { 7 }));
+        using var results = session.Run(new[] { input });
+        float[] output = results.Single().AsEnumerable<float>().ToArray();
+
+        WhiteningReference.AssertClose(state.Whiten(row), output, "row");
+    }
+
+    [TestMethod]
     public void WhiteningGraph_DeclaresDynamicBatchAndFixedFeatureSizes()
     {
         var state = new WhiteningReference(d: 6, k: 4, seed: 1);
