@@ -110,16 +110,26 @@ internal static class WhiteningOnnxExport
         // One row in, one row out: OnnxTransformer types an output [k] as a vector of k floats, but [N, k] as [1, k].
         byte[] model = WhiteningOnnxModel.WriteWhitening(inputColumn, temporary, d, k, mean, w, doubleInput, batched: false);
 
-        IEstimator<ITransformer> estimator = ml.Transforms.ApplyOnnxModel(
-            new[] { temporary }, new[] { inputColumn }, new MemoryStream(model, writable: false));
-        if (onnxOutput is null)
+        try
         {
-            estimator = estimator
-                .Append(ml.Transforms.CopyColumns(outputColumn, temporary))
-                .Append(ml.Transforms.DropColumns(temporary));
-        }
+            // ApplyOnnxModel already opens the ONNX Runtime session; Fit only binds the schema.
+            IEstimator<ITransformer> estimator = ml.Transforms.ApplyOnnxModel(
+                new[] { temporary }, new[] { inputColumn }, new MemoryStream(model, writable: false));
+            if (onnxOutput is null)
+            {
+                estimator = estimator
+                    .Append(ml.Transforms.CopyColumns(outputColumn, temporary))
+                    .Append(ml.Transforms.DropColumns(temporary));
+            }
 
-        return estimator.Fit(new SchemaOnlyDataView(inputColumn, inputColumnType));
+            return estimator.Fit(new SchemaOnlyDataView(inputColumn, inputColumnType));
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+        {
+            throw new InvalidOperationException(
+                "Saving or scoring the whitening map as ONNX needs the native ONNX Runtime, which was not found. "
+                + "Add the package Microsoft.ML.OnnxRuntime (CPU) or a GPU variant to the application.", e);
+        }
     }
 
     /// <summary>The ONNX output name that ML.NET turns into <paramref name="outputColumn"/>, or null if none works.</summary>
