@@ -90,9 +90,10 @@ internal static class WhiteningOnnxExport
     /// <param name="d">Input dimension, ≥ 1.</param>
     /// <param name="k">Output dimension, ≥ 1.</param>
     /// <returns>An <c>OnnxTransformer</c>, or a chain OnnxTransformer → CopyColumns → DropColumns when the
-    /// output name ends in ".output" or collides with the ONNX names.</returns>
+    /// output name contains ".output" (which OnnxTransformer would strip) or would collide with the input name.</returns>
     /// <exception cref="ArgumentException">An empty name, a length that does not match d and k, or an
-    /// input type that is not d floats or doubles; the exception names the argument.</exception>
+    /// input type that is not a vector of d floats or doubles; the exception names the argument.</exception>
+    /// <exception cref="InvalidOperationException">The native ONNX Runtime is not installed in the application.</exception>
     public static ITransformer ToOnnxTransformer(
         MLContext ml, DataViewType inputColumnType, string inputColumn, string outputColumn,
         float[] mean, float[] w, int d, int k)
