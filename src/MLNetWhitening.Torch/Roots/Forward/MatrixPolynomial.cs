@@ -16,7 +16,7 @@ internal static class MatrixPolynomial
     {
         int blockSize = BestBlockSize(coefficients, out _);
         long n = z.shape[^1];
-        Tensor identity = eye(n, dtype: z.dtype, device: z.device);
+        Tensor identity = eye(n, dtype: z.dtype, device: z.device).expand_as(z);
 
         // powers[i] = Z^i for i = 1..blockSize (index 0 unused: the constant term adds a multiple of I).
         int highest = HighestPowerNeeded(coefficients, blockSize);

@@ -12,8 +12,17 @@ internal sealed class PadeCoefficients
 {
     private static readonly ConcurrentDictionary<(int M, int N), PadeCoefficients> Cache = new();
 
-    /// <summary>Grid points on [0, 1] where P and Q must keep the sign they have at 0.</summary>
+    /// <summary>Grid points on [0, 1] where P and Q are checked.</summary>
     private const int CheckPoints = 4096;
+
+    /// <summary>
+    /// Largest accepted cancellation factor sum_k |c_k| / min_(z in [0, 1]) |c(z)| of P or Q. Evaluating the polynomial
+    /// near z = 1 (an eigenvalue of A much below ‖A‖_F) loses a factor this large to rounding: 4.5e12 × 2^(−52) = 1e-3
+    /// relative in float64. The factor grows about 5.8× per degree (8.1e3 for the [5, 5] P, 1.9e9 for [12, 12],
+    /// 2.1e12 for [16, 16]), so diagonal degrees up to 16 are accepted. In float32 the same factor times 6e-8 applies:
+    /// beyond [5, 5] rounding, not the approximation, limits the accuracy for nearly singular inputs.
+    /// </summary>
+    internal const double MaxCancellation = 4.5e12;
 
     private PadeCoefficients(Rational[] p, Rational[] q)
     {
@@ -36,8 +45,9 @@ internal sealed class PadeCoefficients
     public double[] Q { get; }
 
     /// <summary>
-    /// The [m, n] coefficients. Throws <see cref="ArgumentOutOfRangeException"/> when the Padé system is singular or
-    /// when P or Q has a zero in [0, 1], the range of the eigenvalues of Z = I − A / ‖A‖_F for a positive semidefinite A.
+    /// The [m, n] coefficients. Throws <see cref="ArgumentOutOfRangeException"/> when the Padé system is singular, or
+    /// when P or Q cannot be evaluated accurately in double precision on [0, 1], the range of the eigenvalues of
+    /// Z = I − A / ‖A‖_F for a positive semidefinite A (see <see cref="MaxCancellation"/>).
     /// </summary>
     public static PadeCoefficients Get(int m, int n) => Cache.GetOrAdd((m, n), key => Derive(key.M, key.N));
 
@@ -74,8 +84,9 @@ internal sealed class PadeCoefficients
         }
 
         var result = new PadeCoefficients(p, q);
-        if (!KeepsSignOnUnitInterval(result.P) || !KeepsSignOnUnitInterval(result.Q))
-            throw new ArgumentOutOfRangeException(nameof(MatrixRootOptions.PadeNumeratorDegree), m, $"The Padé approximant of degree [{m}, {n}] has a numerator or denominator that vanishes on [0, 1], so it cannot be used for every positive definite matrix; choose other degrees (e.g. equal ones).");
+        double cancellation = Math.Max(Cancellation(result.P), Cancellation(result.Q));
+        if (!(cancellation <= MaxCancellation))
+            throw new ArgumentOutOfRangeException(nameof(MatrixRootOptions.PadeNumeratorDegree), m, $"The Padé approximant of degree [{m}, {n}] cannot be evaluated accurately: its coefficients cancel by a factor {cancellation:G2} on [0, 1] (at most {MaxCancellation:G2} is accepted, i.e. about [16, 16]); choose lower degrees.");
         return result;
     }
 
@@ -112,17 +123,26 @@ internal sealed class PadeCoefficients
         return x;
     }
 
-    /// <summary>True when the polynomial is nonzero with one sign on a fine grid of [0, 1] (it is 1 at z = 0).</summary>
-    private static bool KeepsSignOnUnitInterval(double[] c)
+    /// <summary>
+    /// sum_k |c_k| / min |c(z)| over a fine grid of [0, 1]; infinite when the polynomial (1 at z = 0) is not positive
+    /// there. For (1 − z)^(1/2) no P or Q has a zero in [0, 1] for [d, d], [d − 1, d], [d + 1, d] with d ≤ 30 and a few
+    /// far off-diagonal pairs (checked exactly with sympy's real_roots while writing this), so in practice the
+    /// cancellation is what rejects a pair.
+    /// </summary>
+    internal static double Cancellation(double[] c)
     {
+        double min = double.PositiveInfinity, sum = 0;
+        foreach (double ck in c)
+            sum += Math.Abs(ck);
         for (int i = 0; i <= CheckPoints; i++)
         {
             double z = (double)i / CheckPoints, value = 0;
             for (int k = c.Length - 1; k >= 0; k--)
                 value = value * z + c[k];
             if (!(value > 0))
-                return false;
+                return double.PositiveInfinity;
+            min = Math.Min(min, value);
         }
-        return true;
+        return sum / min;
     }
 }
