@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Text;
 using MLNetWhitening.Torch.Tests.Support;
@@ -23,8 +22,9 @@ public sealed class RootMeasurements
             Assert.Inconclusive("Set MLNW_MEASURE=1 to run the measurements.");
         string output = Environment.GetEnvironmentVariable("MLNW_MEASURE_OUT") ?? Path.Combine(Path.GetTempPath(), "mlnw-roots.md");
         var text = new StringBuilder();
-        text.AppendLine("| method | function | dtype | n | condition | forward rel. error | backward iterations | backward residual | grad rel. error vs DK(A) | grad rel. error vs DK(effective) | fwd+bwd ms |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine(ScalarBoundTable());
+        text.AppendLine("| method | function | dtype | n | condition | forward rel. error | backward iterations | backward residual | grad rel. error vs DK at computed root | grad rel. error vs DK(A) |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var dtype in new[] { float32, float64 })
         foreach (long n in new long[] { 16, 64, 256 })
         foreach (double condition in new[] { 1e1, 1e3, 1e6 })
@@ -36,20 +36,42 @@ public sealed class RootMeasurements
             Tensor a64 = SpdMatrices.Random(7 + n, batch, n, condition);
             Tensor a = a64.to(dtype).requires_grad_(true);
             var o = MatrixRootOptions.Default with { Method = method };
-            var watch = Stopwatch.StartNew();
             Tensor r = inverse ? MatrixRoots.InverseSqrt(a, o) : MatrixRoots.Sqrt(a, o);
             Tensor g = SpdMatrices.RandomSymmetric(3, r);
             Tensor grad = autograd.grad(new[] { r }, new[] { a }, new[] { g })[0];
-            double ms = watch.Elapsed.TotalMilliseconds;
             int iterations = MLNetWhitening.Torch.LyapunovSolver.LastIterations;
             double residual = MLNetWhitening.Torch.LyapunovSolver.LastResidual;
             double error = SpdMatrices.RelativeError(r, SpdMatrices.Power(a64, inverse ? -0.5 : 0.5));
-            Tensor r64 = r.detach().to(float64);
-            Tensor effective = inverse ? linalg.inv(r64.matmul(r64)) : r64.matmul(r64);
             Tensor dkA = inverse ? DaleckiiKrein.InverseSqrt(a64, g) : DaleckiiKrein.Sqrt(a64, g);
-            Tensor dkE = inverse ? DaleckiiKrein.InverseSqrt(effective, g) : DaleckiiKrein.Sqrt(effective, g);
-            text.AppendLine($"| {method} | {(inverse ? "InverseSqrt" : "Sqrt")} | {dtype} | {n} | {condition:G1} | {error:E1} | {iterations} | {residual:E1} | {SpdMatrices.RelativeError(grad, dkA):E1} | {SpdMatrices.RelativeError(grad, dkE):E1} | {ms:F1} |");
+            Tensor dkR = DaleckiiKrein.AtRoot(r.detach(), g, inverse);
+            text.AppendLine($"| {method} | {(inverse ? "InverseSqrt" : "Sqrt")} | {dtype} | {n} | {condition:G1} | {error:E1} | {iterations} | {residual:E1} | {SpdMatrices.RelativeError(grad, dkR):E1} | {SpdMatrices.RelativeError(grad, dkA):E1} |");
         }
         File.WriteAllText(output, text.ToString());
+    }
+
+    /// <summary>
+    /// Relative error of each default method on one eigenvalue λ, as a function of ρ = λ / ‖A‖_F (Mpa, Mtp) or
+    /// λ / tr(A) (NewtonSchulz): the bound on the matrix's relative error when λ is its smallest eigenvalue.
+    /// </summary>
+    private static string ScalarBoundTable()
+    {
+        var o = MatrixRootOptions.Default;
+        double[] rhos = { 0.5, 1e-1, 1e-2, 1e-3, 1e-4, 1e-6 };
+        var text = new StringBuilder("| method | function | " + string.Join(" | ", Array.ConvertAll(rhos, r => $"ρ = {r:G1}")) + " |\n|---|---|" + string.Concat(Array.ConvertAll(rhos, _ => "---|")) + "\n");
+        foreach (var method in new[] { MatrixRootMethod.Mpa, MatrixRootMethod.Mtp, MatrixRootMethod.NewtonSchulz })
+        foreach (bool inverse in new[] { false, true })
+        {
+            text.Append($"| {method} | {(inverse ? "InverseSqrt" : "Sqrt")} |");
+            foreach (double rho in rhos)
+            {
+                // One eigenvalue ρ among others summing (trace) or square-summing (Frobenius) to 1.
+                double[] l = method == MatrixRootMethod.NewtonSchulz ? new[] { rho, 1 - rho } : new[] { rho, Math.Sqrt(1 - rho * rho) };
+                double[] approx = ScalarModel.Apply(l, method, inverse, o);
+                double exact = inverse ? 1 / Math.Sqrt(rho) : Math.Sqrt(rho);
+                text.Append($" {Math.Abs(approx[0] / exact - 1):E1} |");
+            }
+            text.AppendLine();
+        }
+        return text.ToString();
     }
 }
