@@ -63,7 +63,7 @@ public sealed class LyapunovBackwardTests
     [TestMethod]
     [DataRow(false)]
     [DataRow(true)]
-    public void Sqrt_NewtonSchulz_GradientMatchesDaleckiiKreinOfTheExactFunctionWhenConverged(bool inverse)
+    public void NewtonSchulz_GradientMatchesDaleckiiKreinOfTheExactFunctionWhenConverged(bool inverse)
     {
         using var scope = NewDisposeScope();
         Tensor a = SpdMatrices.Random(320, 4, 16, 1e2);

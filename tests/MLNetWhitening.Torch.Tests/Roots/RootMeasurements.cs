@@ -49,6 +49,50 @@ public sealed class RootMeasurements
         File.WriteAllText(output, text.ToString());
     }
 
+    [TestMethod]
+    public void MeasureForwardBackwardTime()
+    {
+        if (Environment.GetEnvironmentVariable("MLNW_MEASURE") != "1")
+            Assert.Inconclusive("Set MLNW_MEASURE=1 to run the measurements.");
+        string output = Environment.GetEnvironmentVariable("MLNW_MEASURE_OUT") ?? Path.Combine(Path.GetTempPath(), "mlnw-roots-time.md");
+        var text = new StringBuilder("| (batch, n) | method (Sqrt, float32, κ = 100) | forward ms | forward + backward ms | backward iterations |\n|---|---|---|---|---|\n");
+        foreach (var (batch, n) in new (long, long)[] { (1, 64), (64, 64), (1, 256), (16, 128) })
+        foreach (var method in new[] { MatrixRootMethod.Eigen, MatrixRootMethod.Mpa, MatrixRootMethod.Mtp, MatrixRootMethod.NewtonSchulz })
+        {
+            using var scope = NewDisposeScope();
+            Tensor a = SpdMatrices.Random(11, batch, n, 1e2).to(float32);
+            Tensor g = SpdMatrices.RandomSymmetric(12, a);
+            var o = MatrixRootOptions.Default with { Method = method };
+            double Median(Func<double> run)
+            {
+                run();
+                var times = new double[7];
+                for (int i = 0; i < times.Length; i++)
+                    times[i] = run();
+                Array.Sort(times);
+                return times[times.Length / 2];
+            }
+            double forward = Median(() =>
+            {
+                using var inner = NewDisposeScope();
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                MatrixRoots.Sqrt(a, o);
+                return watch.Elapsed.TotalMilliseconds;
+            });
+            double both = Median(() =>
+            {
+                using var inner = NewDisposeScope();
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                Tensor leaf = a.detach().requires_grad_(true);
+                autograd.grad(new[] { MatrixRoots.Sqrt(leaf, o) }, new[] { leaf }, new[] { g });
+                return watch.Elapsed.TotalMilliseconds;
+            });
+            string iterations = method == MatrixRootMethod.Eigen ? "" : LyapunovSolver.LastIterations.ToString();
+            text.AppendLine($"| ({batch}, {n}) | {method} | {forward:F2} | {both:F2} | {iterations} |");
+        }
+        File.WriteAllText(output, text.ToString());
+    }
+
     /// <summary>
     /// Relative error of each default method on one eigenvalue λ, as a function of ρ = λ / ‖A‖_F (Mpa, Mtp) or
     /// λ / tr(A) (NewtonSchulz): the bound on the matrix's relative error when λ is its smallest eigenvalue.

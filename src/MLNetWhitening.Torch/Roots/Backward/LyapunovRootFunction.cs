@@ -61,8 +61,10 @@ internal sealed class LyapunovRootFunction : torch.autograd.SingleTensorFunction
             Tensor grad = LyapunovSolver.Solve(root, rhs, tolerance, maxIterations);
             return new List<Tensor> { grad.MoveToOuterDisposeScope(), null!, null!, null! };
         }
-        catch (Exception)
+        catch (Exception ex)
         {
+            // Not expected (only matrix products run above); a NaN gradient is visible, an abort would lose the process.
+            System.Diagnostics.Trace.TraceError($"{Name}: backward failed, returning a NaN gradient: {ex}");
             return new List<Tensor> { full_like(grad_output, double.NaN), null!, null!, null! };
         }
     }
