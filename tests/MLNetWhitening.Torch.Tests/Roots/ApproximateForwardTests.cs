@@ -148,10 +148,11 @@ public sealed class ApproximateForwardTests
     public void InverseSqrt_RejectsAnIndefiniteMatrixInForward(MatrixRootMethod method)
     {
         using var scope = NewDisposeScope();
-        Tensor values = tensor(new double[] { 1, 2, -0.5, 3 }).unsqueeze(0);
-        Tensor a = SpdMatrices.WithEigenvalues(values, new Generator(10));
+        // Positive diagonal (passes the facade's cheap check) but eigenvalues 3 and −1; second in the batch.
+        Tensor a = stack(new[] { eye(2, dtype: float64), tensor(new double[,] { { 1, 2 }, { 2, 1 } }) });
         var ex = Assert.ThrowsExactly<ArgumentException>(() => MatrixRoots.InverseSqrt(a, With(method)));
-        StringAssert.Contains(ex.Message, "positive definite");
+        StringAssert.Contains(ex.Message, "Cholesky");
+        StringAssert.Contains(ex.Message, "batch index 1");
     }
 
     [TestMethod]

@@ -223,4 +223,15 @@ public sealed class LyapunovBackwardTests
         Assert.IsLessThan(tight, loose);
         Assert.IsLessThan(1e-2, LyapunovSolver.LastResidual);
     }
+
+    [TestMethod]
+    public void Backward_StopsAtTheRoundingFloorWhenTheToleranceIsUnattainable()
+    {
+        using var scope = NewDisposeScope();
+        Tensor a = SpdMatrices.Random(394, 2, 32, 1e3).to(float32);
+        Tensor g = SpdMatrices.RandomSymmetric(395, a);
+        var (r, grad) = RootAndGradient(a, g, false, With(MatrixRootMethod.Mpa) with { BackwardTolerance = 1e-12 });
+        Assert.IsLessThan(16, LyapunovSolver.LastIterations, "float32 cannot reach 1e-12; the stagnation rule must stop it.");
+        Assert.IsLessThan(2e-6, SpdMatrices.RelativeError(grad, DaleckiiKrein.AtRoot(r, g, false)));
+    }
 }
