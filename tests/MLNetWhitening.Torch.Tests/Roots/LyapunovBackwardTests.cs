@@ -234,4 +234,18 @@ public sealed class LyapunovBackwardTests
         Assert.IsLessThan(16, LyapunovSolver.LastIterations, "float32 cannot reach 1e-12; the stagnation rule must stop it.");
         Assert.IsLessThan(2e-6, SpdMatrices.RelativeError(grad, DaleckiiKrein.AtRoot(r, g, false)));
     }
+
+    [TestMethod]
+    [DataRow(MatrixRootMethod.Mpa)]
+    [DataRow(MatrixRootMethod.Mtp)]
+    public void Sqrt_OfASingularMatrixHasAFiniteGradientAtTheComputedRoot(MatrixRootMethod method)
+    {
+        // The exact gradient is infinite there; these approximations keep the root's eigenvalues away from 0.
+        using var scope = NewDisposeScope();
+        Tensor a = SpdMatrices.RankDeficientPlusEps(396, 6, 3, 0.0);
+        Tensor g = SpdMatrices.RandomSymmetric(397, a);
+        var (r, grad) = RootAndGradient(a, g, false, With(method));
+        Assert.IsTrue(grad.isfinite().all().item<bool>());
+        Assert.IsLessThan(1e-6, SpdMatrices.RelativeError(grad, DaleckiiKrein.AtRoot(r, g, false)));
+    }
 }
