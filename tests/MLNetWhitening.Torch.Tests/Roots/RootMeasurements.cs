@@ -10,7 +10,7 @@ namespace MLNetWhitening.Torch.Tests.Roots;
 
 /// <summary>
 /// The measurements behind docs/matrix-roots.md. Not a check: runs only with MLNW_MEASURE=1 and writes a table to
-/// the file named there (e.g. MLNW_MEASURE=1 MLNW_MEASURE_OUT=/tmp/roots.md dotnet test --filter RootMeasurements).
+/// the file named there, timings next to it as *.time.md (MLNW_MEASURE=1 MLNW_MEASURE_OUT=/tmp/roots.md dotnet test --filter RootMeasurements).
 /// </summary>
 [TestClass]
 public sealed class RootMeasurements
@@ -54,7 +54,7 @@ public sealed class RootMeasurements
     {
         if (Environment.GetEnvironmentVariable("MLNW_MEASURE") != "1")
             Assert.Inconclusive("Set MLNW_MEASURE=1 to run the measurements.");
-        string output = Environment.GetEnvironmentVariable("MLNW_MEASURE_OUT") ?? Path.Combine(Path.GetTempPath(), "mlnw-roots-time.md");
+        string output = Path.ChangeExtension(Environment.GetEnvironmentVariable("MLNW_MEASURE_OUT") ?? Path.Combine(Path.GetTempPath(), "mlnw-roots.md"), ".time.md");
         var text = new StringBuilder("| (batch, n) | method (Sqrt, float32, κ = 100) | forward ms (fastest of 7) | forward + backward ms (fastest of 7) | backward iterations |\n|---|---|---|---|---|\n");
         foreach (var (batch, n) in new (long, long)[] { (1, 64), (64, 64), (1, 256), (16, 128) })
         foreach (var method in new[] { MatrixRootMethod.Eigen, MatrixRootMethod.Mpa, MatrixRootMethod.Mtp, MatrixRootMethod.NewtonSchulz })
