@@ -7,15 +7,15 @@ namespace MLNetWhitening.Torch;
 
 /// <summary>
 /// Autograd node of the approximate roots: forward by the method's own approximation, backward by the Lyapunov
-/// equation at the computed root (Song et al. 2022, Sec. 3.2), which is the exact gradient of A ↦ A^(±1/2) at the
+/// equation at the computed root (Song et al. 2022, "Lyapunov solver" of the backward pass), which is the exact gradient of A ↦ A^(±1/2) at the
 /// matrix whose exact root the forward returned (R² for the square root, R^(−2) for the inverse).
 /// </summary>
 /// <remarks>
 /// Gradient convention: the upstream gradient G is symmetrised first, so dL/dA is symmetric; it is the gradient of
 /// A ↦ L(f((A + Aᵀ) / 2)), i.e. ⟨dL/dA, E⟩ is the directional derivative along any direction E, and equals the
 /// Daleckii–Krein formula V (K ∘ Vᵀ sym(G) V) Vᵀ.
-/// Square root X: X (dL/dA) + (dL/dA) X = G (eq. 12). Inverse square root Y: first C′ = −Y² G Y², then
-/// Y (dL/dA) + (dL/dA) Y = C′ (eq. 17). The backward only multiplies matrices, so it is differentiable under
+/// Square root X: X (dL/dA) + (dL/dA) X = G (Song et al. 2022, the square root's Lyapunov equation). Inverse square root Y: first C′ = −Y² G Y², then
+/// Y (dL/dA) + (dL/dA) Y = C′ (Song et al. 2022, inverse square root backward). The backward only multiplies matrices, so it is differentiable under
 /// create_graph (double backward) and cannot throw: everything that can fail is checked in forward.
 /// </remarks>
 internal sealed class LyapunovRootFunction : torch.autograd.SingleTensorFunction<LyapunovRootFunction>
@@ -54,7 +54,7 @@ internal sealed class LyapunovRootFunction : torch.autograd.SingleTensorFunction
             Tensor rhs = MatrixOps.Symmetrise(grad_output);
             if (kind == RootKind.InverseSqrt)
             {
-                // eq. 17: C′ = −M⁻¹ G M⁻¹ with M⁻¹ = Y².
+                // Song et al. 2022, inverse square root backward: C′ = −M⁻¹ G M⁻¹ with M⁻¹ = Y².
                 Tensor inverse = root.matmul(root);
                 rhs = -MatrixOps.Symmetrise(inverse.matmul(rhs).matmul(inverse));
             }

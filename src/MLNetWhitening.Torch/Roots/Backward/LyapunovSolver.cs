@@ -7,7 +7,7 @@ namespace MLNetWhitening.Torch;
 /// <summary>
 /// Solves the Lyapunov equation R X + X R = C for a batch of symmetric positive definite R and symmetric C by the
 /// Newton–Schulz iteration for the matrix sign function of the block matrix H = [[B, C], [0, −B]]
-/// (Song et al. 2022, Sec. 3.2, eqs. 13–15): sign(H) = [[I, 2X], [0, −I]]. Every operation is differentiable, so the
+/// (Song et al. 2022, backward pass: Lyapunov equation by the matrix sign function): sign(H) = [[I, 2X], [0, −I]]. Every operation is differentiable, so the
 /// solution can itself be differentiated (double backward).
 /// </summary>
 internal static class LyapunovSolver
@@ -51,7 +51,7 @@ internal static class LyapunovSolver
         double residual = MaxResidual(b, identity), previous = double.PositiveInfinity;
         while (iterations < maxIterations && !Done(residual, previous, tolerance))
         {
-            // H ← H (3I − H²) / 2 on the blocks (eq. 14), with B² C = (C B²)ᵀ for symmetric B and C, 5 products:
+            // H ← H (3I − H²) / 2 on the blocks (Song et al. 2022, the sign iteration), with B² C = (C B²)ᵀ for symmetric B and C, 5 products:
             // C ← (3C − C B² − B² C + B C B) / 2,  B ← B (3I − B²) / 2.
             Tensor cb = c.matmul(b);
             Tensor cbb = cb.matmul(b);
@@ -65,7 +65,7 @@ internal static class LyapunovSolver
         }
         LastIterations = iterations;
         LastResidual = residual;
-        // sign(H) = [[I, 2X], [0, −I]] (eq. 15).
+        // sign(H) = [[I, 2X], [0, −I]] (Song et al. 2022, converged sign).
         return (c * 0.5).MoveToOuterDisposeScope();
     }
 

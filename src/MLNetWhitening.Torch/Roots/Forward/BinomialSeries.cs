@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace MLNetWhitening.Torch;
 
 /// <summary>
-/// Exact Taylor coefficients of (1 − z)^α at z = 0 (Song et al. 2022, eq. 3 for α = 1/2; the inverse square root
+/// Exact Taylor coefficients of (1 − z)^α at z = 0 (Song et al. 2022, MTP, for α = 1/2; the inverse square root
 /// uses α = −1/2, whose coefficients are binom(2k, k) / 4^k).
 /// </summary>
 internal static class BinomialSeries

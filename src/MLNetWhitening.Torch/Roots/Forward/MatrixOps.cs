@@ -19,7 +19,7 @@ internal static class MatrixOps
     public static Tensor Trace(Tensor x) => x.diagonal(0, -2, -1).sum(dim: -1, keepdim: true).unsqueeze(-1).clamp_min(Tiny(x.dtype));
 
     /// <summary>
-    /// The shift of Song et al. 2022 (eq. 2): s = ‖A‖_F per matrix and Z = I − A / s, whose eigenvalues lie in [0, 1)
+    /// The pre-normalisation of Song et al. 2022 (MTP and MPA): s = ‖A‖_F per matrix and Z = I − A / s, whose eigenvalues lie in [0, 1)
     /// for a positive semidefinite A. Returns Z; <paramref name="scale"/> receives s, shaped (B, 1, 1).
     /// </summary>
     public static Tensor ShiftedByFrobeniusNorm(Tensor a, out Tensor scale)

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace MLNetWhitening.Torch;
 
 /// <summary>
-/// Coupled Newton–Schulz iteration (Song et al. 2022, Sec. 2, eq. 1; Higham 2008, eq. 6.35), trace-normalised:
+/// Coupled Newton–Schulz iteration (Song et al. 2022, the NS baseline; Higham 2008, "Functions of Matrices", ch. 6), trace-normalised:
 /// A ← A / tr(A); Y_0 = A, Z_0 = I; T = (3I − Z Y) / 2; Y ← Y T; Z ← T Z. Then Y → A^(1/2) / √tr and
 /// Z → A^(−1/2) · √tr. Converges for positive definite A (the eigenvalues of A / tr(A) lie in (0, 1]); slowly,
 /// about 1.5× per iteration, for the smallest eigenvalues of an ill-conditioned A. Backward by the Lyapunov equation.

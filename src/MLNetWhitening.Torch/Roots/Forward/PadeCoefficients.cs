@@ -4,9 +4,9 @@ using System.Collections.Concurrent;
 namespace MLNetWhitening.Torch;
 
 /// <summary>
-/// Coefficients of the [m, n] Padé approximant Q(z)^(−1) P(z) of f(z) = (1 − z)^(1/2) (Song et al. 2022, eq. 5),
+/// Coefficients of the [m, n] Padé approximant Q(z)^(−1) P(z) of f(z) = (1 − z)^(1/2) (Song et al. 2022, MPA),
 /// derived once in exact rational arithmetic from the Taylor coefficients and cached. The same pair gives the inverse
-/// square root as P(z)^(−1) Q(z) (eq. 10).
+/// square root as P(z)^(−1) Q(z) (their inverse square root MPA).
 /// </summary>
 internal sealed class PadeCoefficients
 {

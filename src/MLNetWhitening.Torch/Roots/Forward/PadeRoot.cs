@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace MLNetWhitening.Torch;
 
 /// <summary>
-/// Matrix Padé approximant (MPA, Song et al. 2022, Sec. 3.1): with s = ‖A‖_F and Z = I − A / s,
-/// A^(1/2) ≈ √s · Q(Z)^(−1) P(Z) (eq. 6) and A^(−1/2) ≈ P(Z)^(−1) Q(Z) / √s (eq. 10), by LU solves, never an
+/// Matrix Padé approximant (MPA, Song et al. 2022, forward pass): with s = ‖A‖_F and Z = I − A / s,
+/// A^(1/2) ≈ √s · Q(Z)^(−1) P(Z) and A^(−1/2) ≈ P(Z)^(−1) Q(Z) / √s, by LU solves, never an
 /// explicit inverse. Backward by the Lyapunov equation (<see cref="LyapunovRootFunction"/>).
 /// </summary>
 internal static class PadeRoot
@@ -29,8 +29,8 @@ internal static class PadeRoot
         Tensor[] pq = MatrixPolynomial.Evaluate(z, c.P, c.Q);
         Tensor p = pq[0], q = pq[1];
         Tensor result = kind == RootKind.Sqrt
-            ? linalg.solve(q, p) * s.sqrt()     // eq. 6
-            : linalg.solve(p, q) / s.sqrt();    // eq. 10
+            ? linalg.solve(q, p) * s.sqrt()     // Song et al. 2022: sqrt(s) Q⁻¹ P
+            : linalg.solve(p, q) / s.sqrt();    // Song et al. 2022: P⁻¹ Q / sqrt(s)
         return MatrixOps.Symmetrise(result).MoveToOuterDisposeScope();
     }
 }

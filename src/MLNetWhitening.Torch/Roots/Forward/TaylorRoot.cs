@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace MLNetWhitening.Torch;
 
 /// <summary>
-/// Matrix Taylor polynomial (MTP, Song et al. 2022, Sec. 3.1, eq. 3): with s = ‖A‖_F and Z = I − A / s,
+/// Matrix Taylor polynomial (MTP, Song et al. 2022, forward pass): with s = ‖A‖_F and Z = I − A / s,
 /// A^(1/2) ≈ √s · sum_(k=0..K) a_k Z^k with the coefficients of (1 − z)^(1/2), and A^(−1/2) ≈ sum_(k=0..K) c_k Z^k / √s
 /// with c_k = binom(2k, k) / 4^k, the coefficients of (1 − z)^(−1/2). Backward by the Lyapunov equation.
 /// </summary>
