@@ -12,6 +12,15 @@ namespace MLNetWhitening.Torch;
 /// Input: an n×n matrix or a B×n×n batch, float32 or float64, on any device. The output has the input's shape,
 /// dtype and device. Gradients flow to the input through TorchSharp autograd. Bad input (wrong rank or dtype,
 /// non-square, NaN/Inf, non-symmetric, not positive) throws <see cref="ArgumentException"/> here, never later in backward.
+/// <para>
+/// Gradient convention: dL/dA is symmetric. It is the gradient of A ↦ L(f((A + Aᵀ) / 2)), so for any direction E,
+/// ⟨dL/dA, E⟩ is the derivative of L along E, and it equals the Daleckii–Krein formula V (K ∘ Vᵀ sym(G) V) Vᵀ.
+/// For <see cref="MatrixRootMethod.Mpa"/>, <see cref="MatrixRootMethod.Mtp"/> and
+/// <see cref="MatrixRootMethod.NewtonSchulz"/> the backward solves the Lyapunov equation at the computed root R, so it
+/// is the exact gradient of the matrix whose exact root R is (R² or R^(−2)), not the derivative of the approximation
+/// itself; the two agree as the forward converges. That backward is built from matrix products only, so it supports
+/// double backward (create_graph).
+/// </para>
 /// </remarks>
 public static class MatrixRoots
 {

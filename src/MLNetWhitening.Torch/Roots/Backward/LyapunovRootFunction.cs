@@ -1,0 +1,71 @@
+using System;
+using System.Collections.Generic;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetWhitening.Torch;
+
+/// <summary>
+/// Autograd node of the approximate roots: forward by the method's own approximation, backward by the Lyapunov
+/// equation at the computed root (Song et al. 2022, "Lyapunov solver" of the backward pass), which is the exact gradient of A ↦ A^(±1/2) at the
+/// matrix whose exact root the forward returned (R² for the square root, R^(−2) for the inverse).
+/// </summary>
+/// <remarks>
+/// Gradient convention: the upstream gradient G is symmetrised first, so dL/dA is symmetric; it is the gradient of
+/// A ↦ L(f((A + Aᵀ) / 2)), i.e. ⟨dL/dA, E⟩ is the directional derivative along any direction E, and equals the
+/// Daleckii–Krein formula V (K ∘ Vᵀ sym(G) V) Vᵀ.
+/// Square root X: X (dL/dA) + (dL/dA) X = G (Song et al. 2022, the square root's Lyapunov equation). Inverse square root Y: first C′ = −Y² G Y², then
+/// Y (dL/dA) + (dL/dA) Y = C′ (Song et al. 2022, inverse square root backward). The backward only multiplies matrices, so it is differentiable under
+/// create_graph (double backward) and cannot throw: everything that can fail is checked in forward.
+/// </remarks>
+internal sealed class LyapunovRootFunction : torch.autograd.SingleTensorFunction<LyapunovRootFunction>
+{
+    public override string Name => "MatrixRootLyapunovBackward";
+
+    /// <summary>The method's forward (no autograd inside) with this node's backward; <paramref name="a"/> is (B, n, n).</summary>
+    public static Tensor Apply(Tensor a, RootKind kind, MatrixRootOptions o, Func<Tensor, RootKind, MatrixRootOptions, Tensor> forward) =>
+        apply(a, kind, o, forward);
+
+    public override Tensor forward(torch.autograd.AutogradContext ctx, params object[] vars)
+    {
+        var a = (Tensor)vars[0];
+        var kind = (RootKind)vars[1];
+        var o = (MatrixRootOptions)vars[2];
+        var method = (Func<Tensor, RootKind, MatrixRootOptions, Tensor>)vars[3];
+        Tensor root = method(a, kind, o);
+        ctx.save_for_backward(new List<Tensor> { root });
+        ctx.save_data("kind", kind);
+        ctx.save_data("tolerance", o.BackwardTolerance > 0 ? o.BackwardTolerance : LyapunovSolver.DefaultTolerance(a.dtype));
+        ctx.save_data("maxIterations", o.BackwardMaxIterations);
+        return root;
+    }
+
+    public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor grad_output)
+    {
+        // An exception here would abort the process (native callback): never let one escape.
+        try
+        {
+            using var scope = NewDisposeScope();
+            Tensor root = ctx.get_saved_variables()[0];
+            var kind = (RootKind)ctx.get_data("kind");
+            var tolerance = (double)ctx.get_data("tolerance");
+            var maxIterations = (int)ctx.get_data("maxIterations");
+
+            Tensor rhs = MatrixOps.Symmetrise(grad_output);
+            if (kind == RootKind.InverseSqrt)
+            {
+                // Song et al. 2022, inverse square root backward: C′ = −M⁻¹ G M⁻¹ with M⁻¹ = Y².
+                Tensor inverse = root.matmul(root);
+                rhs = -MatrixOps.Symmetrise(inverse.matmul(rhs).matmul(inverse));
+            }
+            Tensor grad = LyapunovSolver.Solve(root, rhs, tolerance, maxIterations);
+            return new List<Tensor> { grad.MoveToOuterDisposeScope(), null!, null!, null! };
+        }
+        catch (Exception ex)
+        {
+            // Not expected (only matrix products run above); a NaN gradient is visible, an abort would lose the process.
+            System.Diagnostics.Trace.TraceError($"{Name}: backward failed, returning a NaN gradient: {ex}");
+            return new List<Tensor> { full_like(grad_output, double.NaN), null!, null!, null! };
+        }
+    }
+}

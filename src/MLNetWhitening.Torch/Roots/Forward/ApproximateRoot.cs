@@ -1,0 +1,40 @@
+using System;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetWhitening.Torch;
+
+/// <summary>
+/// The entry shared by the approximate forwards (Mpa, Mtp, NewtonSchulz): the checks they need beyond
+/// <see cref="MatrixInput"/>, then the forward wrapped in the Lyapunov backward.
+/// </summary>
+internal static class ApproximateRoot
+{
+    /// <param name="a">(B, n, n), float32 or float64, shape and values checked by the facade.</param>
+    /// <param name="kind">Square root or inverse square root.</param>
+    /// <param name="o">Validated options.</param>
+    /// <param name="forward">The method's forward, (B, n, n) in and out, called without autograd.</param>
+    public static Tensor Apply(Tensor a, RootKind kind, MatrixRootOptions o, Func<Tensor, RootKind, MatrixRootOptions, Tensor> forward)
+    {
+        if (o.ValidateInput && kind == RootKind.InverseSqrt)
+            CheckPositiveDefinite(a, nameof(a));
+        return LyapunovRootFunction.Apply(a, kind, o, forward);
+    }
+
+    /// <summary>
+    /// The approximations of A^(−1/2) divide by P(Z) or sum a series that diverges at an eigenvalue 0, so an input that
+    /// is not positive definite would give silent garbage: reject it here by a Cholesky factorisation (n³/3 flops).
+    /// </summary>
+    private static void CheckPositiveDefinite(Tensor a, string name)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (_, info) = linalg.cholesky_ex(a.detach());
+        long failed = (info > 0).sum().item<long>();
+        if (failed > 0)
+        {
+            long first = (info > 0).nonzero()[0, 0].item<long>();
+            throw new ArgumentException($"The inverse square root needs positive definite matrices, but {failed} of the {a.shape[0]} matrices (the first at batch index {first}) are not (their Cholesky factorisation failed). Regularise them first, e.g. A + εI.", name);
+        }
+    }
+}

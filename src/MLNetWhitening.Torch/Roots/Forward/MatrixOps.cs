@@ -1,0 +1,33 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetWhitening.Torch;
+
+/// <summary>Small batched helpers shared by the approximate forwards and the Lyapunov backward. Nothing is modified in place.</summary>
+internal static class MatrixOps
+{
+    /// <summary>(X + Xᵀ) / 2 of a (B, n, n) batch; exactly symmetric in floating point.</summary>
+    public static Tensor Symmetrise(Tensor x) => (x + x.transpose(-1, -2)) * 0.5;
+
+    /// <summary>The n × n identity in <paramref name="like"/>'s dtype and device (a fresh tensor, never shared).</summary>
+    public static Tensor Identity(Tensor like) => eye(like.shape[^1], dtype: like.dtype, device: like.device);
+
+    /// <summary>Per-matrix Frobenius norm ‖X‖_F of a (B, n, n) batch, shaped (B, 1, 1), floored at a tiny positive number.</summary>
+    public static Tensor FrobeniusNorm(Tensor x) => linalg.matrix_norm(x).clamp_min(Tiny(x.dtype)).unsqueeze(-1).unsqueeze(-1);
+
+    /// <summary>Per-matrix trace of a (B, n, n) batch, shaped (B, 1, 1), floored at a tiny positive number.</summary>
+    public static Tensor Trace(Tensor x) => x.diagonal(0, -2, -1).sum(dim: -1, keepdim: true).unsqueeze(-1).clamp_min(Tiny(x.dtype));
+
+    /// <summary>
+    /// The pre-normalisation of Song et al. 2022 (MTP and MPA): s = ‖A‖_F per matrix and Z = I − A / s, whose eigenvalues lie in [0, 1)
+    /// for a positive semidefinite A. Returns Z; <paramref name="scale"/> receives s, shaped (B, 1, 1).
+    /// </summary>
+    public static Tensor ShiftedByFrobeniusNorm(Tensor a, out Tensor scale)
+    {
+        scale = FrobeniusNorm(a);
+        return Identity(a) - a / scale;
+    }
+
+    /// <summary>A positive floor far below any meaningful norm, to keep a zero matrix from dividing by zero.</summary>
+    public static double Tiny(ScalarType dtype) => dtype == ScalarType.Float64 ? 1e-300 : 1e-30;
+}

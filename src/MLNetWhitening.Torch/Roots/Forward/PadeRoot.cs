@@ -1,0 +1,36 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetWhitening.Torch;
+
+/// <summary>
+/// Matrix Padé approximant (MPA, Song et al. 2022, forward pass): with s = ‖A‖_F and Z = I − A / s,
+/// A^(1/2) ≈ √s · Q(Z)^(−1) P(Z) and A^(−1/2) ≈ P(Z)^(−1) Q(Z) / √s, by LU solves, never an
+/// explicit inverse. Backward by the Lyapunov equation (<see cref="LyapunovRootFunction"/>).
+/// </summary>
+internal static class PadeRoot
+{
+    /// <param name="a">(B, n, n), float32 or float64, validated.</param>
+    /// <param name="kind">Square root or inverse square root.</param>
+    /// <param name="o">Uses <see cref="MatrixRootOptions.PadeNumeratorDegree"/> and <see cref="MatrixRootOptions.PadeDenominatorDegree"/>.</param>
+    public static Tensor Compute(Tensor a, RootKind kind, MatrixRootOptions o)
+    {
+        // Derive (or fetch) the coefficients here, in forward, so that a bad degree pair throws before any autograd work.
+        PadeCoefficients.Get(o.PadeNumeratorDegree, o.PadeDenominatorDegree);
+        return ApproximateRoot.Apply(a, kind, o, Forward);
+    }
+
+    /// <summary>The forward alone, without autograd; (B, n, n) in and out.</summary>
+    internal static Tensor Forward(Tensor a, RootKind kind, MatrixRootOptions o)
+    {
+        using var scope = NewDisposeScope();
+        PadeCoefficients c = PadeCoefficients.Get(o.PadeNumeratorDegree, o.PadeDenominatorDegree);
+        Tensor z = MatrixOps.ShiftedByFrobeniusNorm(a, out Tensor s);
+        Tensor[] pq = MatrixPolynomial.Evaluate(z, c.P, c.Q);
+        Tensor p = pq[0], q = pq[1];
+        Tensor result = kind == RootKind.Sqrt
+            ? linalg.solve(q, p) * s.sqrt()     // Song et al. 2022: sqrt(s) Q⁻¹ P
+            : linalg.solve(p, q) / s.sqrt();    // Song et al. 2022: P⁻¹ Q / sqrt(s)
+        return MatrixOps.Symmetrise(result).MoveToOuterDisposeScope();
+    }
+}
