@@ -96,7 +96,7 @@ public static class TestData
     }
 
     /// <summary>A data view with one Single vector column "Features" of size d.</summary>
-    public static IDataView ToDataView(MLContext ml, float[][] rows, int d, string column = "Features")
+    public static IDataView ToDataView(MLContext ml, IEnumerable<float[]> rows, int d, string column = "Features")
     {
         SchemaDefinition definition = SchemaDefinition.Create(typeof(VectorRow));
         definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
