@@ -1,5 +1,5 @@
 using System;
-using System.Numerics.Tensors;
+using System.Numerics;
 using Microsoft.ML.Data;
 
 namespace MLNetWhitening;
@@ -12,6 +12,7 @@ namespace MLNetWhitening;
 internal sealed class AffineMap
 {
     private readonly float[] _matrix;
+    private readonly float[] _transposed;
     private readonly double[] _shift;
     private readonly float[] _offset;
 
@@ -20,6 +21,7 @@ internal sealed class AffineMap
         if (matrix.Length != shift.Length * offset.Length)
             throw new ArgumentException($"Expected a {offset.Length}×{shift.Length} matrix, but got {matrix.Length} values.", nameof(matrix));
         _matrix = matrix;
+        _transposed = Transpose(matrix, offset.Length, shift.Length);
         _shift = shift;
         _offset = Array.ConvertAll(offset, v => (float)v);
         InputSize = shift.Length;
@@ -64,13 +66,48 @@ internal sealed class AffineMap
             centred[indices[i]] = (float)(values[i] - _shift[indices[i]]);
     }
 
-    /// <summary>y = M · centred + b: one SIMD dot product (TensorPrimitives) per output element.</summary>
+    /// <summary>
+    /// y = M · centred + b as a sum of scaled columns of M (y += cⱼ M[:, j]) with System.Numerics.Vector FMAs over y.
+    /// Measured on this machine (2 cores, AVX2, d = k = 64): 0.58 µs a row with one TensorPrimitives.Dot per output,
+    /// 1.23 µs a row for a TorchSharp float32 GEMM on blocks of 4096 rows (copies in and out included), and less for
+    /// this kernel (see docs/zca-whitening.md).
+    /// </summary>
     public void Apply(ReadOnlySpan<float> centred, Span<float> y)
     {
-        int d = InputSize;
-        ReadOnlySpan<float> m = _matrix;
-        for (int i = 0; i < y.Length; i++)
-            y[i] = TensorPrimitives.Dot(m.Slice(i * d, d), centred) + _offset[i];
+        int k = OutputSize;
+        int d = centred.Length;
+        _offset.CopyTo(y);
+        ReadOnlySpan<float> mt = _transposed;
+        int width = Vector<float>.Count;
+        int vectorEnd = k - k % width;
+        int j = 0;
+        for (; j + 4 <= d; j += 4)
+        {
+            // Four columns per sweep over y: a quarter of the loads and stores of y.
+            float c0 = centred[j], c1 = centred[j + 1], c2 = centred[j + 2], c3 = centred[j + 3];
+            ReadOnlySpan<float> m0 = mt.Slice(j * k, k), m1 = mt.Slice((j + 1) * k, k), m2 = mt.Slice((j + 2) * k, k), m3 = mt.Slice((j + 3) * k, k);
+            Vector<float> s0 = new(c0), s1 = new(c1), s2 = new(c2), s3 = new(c3);
+            int i = 0;
+            for (; i < vectorEnd; i += width)
+            {
+                Span<float> target = y.Slice(i, width);
+                Vector<float> acc = new(target);
+                acc = Vector.FusedMultiplyAdd(s0, new Vector<float>(m0.Slice(i, width)), acc);
+                acc = Vector.FusedMultiplyAdd(s1, new Vector<float>(m1.Slice(i, width)), acc);
+                acc = Vector.FusedMultiplyAdd(s2, new Vector<float>(m2.Slice(i, width)), acc);
+                acc = Vector.FusedMultiplyAdd(s3, new Vector<float>(m3.Slice(i, width)), acc);
+                acc.CopyTo(target);
+            }
+            for (; i < k; i++)
+                y[i] += c0 * m0[i] + c1 * m1[i] + c2 * m2[i] + c3 * m3[i];
+        }
+        for (; j < d; j++)
+        {
+            float c = centred[j];
+            ReadOnlySpan<float> column = mt.Slice(j * k, k);
+            for (int i = 0; i < k; i++)
+                y[i] += c * column[i];
+        }
     }
 
     /// <summary>y = M (x − a) + b for a dense x, with a caller-owned scratch of length InputSize.</summary>
@@ -83,5 +120,14 @@ internal sealed class AffineMap
         for (int j = 0; j < x.Length; j++)
             scratch[j] = (float)(x[j] - _shift[j]);
         Apply(scratch, y);
+    }
+
+    private static float[] Transpose(float[] m, int rows, int columns)
+    {
+        var t = new float[m.Length];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++)
+                t[j * rows + i] = m[i * columns + j];
+        return t;
     }
 }
