@@ -40,6 +40,36 @@ public sealed class TransformTests
     }
 
     [TestMethod]
+    public void RowMapper_GetterDoesNotAllocatePerRow()
+    {
+        var ml = new MLContext(seed: 1);
+        IDataView data = ml.Data.Cache(TestData.LoadDigits(ml));
+        TestData.ReadColumn(data, "Pixels");
+        ZcaWhiteningTransformer model = ml.Transforms.WhitenZca("White", "Pixels").Fit(data);
+        IRowToRowMapper mapper = model.GetRowToRowMapper(data.Schema);
+        DataViewSchema.Column white = mapper.OutputSchema["White"];
+
+        using DataViewRowCursor cursor = data.GetRowCursor(mapper.GetDependencies(new[] { white }));
+        DataViewRow row = mapper.GetRow(cursor, new[] { white });
+        Assert.AreSame(mapper.OutputSchema, row.Schema);
+        ValueGetter<VBuffer<float>> getter = row.GetGetter<VBuffer<float>>(white);
+        VBuffer<float> output = default;
+        cursor.MoveNext();
+        getter(ref output);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int rows = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref output);
+            rows++;
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.AreEqual(TestData.DigitRows.Length - 1, rows);
+        Assert.IsLessThan(rows, allocated, $"{allocated} bytes for {rows} rows");
+    }
+
+    [TestMethod]
     public void PredictionEngine_WorksInAChainFollowedByABuiltInTransform()
     {
         var ml = new MLContext(seed: 1);

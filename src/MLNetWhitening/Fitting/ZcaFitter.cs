@@ -19,6 +19,9 @@ internal static class ZcaFitter
     /// <summary>Rows between two progress messages on the ML.NET channel.</summary>
     private const long ProgressInterval = 100_000;
 
+    /// <summary>Cap on one column's block buffer (float64 values, 32 MiB): wide columns get fewer rows per block.</summary>
+    private const int MaxBlockValues = 1 << 22;
+
     public static ZcaColumnModel[] Fit(IDataView data, IReadOnlyList<InputOutputColumnPair> columns, ZcaWhiteningOptions options, IHost? host)
     {
         var clock = Stopwatch.StartNew();
@@ -40,7 +43,7 @@ internal static class ZcaFitter
         {
             for (int c = 0; c < columns.Count; c++)
                 accumulators[c] = new CovarianceAccumulator(checkedColumns[c].Type.Size, device);
-            var (rowsRead, skipped) = Pass(data, columns, checkedColumns, accumulators, options, channel);
+            var (rowsRead, skipped) = Pass(data, columns, checkedColumns, accumulators, options, host, channel);
 
             var models = new ZcaColumnModel[columns.Count];
             for (int c = 0; c < columns.Count; c++)
@@ -68,6 +71,8 @@ internal static class ZcaFitter
                 };
                 models[c] = new ZcaColumnModel(name, columns[c].OutputColumnName, options.Kind,
                     acc.Mean.ToArray(), s.Whitening, s.Colouring, s.OutputDimension, report);
+                if (report.FallbackReason is not null)
+                    channel?.Warning(MessageSensitivity.None, $"Column '{name}': fell back to the exact Eigen root: {report.FallbackReason}.");
                 channel?.Info(MessageSensitivity.None,
                     $"Column '{name}': {report.RowsUsed} rows used, {report.RowsSkipped} skipped, method {report.MethodUsed}" +
                     $"{(report.FallbackReason is null ? "" : $" (fallback: {report.FallbackReason})")}, condition number {report.ConditionNumber:G3}, " +
@@ -84,7 +89,7 @@ internal static class ZcaFitter
 
     private static (long RowsRead, long[] Skipped) Pass(IDataView data, IReadOnlyList<InputOutputColumnPair> columns,
         (DataViewSchema.Column Column, VectorDataViewType Type)[] checkedColumns, CovarianceAccumulator[] accumulators,
-        ZcaWhiteningOptions options, IChannel? channel)
+        ZcaWhiteningOptions options, IHost? host, IChannel? channel)
     {
         int count = columns.Count;
         var skipped = new long[count];
@@ -94,11 +99,13 @@ internal static class ZcaFitter
         for (int c = 0; c < count; c++)
         {
             dims[c] = checkedColumns[c].Type.Size;
-            int rows = (int)Math.Max(1, Math.Min(options.BlockRows, Math.Min(options.MaximumNumberOfRows, (1 << 24) / Math.Max(dims[c], 1))));
+            int rows = (int)Math.Max(1, Math.Min(options.BlockRows, Math.Min(options.MaximumNumberOfRows, MaxBlockValues / Math.Max(dims[c], 1))));
             blocks[c] = new double[rows * dims[c]];
         }
 
         long rowsRead = 0;
+        using IProgressChannel? progress = host?.StartProgressChannel("ZCA whitening fit");
+        progress?.SetHeader(new ProgressHeader(new[] { "rows" }), entry => entry.SetProgress(0, rowsRead));
         using DataViewRowCursor cursor = data.GetRowCursor(checkedColumns.Select(c => c.Column).Distinct());
         var readers = checkedColumns.Select(c => new ColumnBlockReader(cursor, c.Column, c.Type)).ToArray();
         while (rowsRead < options.MaximumNumberOfRows && cursor.MoveNext())
