@@ -41,6 +41,38 @@ public sealed class ZcaFitTests
     }
 
     [TestMethod]
+    public void Fit_LargeMeanDoesNotCancelTheVariance()
+    {
+        var ml = new MLContext(seed: 1);
+        var random = new Random(33);
+        float[][] unit = Enumerable.Range(0, 3000).Select(_ => new[] { (float)TestData.Gaussian(random), (float)TestData.Gaussian(random) }).ToArray();
+        double[] expected = Stats.Power(Stats.Covariance(unit), 2, 1e-5, -0.5);
+        var rows = unit.Select(r => new DoubleVectorRow { Features = new[] { 1e9 + r[0], -1e9 + r[1] } });
+        SchemaDefinition definition = SchemaDefinition.Create(typeof(DoubleVectorRow));
+        definition[0].ColumnType = new VectorDataViewType(NumberDataViewType.Double, 2);
+
+        var model = ml.Transforms.WhitenZca("White", "Features", new ZcaWhiteningOptions { BlockRows = 256 })
+            .Fit(ml.Data.LoadFromEnumerable(rows, definition)).Columns[0];
+
+        Assert.IsLessThan(1e-6, Stats.MaxAbsDifference(model.WhiteningMatrix.Span, expected));
+        Assert.AreEqual(1e9 + Stats.Mean(unit)[0], model.Mean.Span[0], 1e-5);
+    }
+
+    [TestMethod]
+    [DataRow(WhiteningKind.Zca)]
+    [DataRow(WhiteningKind.ZcaCor)]
+    [DataRow(WhiteningKind.Pca)]
+    public void Fit_EveryKindMeetsItsResidualToleranceOnDigits(WhiteningKind kind)
+    {
+        var ml = new MLContext(seed: 1);
+        var report = ml.Transforms.WhitenZca("White", "Pixels", new ZcaWhiteningOptions { Kind = kind }).Fit(TestData.LoadDigits(ml)).Columns[0].FitReport;
+
+        Assert.AreEqual(1797L, report.RowsUsed);
+        Assert.IsLessThan(report.ResidualTolerance, report.WhiteningResidual);
+        Assert.IsLessThan(1e-2, report.Float32WhiteningResidual);
+    }
+
+    [TestMethod]
     public void Fit_OneRowGivesIdentityOverSqrtEpsilon()
     {
         var model = Fit(new[] { new float[] { 1, 2, 3 } }).Columns[0];

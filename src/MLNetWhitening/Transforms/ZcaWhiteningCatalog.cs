@@ -20,13 +20,19 @@ public static class ZcaWhiteningCatalog
     /// var estimator = mlContext.Transforms.WhitenZca("White", "Features",
     ///     new ZcaWhiteningOptions { Kind = WhiteningKind.Pca, Rank = 32 });
     /// </code></example>
-    public static ZcaWhiteningEstimator WhitenZca(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null, ZcaWhiteningOptions? options = null) =>
-        new(null, new[] { new InputOutputColumnPair(outputColumnName, inputColumnName ?? outputColumnName) }, options);
+    public static ZcaWhiteningEstimator WhitenZca(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null, ZcaWhiteningOptions? options = null)
+    {
+        System.ArgumentNullException.ThrowIfNull(catalog);
+        return new(null, new[] { new InputOutputColumnPair(outputColumnName, inputColumnName ?? outputColumnName) }, options);
+    }
 
     /// <summary>Whitens several vector columns, each with its own μ and W, all fitted in the same pass.</summary>
     /// <param name="catalog">mlContext.Transforms.</param>
     /// <param name="columns">Output/input column pairs.</param>
     /// <param name="options">Settings shared by all columns; <see cref="ZcaWhiteningOptions.Default"/> when null.</param>
-    public static ZcaWhiteningEstimator WhitenZca(this TransformsCatalog catalog, InputOutputColumnPair[] columns, ZcaWhiteningOptions? options = null) =>
-        new(null, columns, options);
+    public static ZcaWhiteningEstimator WhitenZca(this TransformsCatalog catalog, InputOutputColumnPair[] columns, ZcaWhiteningOptions? options = null)
+    {
+        System.ArgumentNullException.ThrowIfNull(catalog);
+        return new(null, columns, options);
+    }
 }
