@@ -109,6 +109,18 @@ public sealed class ZcaFitTests
     }
 
     [TestMethod]
+    public void Fit_DuplicatedFeaturesGiveAFiniteVerifiedWhitening()
+    {
+        float[][] rows = TestData.Correlated(400, 4, seed: 34).Select(r => new[] { r[0], r[1], r[0], r[2], r[3], r[1] }).ToArray();
+        var model = Fit(rows).Columns[0];
+        float[][] output = rows.Select(r => model.Whiten(r)).ToArray();
+
+        Assert.IsLessThan(model.FitReport.ResidualTolerance, model.FitReport.WhiteningResidual);
+        Assert.IsTrue(model.WhiteningMatrix.ToArray().All(double.IsFinite));
+        Assert.IsLessThan(1e-3, Stats.MaxAbs(Stats.Mean(output)));
+    }
+
+    [TestMethod]
     public void Fit_DoubleInputGivesTheSameAsSingle()
     {
         var ml = new MLContext(seed: 1);
