@@ -11,7 +11,6 @@ namespace MLNetWhitening;
 /// </summary>
 internal sealed class AffineMap
 {
-    private readonly float[] _matrix;
     private readonly float[] _transposed;
     private readonly double[] _shift;
     private readonly float[] _offset;
@@ -20,7 +19,6 @@ internal sealed class AffineMap
     {
         if (matrix.Length != shift.Length * offset.Length)
             throw new ArgumentException($"Expected a {offset.Length}×{shift.Length} matrix, but got {matrix.Length} values.", nameof(matrix));
-        _matrix = matrix;
         _transposed = Transpose(matrix, offset.Length, shift.Length);
         _shift = shift;
         _offset = Array.ConvertAll(offset, v => (float)v);
@@ -68,9 +66,9 @@ internal sealed class AffineMap
 
     /// <summary>
     /// y = M · centred + b as a sum of scaled columns of M (y += cⱼ M[:, j]) with System.Numerics.Vector FMAs over y.
-    /// Measured on this machine (2 cores, AVX2, d = k = 64): 0.58 µs a row with one TensorPrimitives.Dot per output,
-    /// 1.23 µs a row for a TorchSharp float32 GEMM on blocks of 4096 rows (copies in and out included), and less for
-    /// this kernel (see docs/zca-whitening.md).
+    /// Chosen by measurement (benchmarks/.../Whitening/TransformKernelBenchmarks.cs, 2 shared cores, AVX2): 4096 rows
+    /// take 1.4 ms (d = 64) and 17 ms (d = 256) here, against 17 ms and 47 ms for one TorchSharp float32 GEMM on the
+    /// block with the copies in and out a cursor needs; one TensorPrimitives.Dot per output was 0.58 µs a row at d = 64.
     /// </summary>
     public void Apply(ReadOnlySpan<float> centred, Span<float> y)
     {
