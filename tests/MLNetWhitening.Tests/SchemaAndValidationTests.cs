@@ -135,6 +135,19 @@ public sealed class SchemaAndValidationTests
     }
 
     [TestMethod]
+    public void Fit_WithNoUsableRowsThrowsNamingTheColumn()
+    {
+        IDataView empty = TestData.ToDataView(Ml, Array.Empty<float[]>(), 3);
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => Ml.Transforms.WhitenZca("White", "Features").Fit(empty));
+        StringAssert.Contains(e.Message, "'Features'");
+
+        IDataView allNaN = TestData.ToDataView(Ml, new[] { new[] { float.NaN, 1f, 2f } }, 3);
+        var skipped = Assert.ThrowsExactly<InvalidOperationException>(() =>
+            Ml.Transforms.WhitenZca("White", "Features", new ZcaWhiteningOptions { MissingValues = MissingValuePolicy.SkipRow }).Fit(allNaN));
+        StringAssert.Contains(skipped.Message, "skipped 1");
+    }
+
+    [TestMethod]
     public void Options_OutOfRangeThrowNamingTheOption()
     {
         (ZcaWhiteningOptions Options, string Name)[] cases =
