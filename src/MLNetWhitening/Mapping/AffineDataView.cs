@@ -4,7 +4,10 @@ using Microsoft.ML;
 
 namespace MLNetWhitening;
 
-/// <summary>The lazy output of Transform: nothing is computed until a cursor asks for a computed column.</summary>
+/// <summary>
+/// The lazy output of Transform: nothing is computed until a cursor asks for a computed column; cursors map rows in
+/// blocks (<see cref="AffineBlockCursor"/>).
+/// </summary>
 internal sealed class AffineDataView : IDataView
 {
     private readonly IDataView _input;
@@ -26,7 +29,7 @@ internal sealed class AffineDataView : IDataView
     {
         bool[] active = _bindings.ActiveFlags(columnsNeeded);
         DataViewRowCursor input = _input.GetRowCursor(_bindings.GetDependencies(columnsNeeded), rand);
-        return new AffineRowCursor(input, _bindings, active);
+        return AffineBlockCursor.Create(input, _bindings, active);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
@@ -35,7 +38,7 @@ internal sealed class AffineDataView : IDataView
         DataViewRowCursor[] inputs = _input.GetRowCursorSet(_bindings.GetDependencies(columnsNeeded), n, rand);
         var cursors = new DataViewRowCursor[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
-            cursors[i] = new AffineRowCursor(inputs[i], _bindings, active);
+            cursors[i] = AffineBlockCursor.Create(inputs[i], _bindings, active);
         return cursors;
     }
 }
