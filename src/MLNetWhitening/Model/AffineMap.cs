@@ -70,8 +70,8 @@ internal sealed class AffineMap
     /// y = M · centred + b. Register-blocked SIMD kernel over the transposed matrix: four Vector&lt;float&gt; accumulators
     /// hold 4·width outputs while j runs over the input (independent FMA chains, y written once); each output sums
     /// over j in the same order on every path, so Transform, PredictionEngine and <c>Whiten</c> agree bit for bit.
-    /// Chosen by measurement (benchmarks/MLNetWhitening.Benchmarks/Whitening/TransformKernelBenchmarks.cs; see
-    /// docs/zca-whitening.md): faster than a TorchSharp GEMM on 4096-row blocks with the copies a cursor needs.
+    /// Used row by row (PredictionEngine); cursors use <see cref="ApplyBlock"/>. Measured in
+    /// benchmarks/MLNetWhitening.Benchmarks/Whitening/TransformKernelBenchmarks.cs (figures in docs/zca-whitening.md).
     /// </summary>
     public void Apply(ReadOnlySpan<float> centred, Span<float> y)
     {
