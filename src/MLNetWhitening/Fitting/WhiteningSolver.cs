@@ -1,0 +1,151 @@
+using System;
+using MLNetWhitening.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetWhitening;
+
+/// <summary>The whitening and colouring matrices of one column, with how they were obtained and how good they are.</summary>
+internal sealed record WhiteningSolution(
+    double[] Whitening, double[] Colouring, int OutputDimension, MatrixRootMethod MethodUsed, string? FallbackReason,
+    double ConditionNumber, double Residual, double Float32Residual, double Tolerance);
+
+/// <summary>
+/// Computes W from Σ in float64 on Σ's device and verifies it: the whitening residual r = ‖W Σε Wᵀ − I‖_F / √k must
+/// not exceed τ = max(1e-6, 100 · d · κ · 2⁻⁵³) (the bound a backward-stable float64 eigendecomposition meets for
+/// condition number κ); a faster root that misses it is replaced by the exact Eigen root and the report says so.
+/// A W whose residual still exceeds <see cref="PoorResidual"/> is never returned: the fit throws.
+/// </summary>
+internal static class WhiteningSolver
+{
+    /// <summary>Residual above which no W is accepted, whatever the conditioning.</summary>
+    public const double PoorResidual = 1e-3;
+
+    private const double UnitRoundoff = 1.0 / (1L << 53);
+
+    public static double Tolerance(int d, double conditionNumber) =>
+        Math.Max(1e-6, 100.0 * d * conditionNumber * UnitRoundoff);
+
+    /// <param name="sigma">Σ, (d × d) float64, symmetric.</param>
+    /// <param name="options">Kind, ε, rank, method.</param>
+    /// <param name="columnName">For error messages.</param>
+    public static WhiteningSolution Solve(Tensor sigma, ZcaWhiteningOptions options, string columnName)
+    {
+        int d = (int)sigma.shape[0];
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor eye = torch.eye(d, dtype: ScalarType.Float64, device: sigma.device);
+        Tensor se = sigma + options.Epsilon * eye;
+        var (values, vectors) = linalg.eigh(se);
+        CheckPositive(values, columnName);
+
+        return options.Kind switch
+        {
+            WhiteningKind.Pca => SolvePca(se, values, vectors, options, d, columnName),
+            WhiteningKind.ZcaCor => SolveZcaCor(se, options, d, columnName),
+            _ => SolveZca(se, values, vectors, options, d, columnName),
+        };
+    }
+
+    private static WhiteningSolution SolveZca(Tensor se, Tensor values, Tensor vectors, ZcaWhiteningOptions options, int d, string columnName)
+    {
+        double kappa = Condition(values);
+        var (w, method, reason) = InverseRoot(se, kappa, options.Method, columnName);
+        Tensor colouring = Symmetrise((vectors * values.sqrt().unsqueeze(0)).matmul(vectors.t()));
+        return Finish(w, colouring, se, d, method, reason, kappa, columnName);
+    }
+
+    // Kessy, Lewin, Strimmer 2018: ZCA-cor W = P^(-1/2) V^(-1/2), V = diag(Σε); colouring V^(1/2) P^(1/2).
+    private static WhiteningSolution SolveZcaCor(Tensor se, ZcaWhiteningOptions options, int d, string columnName)
+    {
+        Tensor std = se.diagonal().sqrt();
+        Tensor p = Symmetrise(se / outer(std, std));
+        var (pValues, pVectors) = linalg.eigh(p);
+        CheckPositive(pValues, columnName);
+        double kappa = Condition(pValues);
+        var (pInvRoot, method, reason) = InverseRoot(p, kappa, options.Method, columnName);
+        Tensor w = pInvRoot / std.unsqueeze(0);
+        Tensor pRoot = Symmetrise((pVectors * pValues.sqrt().unsqueeze(0)).matmul(pVectors.t()));
+        Tensor colouring = std.unsqueeze(1) * pRoot;
+        return Finish(w, colouring, se, d, method, reason, kappa, columnName);
+    }
+
+    // PCA whitening: W = diag((λ + ε)^(-1/2)) Vᵀ, λ descending, each eigenvector's largest-|·| entry made positive.
+    private static WhiteningSolution SolvePca(Tensor se, Tensor values, Tensor vectors, ZcaWhiteningOptions options, int d, string columnName)
+    {
+        double kappa = Condition(values);
+        int k = options.Rank == 0 ? d : options.Rank;
+        Tensor lambda = values.flip(0).narrow(0, 0, k);
+        Tensor v = vectors.flip(1).narrow(1, 0, k);
+        Tensor pivot = v.abs().argmax(0).unsqueeze(0);
+        Tensor sign = v.gather(0, pivot).sign();
+        sign = where(sign == 0, ones_like(sign), sign);
+        v = v * sign;
+        Tensor w = (v * lambda.rsqrt().unsqueeze(0)).t();
+        Tensor colouring = v * lambda.sqrt().unsqueeze(0);
+        return Finish(w, colouring, se, d, MatrixRootMethod.Eigen, null, kappa, columnName);
+    }
+
+    /// <summary>A^(-1/2) by the requested method, verified; the exact Eigen root when it is missing or not accurate.</summary>
+    private static (Tensor Root, MatrixRootMethod Method, string? Reason) InverseRoot(Tensor a, double kappa, MatrixRootMethod requested, string columnName)
+    {
+        int d = (int)a.shape[0];
+        var rootOptions = MatrixRootOptions.Default with { Method = requested };
+        MatrixRootMethod method = MatrixRoots.ResolveMethod(a, rootOptions);
+        if (method == MatrixRootMethod.Eigen)
+            return (Symmetrise(MatrixRoots.InverseSqrt(a, rootOptions with { Method = MatrixRootMethod.Eigen })), method, null);
+
+        string reason;
+        try
+        {
+            Tensor root = Symmetrise(MatrixRoots.InverseSqrt(a, rootOptions with { Method = method }));
+            double residual = Residual(root, a);
+            double tolerance = Tolerance(d, kappa);
+            if (residual <= tolerance)
+                return (root, method, null);
+            reason = $"{method} gave residual {residual:G3} > tolerance {tolerance:G3}";
+        }
+        catch (NotImplementedException)
+        {
+            reason = $"{method} is not implemented yet in MLNetWhitening.Torch";
+        }
+        return (Symmetrise(MatrixRoots.InverseSqrt(a, rootOptions with { Method = MatrixRootMethod.Eigen })), MatrixRootMethod.Eigen, reason);
+    }
+
+    private static WhiteningSolution Finish(Tensor w, Tensor colouring, Tensor se, int d, MatrixRootMethod method, string? reason, double kappa, string columnName)
+    {
+        int k = (int)w.shape[0];
+        double residual = Residual(w, se);
+        double residual32 = Residual(w.to(ScalarType.Float32).to(ScalarType.Float64), se);
+        double tolerance = Tolerance(d, kappa);
+        if (!(residual <= Math.Max(tolerance, PoorResidual)) || !double.IsFinite(residual32))
+            throw new InvalidOperationException(
+                $"Column '{columnName}': the whitening matrix is not accurate (residual ‖W Σε Wᵀ − I‖_F/√k = {residual:G3}, " +
+                $"tolerance {tolerance:G3}, condition number {kappa:G3}). Increase ZcaWhiteningOptions.Epsilon or rescale the input.");
+        return new WhiteningSolution(ToArray(w), ToArray(colouring), k, method, reason, kappa, residual, residual32, tolerance);
+    }
+
+    /// <summary>‖W A Wᵀ − I‖_F / √k in float64.</summary>
+    public static double Residual(Tensor w, Tensor a)
+    {
+        using var scope = NewDisposeScope();
+        int k = (int)w.shape[0];
+        Tensor product = w.matmul(a).matmul(w.t()) - torch.eye(k, dtype: ScalarType.Float64, device: w.device);
+        return linalg.matrix_norm(product).item<double>() / Math.Sqrt(k);
+    }
+
+    private static void CheckPositive(Tensor values, string columnName)
+    {
+        double min = values.min().item<double>();
+        if (!(min > 0))
+            throw new InvalidOperationException(
+                $"Column '{columnName}': the regularised covariance Σ + εI is singular or not finite (smallest eigenvalue {min:G3}). " +
+                "Set ZcaWhiteningOptions.Epsilon > 0 (constant or duplicated features, or fewer rows than features, make Σ singular).");
+    }
+
+    private static double Condition(Tensor values) => values.max().item<double>() / values.min().item<double>();
+
+    private static Tensor Symmetrise(Tensor a) => (a + a.t()) * 0.5;
+
+    private static double[] ToArray(Tensor t) => t.contiguous().cpu().data<double>().ToArray();
+}

@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+
+namespace MLNetWhitening;
+
+/// <summary>
+/// The fit: one cursor pass over the input for all columns at once, rows gathered into (BlockRows × d) float64 blocks
+/// and merged into a <see cref="CovarianceAccumulator"/> per column; then <see cref="WhiteningSolver"/> per column.
+/// Memory: one block per column plus the d×d statistics, whatever the number of rows.
+/// </summary>
+internal static class ZcaFitter
+{
+    /// <summary>Rows between two progress messages on the ML.NET channel.</summary>
+    private const long ProgressInterval = 100_000;
+
+    /// <summary>Cap on one column's block buffer (float64 values, 32 MiB): wide columns get fewer rows per block.</summary>
+    private const int MaxBlockValues = 1 << 22;
+
+    public static ZcaColumnModel[] Fit(IDataView data, IReadOnlyList<InputOutputColumnPair> columns, ZcaWhiteningOptions options, IHost? host)
+    {
+        var clock = Stopwatch.StartNew();
+        var checkedColumns = columns
+            .Select(c => ColumnChecks.CheckInput(data.Schema, c.InputColumnName, null, nameof(data)))
+            .ToArray();
+        for (int c = 0; c < columns.Count; c++)
+        {
+            int d = checkedColumns[c].Type.Size;
+            if (options.Rank > d)
+                throw new ArgumentOutOfRangeException(nameof(options.Rank), options.Rank,
+                    $"Rank must be ≤ the dimension of input column '{columns[c].InputColumnName}' ({d}), but got {options.Rank}.");
+        }
+        torch.Device device = DeviceSelector.Resolve(options.Device);
+        using IChannel? channel = host?.Start("Fit");
+
+        var accumulators = new CovarianceAccumulator[columns.Count];
+        try
+        {
+            for (int c = 0; c < columns.Count; c++)
+                accumulators[c] = new CovarianceAccumulator(checkedColumns[c].Type.Size, device);
+            var (rowsRead, skipped) = Pass(data, columns, checkedColumns, accumulators, options, host, channel);
+
+            var models = new ZcaColumnModel[columns.Count];
+            for (int c = 0; c < columns.Count; c++)
+            {
+                string name = columns[c].InputColumnName;
+                CovarianceAccumulator acc = accumulators[c];
+                if (acc.Count == 0)
+                    throw new InvalidOperationException($"Input column '{name}': no rows to fit on (rows read {rowsRead}, skipped {skipped[c]}).");
+                using torch.Tensor sigma = acc.Covariance(options.Denominator);
+                WhiteningSolution s = WhiteningSolver.Solve(sigma, options, name);
+                var report = new ZcaFitReport
+                {
+                    RowsRead = rowsRead,
+                    RowsUsed = acc.Count,
+                    RowsSkipped = skipped[c],
+                    RequestedMethod = options.Method,
+                    MethodUsed = s.MethodUsed,
+                    FallbackReason = s.FallbackReason,
+                    ConditionNumber = s.ConditionNumber,
+                    WhiteningResidual = s.Residual,
+                    Float32WhiteningResidual = s.Float32Residual,
+                    ResidualTolerance = s.Tolerance,
+                    Device = device.type == DeviceType.CUDA ? "cuda" : "cpu",
+                    Elapsed = clock.Elapsed,
+                };
+                models[c] = new ZcaColumnModel(name, columns[c].OutputColumnName, options.Kind,
+                    acc.Mean.ToArray(), s.Whitening, s.Colouring, s.OutputDimension, report);
+                if (report.FallbackReason is not null)
+                    channel?.Warning(MessageSensitivity.None, $"Column '{name}': fell back to the exact Eigen root: {report.FallbackReason}.");
+                channel?.Info(MessageSensitivity.None,
+                    $"Column '{name}': {report.RowsUsed} rows used, {report.RowsSkipped} skipped, method {report.MethodUsed}" +
+                    $"{(report.FallbackReason is null ? "" : $" (fallback: {report.FallbackReason})")}, condition number {report.ConditionNumber:G3}, " +
+                    $"residual {report.WhiteningResidual:G3}, {report.Elapsed.TotalMilliseconds:F0} ms.");
+            }
+            return models;
+        }
+        finally
+        {
+            foreach (CovarianceAccumulator? acc in accumulators)
+                acc?.Dispose();
+        }
+    }
+
+    private static (long RowsRead, long[] Skipped) Pass(IDataView data, IReadOnlyList<InputOutputColumnPair> columns,
+        (DataViewSchema.Column Column, VectorDataViewType Type)[] checkedColumns, CovarianceAccumulator[] accumulators,
+        ZcaWhiteningOptions options, IHost? host, IChannel? channel)
+    {
+        int count = columns.Count;
+        var skipped = new long[count];
+        var filled = new int[count];
+        var blocks = new double[count][];
+        var dims = new int[count];
+        for (int c = 0; c < count; c++)
+        {
+            dims[c] = checkedColumns[c].Type.Size;
+            int rows = (int)Math.Max(1, Math.Min(options.BlockRows, Math.Min(options.MaximumNumberOfRows, MaxBlockValues / Math.Max(dims[c], 1))));
+            blocks[c] = new double[rows * dims[c]];
+        }
+
+        long rowsRead = 0;
+        using IProgressChannel? progress = host?.StartProgressChannel("ZCA whitening fit");
+        progress?.SetHeader(new ProgressHeader(new[] { "rows" }), entry => entry.SetProgress(0, rowsRead));
+        using DataViewRowCursor cursor = data.GetRowCursor(checkedColumns.Select(c => c.Column).Distinct());
+        var readers = checkedColumns.Select(c => new ColumnBlockReader(cursor, c.Column, c.Type)).ToArray();
+        while (rowsRead < options.MaximumNumberOfRows && cursor.MoveNext())
+        {
+            for (int c = 0; c < count; c++)
+            {
+                int d = dims[c];
+                Span<double> slot = blocks[c].AsSpan(filled[c] * d, d);
+                if (!readers[c].Read(slot))
+                {
+                    if (options.MissingValues == MissingValuePolicy.Error)
+                        throw new InvalidOperationException(
+                            $"Input column '{columns[c].InputColumnName}' holds a NaN or infinite value in row {rowsRead} (0-based, cursor order). " +
+                            "Remove or impute missing values first, or set ZcaWhiteningOptions.MissingValues = MissingValuePolicy.SkipRow.");
+                    skipped[c]++;
+                    continue;
+                }
+                if (++filled[c] * d == blocks[c].Length)
+                {
+                    accumulators[c].AddBlock(blocks[c], filled[c]);
+                    filled[c] = 0;
+                }
+            }
+            rowsRead++;
+            if (rowsRead % ProgressInterval == 0)
+                channel?.Info(MessageSensitivity.None, $"ZCA whitening fit: {rowsRead} rows processed.");
+        }
+        for (int c = 0; c < count; c++)
+            accumulators[c].AddBlock(blocks[c], filled[c]);
+        channel?.Info(MessageSensitivity.None, $"ZCA whitening fit: pass done, {rowsRead} rows read.");
+        return (rowsRead, skipped);
+    }
+}

@@ -1,0 +1,133 @@
+using System;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNetWhitening;
+
+/// <summary>
+/// A cursor over the transformed view that reads the input ahead in blocks of up to <see cref="BlockRows"/> rows and
+/// maps each computed column of a block with one blocked matrix product; pass-through columns, positions, batches
+/// and row ids of the block are buffered so every column of the current row stays aligned.
+/// <see cref="Create"/> falls back to the row-by-row <see cref="AffineRowCursor"/> when no computed column is active
+/// or an active pass-through column has a type that cannot be buffered safely (see <see cref="PassThroughBuffer"/>).
+/// </summary>
+internal sealed class AffineBlockCursor : DataViewRowCursor
+{
+    /// <summary>Rows per block: beyond a few groups of four rows the product gains nothing, and read-ahead stays small.</summary>
+    public const int BlockRows = 64;
+
+    private readonly DataViewRowCursor _input;
+    private readonly AffineBindings _bindings;
+    private readonly bool[] _active;
+    private readonly PassThroughBuffer?[] _passThrough;
+    private readonly ComputedBlock?[] _computed;
+    private readonly ValueGetter<DataViewRowId> _inputId;
+    private readonly long[] _positions = new long[BlockRows];
+    private readonly long[] _batches = new long[BlockRows];
+    private readonly DataViewRowId[] _ids = new DataViewRowId[BlockRows];
+    private readonly Func<int> _currentSlot;
+    private int _count;
+    private int _slot = -1;
+    private bool _exhausted;
+
+    private AffineBlockCursor(DataViewRowCursor input, AffineBindings bindings, bool[] active, PassThroughBuffer?[] passThrough)
+    {
+        _input = input;
+        _bindings = bindings;
+        _active = active;
+        _passThrough = passThrough;
+        _computed = new ComputedBlock?[bindings.Columns.Length];
+        for (int c = 0; c < _computed.Length; c++)
+        {
+            if (active[bindings.PassThroughCount + c])
+                _computed[c] = new ComputedBlock(input, bindings, c, BlockRows);
+        }
+        _inputId = input.GetIdGetter();
+        _currentSlot = CurrentSlot;
+    }
+
+    /// <summary>The blocked cursor when it applies, else the row-by-row one.</summary>
+    public static DataViewRowCursor Create(DataViewRowCursor input, AffineBindings bindings, bool[] active)
+    {
+        bool anyComputed = false;
+        for (int c = 0; c < bindings.Columns.Length; c++)
+            anyComputed |= active[bindings.PassThroughCount + c];
+        if (!anyComputed)
+            return new AffineRowCursor(input, bindings, active);
+
+        var passThrough = new PassThroughBuffer?[bindings.PassThroughCount];
+        for (int i = 0; i < passThrough.Length; i++)
+        {
+            if (!active[i])
+                continue;
+            passThrough[i] = PassThroughBuffer.TryCreate(input, bindings.InputSchema[i], BlockRows);
+            if (passThrough[i] is null)
+                return new AffineRowCursor(input, bindings, active);
+        }
+        return new AffineBlockCursor(input, bindings, active, passThrough);
+    }
+
+    public override DataViewSchema Schema => _bindings.OutputSchema;
+
+    public override long Position => _slot < 0 ? -1 : _positions[_slot];
+
+    public override long Batch => _slot < 0 ? _input.Batch : _batches[_slot];
+
+    public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = _ids[CurrentSlot()];
+
+    public override bool IsColumnActive(DataViewSchema.Column column) =>
+        column.Index >= 0 && column.Index < _active.Length && _active[column.Index];
+
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+    {
+        if (!IsColumnActive(column))
+            throw new InvalidOperationException($"Column '{column.Name}' is not active in this cursor; request it when creating the cursor.");
+        int computed = _bindings.ComputedIndex(column.Index);
+        Delegate getter = computed < 0
+            ? _passThrough[column.Index]!.CreateGetter(_currentSlot)
+            : _computed[computed]!.CreateGetter(_currentSlot);
+        return getter as ValueGetter<TValue>
+            ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type.RawType.Name}, but a getter of {typeof(TValue).Name} was asked for.");
+    }
+
+    public override bool MoveNext()
+    {
+        if (_slot + 1 < _count)
+        {
+            _slot++;
+            return true;
+        }
+        _slot = -1;
+        _count = 0;
+        if (_exhausted)
+            return false;
+        while (_count < BlockRows && _input.MoveNext())
+        {
+            _positions[_count] = _input.Position;
+            _batches[_count] = _input.Batch;
+            _inputId(ref _ids[_count]);
+            foreach (PassThroughBuffer? buffer in _passThrough)
+                buffer?.Capture(_count);
+            foreach (ComputedBlock? block in _computed)
+                block?.Capture(_count);
+            _count++;
+        }
+        _exhausted = _count < BlockRows;
+        if (_count == 0)
+            return false;
+        foreach (ComputedBlock? block in _computed)
+            block?.Compute(_count);
+        _slot = 0;
+        return true;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            _input.Dispose();
+        base.Dispose(disposing);
+    }
+
+    private int CurrentSlot() =>
+        _slot >= 0 ? _slot : throw new InvalidOperationException("The cursor is not on a row: call MoveNext first.");
+}

@@ -1,0 +1,30 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNetWhitening;
+
+/// <summary>The <see cref="IRowToRowMapper"/> of the whitening and colouring transformers (PredictionEngine path).</summary>
+internal sealed class AffineRowMapper : IRowToRowMapper
+{
+    private readonly AffineBindings _bindings;
+
+    public AffineRowMapper(AffineBindings bindings) => _bindings = bindings;
+
+    public DataViewSchema InputSchema => _bindings.InputSchema;
+
+    public DataViewSchema OutputSchema => _bindings.OutputSchema;
+
+    public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns) =>
+        _bindings.GetDependencies(dependingColumns);
+
+    public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Schema != _bindings.InputSchema)
+            throw new ArgumentException("The schema of the input row must be the input schema this mapper was created for.", nameof(input));
+        return new AffineRow(input, _bindings, _bindings.ActiveFlags(activeColumns ?? Enumerable.Empty<DataViewSchema.Column>()));
+    }
+}

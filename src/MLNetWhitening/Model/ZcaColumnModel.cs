@@ -1,0 +1,94 @@
+using System;
+
+namespace MLNetWhitening;
+
+/// <summary>
+/// The fitted state of one whitened column: mean μ (length d), whitening matrix W (k×d) and colouring matrix W⁺
+/// (d×k), all row-major float64, plus the fit report. Immutable.
+/// </summary>
+/// <remarks>
+/// Whitening: y = W (x − μ), length k (k = d, or Rank for PCA). Colouring (the inverse): x = W⁺ y + μ, exact for
+/// k = d (for ZCA W⁻¹ = (Σ + εI)^(1/2)); for PCA with k &lt; d it restores the projection of x − μ onto the kept
+/// directions. The transform applies W and W⁺ rounded to float32.
+/// </remarks>
+public sealed class ZcaColumnModel
+{
+    private readonly double[] _mean;
+    private readonly double[] _whitening;
+    private readonly double[] _colouring;
+
+    internal ZcaColumnModel(string inputColumnName, string outputColumnName, WhiteningKind kind,
+        double[] mean, double[] whitening, double[] colouring, int outputDimension, ZcaFitReport report)
+    {
+        InputColumnName = inputColumnName;
+        OutputColumnName = outputColumnName;
+        Kind = kind;
+        InputDimension = mean.Length;
+        OutputDimension = outputDimension;
+        _mean = mean;
+        _whitening = whitening;
+        _colouring = colouring;
+        FitReport = report;
+        MeanSingle = Array.ConvertAll(mean, v => (float)v);
+        WhiteningSingle = Array.ConvertAll(whitening, v => (float)v);
+        Whitening = new AffineMap(WhiteningSingle, mean, new double[outputDimension]);
+        Colouring = new AffineMap(Array.ConvertAll(colouring, v => (float)v), new double[outputDimension], mean);
+    }
+
+    /// <summary>The column read: a known-size vector of Single or Double, length <see cref="InputDimension"/>.</summary>
+    public string InputColumnName { get; }
+
+    /// <summary>The column written: a Single vector of length <see cref="OutputDimension"/>.</summary>
+    public string OutputColumnName { get; }
+
+    /// <summary>Which whitening was fitted.</summary>
+    public WhiteningKind Kind { get; }
+
+    /// <summary>d, the input vector length.</summary>
+    public int InputDimension { get; }
+
+    /// <summary>k, the output vector length (d, or the PCA rank).</summary>
+    public int OutputDimension { get; }
+
+    /// <summary>μ, the column mean over the rows used (length d).</summary>
+    public ReadOnlyMemory<double> Mean => _mean;
+
+    /// <summary>W, k×d row-major: y = W (x − μ).</summary>
+    public ReadOnlyMemory<double> WhiteningMatrix => _whitening;
+
+    /// <summary>W⁺, d×k row-major: x = W⁺ y + μ.</summary>
+    public ReadOnlyMemory<double> ColouringMatrix => _colouring;
+
+    /// <summary>Rows used, rows skipped, method, condition number, residual, time.</summary>
+    public ZcaFitReport FitReport { get; }
+
+    /// <summary>μ as float32, length d (hand-over to persistence).</summary>
+    internal float[] MeanSingle { get; }
+
+    /// <summary>W as float32, k×d row-major (hand-over to persistence).</summary>
+    internal float[] WhiteningSingle { get; }
+
+    internal AffineMap Whitening { get; }
+
+    internal AffineMap Colouring { get; }
+
+    /// <summary>Whitens one row: y = W (x − μ).</summary>
+    /// <param name="x">Length d.</param>
+    /// <returns>A new array of length k.</returns>
+    public float[] Whiten(ReadOnlySpan<float> x)
+    {
+        var y = new float[OutputDimension];
+        Whitening.Apply(x, new float[InputDimension], y);
+        return y;
+    }
+
+    /// <summary>Colours one row (inverse transform): x = W⁺ y + μ.</summary>
+    /// <param name="y">Length k.</param>
+    /// <returns>A new array of length d.</returns>
+    public float[] Colour(ReadOnlySpan<float> y)
+    {
+        var x = new float[InputDimension];
+        Colouring.Apply(y, new float[OutputDimension], x);
+        return x;
+    }
+}

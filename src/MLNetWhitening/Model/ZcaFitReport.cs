@@ -1,0 +1,50 @@
+using System;
+using MLNetWhitening.Torch;
+
+namespace MLNetWhitening;
+
+/// <summary>What one column's fit did and how good its W is. Produced by <see cref="ZcaWhiteningEstimator.Fit"/>.</summary>
+public sealed record ZcaFitReport
+{
+    /// <summary>Rows read from the input cursor (at most <see cref="ZcaWhiteningOptions.MaximumNumberOfRows"/>).</summary>
+    public long RowsRead { get; internal init; }
+
+    /// <summary>Rows that entered the mean and covariance.</summary>
+    public long RowsUsed { get; internal init; }
+
+    /// <summary>Rows left out because of NaN or infinite values (<see cref="MissingValuePolicy.SkipRow"/>).</summary>
+    public long RowsSkipped { get; internal init; }
+
+    /// <summary>The method asked for in the options.</summary>
+    public MatrixRootMethod RequestedMethod { get; internal init; }
+
+    /// <summary>The method whose result W is (Auto resolved; Eigen after a fallback; always Eigen for PCA).</summary>
+    public MatrixRootMethod MethodUsed { get; internal init; }
+
+    /// <summary>Why the exact Eigen method replaced the requested one, or null when it did not.</summary>
+    public string? FallbackReason { get; internal init; }
+
+    /// <summary>
+    /// κ = λmax / λmin of the matrix whose inverse square root was taken: Σε for ZCA and PCA, the correlation matrix
+    /// P for ZCA-cor.
+    /// </summary>
+    public double ConditionNumber { get; internal init; }
+
+    /// <summary>Whitening residual ‖W Σε Wᵀ − I‖_F / √k of the float64 W (k = output dimension).</summary>
+    public double WhiteningResidual { get; internal init; }
+
+    /// <summary>The same residual for W rounded to float32, the matrix the transform applies.</summary>
+    public double Float32WhiteningResidual { get; internal init; }
+
+    /// <summary>
+    /// The accepted bound on <see cref="WhiteningResidual"/>: max(1e-6, 100 · d · κ · 2⁻⁵³), i.e. the floor
+    /// 1e-6, or the error a backward-stable float64 eigendecomposition may reach for this size and conditioning.
+    /// </summary>
+    public double ResidualTolerance { get; internal init; }
+
+    /// <summary>The torch device the fit ran on ("cpu" or "cuda").</summary>
+    public string Device { get; internal init; } = "cpu";
+
+    /// <summary>Wall-clock time of the whole fit of this column (shared pass included).</summary>
+    public TimeSpan Elapsed { get; internal init; }
+}

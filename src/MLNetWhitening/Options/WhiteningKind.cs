@@ -1,0 +1,17 @@
+namespace MLNetWhitening;
+
+/// <summary>Which whitening matrix W the estimator fits; every kind gives Cov(W (x − μ)) = I up to ε.</summary>
+public enum WhiteningKind
+{
+    /// <summary>ZCA (Mahalanobis) whitening: W = (Σ + εI)^(-1/2), symmetric, d×d; the output stays closest to the input.</summary>
+    Zca = 0,
+
+    /// <summary>PCA whitening: W = diag((λ + ε)^(-1/2)) Vᵀ with eigenvalues λ sorted descending, k×d (k = Rank, or d).</summary>
+    Pca,
+
+    /// <summary>
+    /// ZCA-cor whitening (Kessy et al. 2018): W = P^(-1/2) D^(-1) with D = diag(√(Σᵢᵢ + ε)) and the correlation
+    /// matrix P = D^(-1) (Σ + εI) D^(-1); the output stays closest to the standardised input.
+    /// </summary>
+    ZcaCor,
+}

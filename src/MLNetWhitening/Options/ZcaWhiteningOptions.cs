@@ -1,0 +1,77 @@
+using System;
+using MLNetWhitening.Torch;
+
+namespace MLNetWhitening;
+
+/// <summary>
+/// Settings of <see cref="ZcaWhiteningEstimator"/>. Immutable: derive a variant with a <c>with</c> expression,
+/// e.g. <c>ZcaWhiteningOptions.Default with { Kind = WhiteningKind.Pca, Rank = 16 }</c>.
+/// </summary>
+/// <remarks>
+/// The estimator fits μ (the column mean) and W (k×d) on float64 statistics and transforms y = W (x − μ).
+/// Σε = Σ + εI is the regularised covariance; every W satisfies W Σε Wᵀ = I (checked after the fit).
+/// </remarks>
+public sealed record ZcaWhiteningOptions
+{
+    /// <summary>The defaults: ZCA, ε = 1e-5, all rows, N − 1, missing values are an error, Auto method and device.</summary>
+    public static ZcaWhiteningOptions Default { get; } = new();
+
+    /// <summary>Which whitening (ZCA, PCA or ZCA-cor). Default <see cref="WhiteningKind.Zca"/>.</summary>
+    public WhiteningKind Kind { get; init; } = WhiteningKind.Zca;
+
+    /// <summary>
+    /// ε ≥ 0, absolute (in the input's squared units), added to the covariance diagonal: Σε = Σ + εI. Default 1e-5.
+    /// It keeps W finite when Σ is singular (constant or duplicated features, fewer rows than features);
+    /// with ε = 0 a singular Σ makes the fit throw.
+    /// </summary>
+    public double Epsilon { get; init; } = 1e-5;
+
+    /// <summary>PCA only: keep the top <c>Rank</c> principal directions (1..d); 0 keeps all d. Default 0.</summary>
+    public int Rank { get; init; }
+
+    /// <summary>
+    /// How (Σε)^(-1/2) is computed (ZCA and ZCA-cor; PCA always uses the eigendecomposition). Default Auto.
+    /// Whatever the method, the result is verified and replaced by the exact Eigen result when not accurate enough.
+    /// </summary>
+    public MatrixRootMethod Method { get; init; } = MatrixRootMethod.Auto;
+
+    /// <summary>Where the fit computes. Default <see cref="WhiteningDevice.Auto"/> (CUDA if available, else CPU).</summary>
+    public WhiteningDevice Device { get; init; } = WhiteningDevice.Auto;
+
+    /// <summary>Fit on at most this many rows read from the input (the first ones, in cursor order). Default: all rows.</summary>
+    public long MaximumNumberOfRows { get; init; } = long.MaxValue;
+
+    /// <summary>What to do with NaN or infinite input values during the fit. Default <see cref="MissingValuePolicy.Error"/>.</summary>
+    public MissingValuePolicy MissingValues { get; init; } = MissingValuePolicy.Error;
+
+    /// <summary>N − 1 (default) or N in the covariance estimate.</summary>
+    public CovarianceDenominator Denominator { get; init; } = CovarianceDenominator.NMinusOne;
+
+    /// <summary>Rows gathered per covariance block (one float64 GEMM each). Internal: tests vary it; default 4096.</summary>
+    internal int BlockRows { get; init; } = 4096;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming the first bad option.</summary>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Kind))
+            throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Kind must be Zca, Pca or ZcaCor.");
+        if (double.IsNaN(Epsilon) || double.IsInfinity(Epsilon) || Epsilon < 0)
+            throw new ArgumentOutOfRangeException(nameof(Epsilon), Epsilon, $"Epsilon must be finite and ≥ 0, but got {Epsilon}.");
+        if (Rank < 0)
+            throw new ArgumentOutOfRangeException(nameof(Rank), Rank, $"Rank must be ≥ 0 (0 = all components), but got {Rank}.");
+        if (Rank > 0 && Kind != WhiteningKind.Pca)
+            throw new ArgumentException($"Rank applies to Kind = Pca only, but Kind = {Kind} and Rank = {Rank}. Leave Rank at 0 or use Kind = Pca.", nameof(Rank));
+        if (!Enum.IsDefined(Method))
+            throw new ArgumentOutOfRangeException(nameof(Method), Method, "Method must be one of Auto, Eigen, Mpa, Mtp, NewtonSchulz.");
+        if (!Enum.IsDefined(Device))
+            throw new ArgumentOutOfRangeException(nameof(Device), Device, "Device must be Auto, Cpu or Cuda.");
+        if (MaximumNumberOfRows <= 0)
+            throw new ArgumentOutOfRangeException(nameof(MaximumNumberOfRows), MaximumNumberOfRows, $"MaximumNumberOfRows must be ≥ 1, but got {MaximumNumberOfRows}.");
+        if (!Enum.IsDefined(MissingValues))
+            throw new ArgumentOutOfRangeException(nameof(MissingValues), MissingValues, "MissingValues must be Error or SkipRow.");
+        if (!Enum.IsDefined(Denominator))
+            throw new ArgumentOutOfRangeException(nameof(Denominator), Denominator, "Denominator must be NMinusOne or N.");
+        if (BlockRows < 1)
+            throw new ArgumentOutOfRangeException(nameof(BlockRows), BlockRows, $"BlockRows must be ≥ 1, but got {BlockRows}.");
+    }
+}
