@@ -1,4 +1,5 @@
 using System;
+using Microsoft.ML.Data;
 
 namespace MLNetWhitening;
 
@@ -17,9 +18,10 @@ public sealed class ZcaColumnModel
     private readonly double[] _whitening;
     private readonly double[] _colouring;
 
-    internal ZcaColumnModel(string inputColumnName, string outputColumnName, WhiteningKind kind,
+    internal ZcaColumnModel(string inputColumnName, string outputColumnName, WhiteningKind kind, VectorDataViewType inputType,
         double[] mean, double[] whitening, double[] colouring, int outputDimension, ZcaFitReport report)
     {
+        InputType = inputType;
         InputColumnName = inputColumnName;
         OutputColumnName = outputColumnName;
         Kind = kind;
@@ -64,6 +66,9 @@ public sealed class ZcaColumnModel
 
     /// <summary>μ as float32, length d (hand-over to persistence).</summary>
     internal float[] MeanSingle { get; }
+
+    /// <summary>The input column's type seen at fit (a vector of d Single or Double values); saving binds to it.</summary>
+    internal VectorDataViewType InputType { get; }
 
     /// <summary>W as float32, k×d row-major (hand-over to persistence).</summary>
     internal float[] WhiteningSingle { get; }

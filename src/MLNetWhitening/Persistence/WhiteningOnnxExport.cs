@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -100,6 +102,31 @@ internal static class WhiteningOnnxExport
     {
         ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(inputColumnType);
+        return Fit(ml, new[] { (inputColumn, inputColumnType) }, new[] { Estimator(ml, inputColumnType, inputColumn, outputColumn, mean, w, d, k) });
+    }
+
+    /// <summary>
+    /// Several whitened columns at once: one chain of the per-column transformers of
+    /// <see cref="ToOnnxTransformer(MLContext, DataViewType, string, string, float[], float[], int, int)"/>,
+    /// each reading its input column from the original schema. The caller owns (disposes) the result.
+    /// </summary>
+    /// <param name="ml">The ML.NET context.</param>
+    /// <param name="columns">Per column: input name and type, output name, μ (d), W (k×d row-major), d and k.</param>
+    public static ITransformer ToOnnxTransformer(MLContext ml, IReadOnlyList<WhiteningColumnState> columns)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        ArgumentNullException.ThrowIfNull(columns);
+        if (columns.Count == 0)
+            throw new ArgumentException("At least one column is needed.", nameof(columns));
+        var estimators = columns.Select(c => Estimator(ml, c.InputType, c.InputColumn, c.OutputColumn, c.Mean, c.W, c.D, c.K)).ToArray();
+        var inputs = columns.Select(c => (c.InputColumn, (DataViewType)c.InputType)).DistinctBy(c => c.InputColumn).ToArray();
+        return Fit(ml, inputs, estimators);
+    }
+
+    private static IEstimator<ITransformer> Estimator(
+        MLContext ml, DataViewType inputColumnType, string inputColumn, string outputColumn,
+        float[] mean, float[] w, int d, int k)
+    {
         CheckName(inputColumn, nameof(inputColumn));
         CheckName(outputColumn, nameof(outputColumn));
         bool doubleInput = IsDoubleInput(inputColumnType, d);
@@ -122,16 +149,35 @@ internal static class WhiteningOnnxExport
                     .Append(ml.Transforms.CopyColumns(outputColumn, temporary))
                     .Append(ml.Transforms.DropColumns(temporary));
             }
-
-            return estimator.Fit(new SchemaOnlyDataView(inputColumn, inputColumnType));
+            return estimator;
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
         {
-            throw new InvalidOperationException(
-                "Saving or scoring the whitening map as ONNX needs the native ONNX Runtime, which was not found. "
-                + "Add the package Microsoft.ML.OnnxRuntime (CPU) or a GPU variant to the application.", e);
+            throw MissingRuntime(e);
         }
     }
+
+    private static ITransformer Fit(MLContext ml, (string Name, DataViewType Type)[] inputs, IEstimator<ITransformer>[] estimators)
+    {
+        var schema = new DataViewSchema.Builder();
+        foreach (var (name, type) in inputs)
+            schema.AddColumn(name, type);
+        IEstimator<ITransformer> chain = estimators[0];
+        for (int i = 1; i < estimators.Length; i++)
+            chain = chain.Append(estimators[i]);
+        try
+        {
+            return chain.Fit(new SchemaOnlyDataView(schema.ToSchema()));
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+        {
+            throw MissingRuntime(e);
+        }
+    }
+
+    private static InvalidOperationException MissingRuntime(Exception e) => new(
+        "Saving or scoring the whitening map as ONNX needs the native ONNX Runtime, which was not found. "
+        + "Add the package Microsoft.ML.OnnxRuntime (CPU) or a GPU variant to the application.", e);
 
     /// <summary>The ONNX output name that ML.NET turns into <paramref name="outputColumn"/>, or null if none works.</summary>
     private static string? DirectOnnxOutputName(string inputColumn, string outputColumn)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetWhitening.Persistence;
 
 namespace MLNetWhitening;
 
@@ -48,19 +49,30 @@ public sealed class ZcaWhiteningTransformer : ITransformer
     /// </summary>
     public ZcaColouringTransformer CreateColouringTransformer() => new(Columns);
 
-    /// <summary>Not supported yet: saving delegates to an ONNX-backed transformer that is still being written.</summary>
-    /// <exception cref="NotSupportedException">Always, for now.</exception>
-    void ICanSaveModel.Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException(
-            "Saving a ZcaWhiteningTransformer is not supported yet (ONNX-based persistence is in progress). " +
-            "Keep the fitted state instead: ZcaWhiteningTransformer.Columns holds the mean and the whitening matrix of each column.");
-
     /// <summary>
-    /// The persistence hook: a built-in ML.NET transformer computing the same map, to which Save will delegate.
-    /// Hand-over: for each column, <see cref="ZcaColumnModel.MeanSingle"/> (d), <see cref="ZcaColumnModel.WhiteningSingle"/>
-    /// (k×d row-major), InputColumnName, OutputColumnName, InputDimension, OutputDimension.
+    /// Saves the fitted map for <c>mlContext.Model.Save</c>. ML.NET does not let an outside assembly write its own
+    /// model format, so the map is saved as the ML.NET transformer <see cref="CreatePersistableTransformer"/> returns:
+    /// an ONNX graph of y = W (x − μ) run by Microsoft.ML.OnnxTransformer. <c>mlContext.Model.Load</c> gives that
+    /// transformer back (same output column, same numbers; the fit report is not saved). Saving and scoring the loaded
+    /// model need the native ONNX Runtime in the application (package Microsoft.ML.OnnxRuntime).
     /// </summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ITransformer persistable = CreatePersistableTransformer();
+        try
+        {
+            ((ICanSaveModel)persistable).Save(ctx);
+        }
+        finally
+        {
+            (persistable as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>A built-in ML.NET transformer (ONNX-backed) computing the same map; what Save writes. The caller disposes it.</summary>
     internal ITransformer CreatePersistableTransformer() =>
-        // TODO(persistence): build the OnnxTransformer from Columns with the Persistence/ helper and make Save delegate to it.
-        throw new NotSupportedException("ONNX persistence is not wired yet.");
+        WhiteningOnnxExport.ToOnnxTransformer(new MLContext(), Columns
+            .Select(c => new WhiteningColumnState(c.InputColumnName, c.OutputColumnName, c.InputType, c.MeanSingle, c.WhiteningSingle, c.InputDimension, c.OutputDimension))
+            .ToArray());
 }
