@@ -31,13 +31,13 @@ internal static class MatrixInput
         if (!isfinite(a).all().item<bool>())
             throw new ArgumentException("The matrix contains NaN or infinite values.", name);
 
-        double scale = a.abs().max().item<double>();
-        double asymmetry = (a - a.transpose(-1, -2)).abs().max().item<double>();
+        double scale = a.abs().max().ToDouble();
+        double asymmetry = (a - a.transpose(-1, -2)).abs().max().ToDouble();
         double tolerance = SymmetryTolerance(a.dtype) * Math.Max(scale, double.Epsilon);
         if (asymmetry > tolerance)
             throw new ArgumentException($"Expected a symmetric matrix, but max |A - Aᵀ| = {asymmetry:G3} exceeds the tolerance {tolerance:G3} ({SymmetryTolerance(a.dtype):G1} × max |A|). Symmetrise it first, e.g. (A + Aᵀ) / 2.", name);
 
-        double minDiagonal = a.diagonal(0, -2, -1).min().item<double>();
+        double minDiagonal = a.diagonal(0, -2, -1).min().ToDouble();
         if (kind == RootKind.InverseSqrt && minDiagonal <= 0)
             throw new ArgumentException($"The inverse square root needs a positive definite matrix, but a diagonal entry is {minDiagonal:G3} ≤ 0. Regularise it first, e.g. A + εI.", name);
         if (kind == RootKind.Sqrt && minDiagonal < -tolerance)
