@@ -47,22 +47,28 @@ internal sealed class EigenRootFunction : torch.autograd.SingleTensorFunction<Ei
     /// <inheritdoc/>
     public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor grad_output)
     {
-        List<Tensor> saved = ctx.get_saved_variables();
         var kind = (RootKind)ctx.get_data("kind");
-        Tensor g = grad_output;
         Tensor grad;
-        if (is_grad_enabled())
+        // Own scope: the unpacked saved tensors and temporaries are freed here even when the caller has no scope.
+        bool inCallerScope;
+        using (NewDisposeScope())
         {
-            // create_graph: recompute with differentiable ops so that the gradient itself has a graph.
-            var (values, vectors) = linalg.eigh(saved[0]);
-            Tensor s = values.clamp_min(0).sqrt();
-            grad = DaleckiiKrein(vectors, Kernel(s, kind), g);
+            List<Tensor> saved = ctx.get_saved_variables();
+            if (is_grad_enabled())
+            {
+                // create_graph: recompute with differentiable ops so that the gradient itself has a graph.
+                var (values, vectors) = linalg.eigh(saved[0]);
+                Tensor s = values.clamp_min(0).sqrt();
+                grad = DaleckiiKrein(vectors, Kernel(s, kind), grad_output);
+            }
+            else
+            {
+                grad = DaleckiiKrein(saved[1], Kernel(saved[2], kind), grad_output);
+            }
+            inCallerScope = ReturnedGradients.MoveToCaller(grad);
         }
-        else
-        {
-            grad = DaleckiiKrein(saved[1], Kernel(saved[2], kind), g);
-        }
-        return new List<Tensor> { grad, null!, null!, null! };
+        grad_output.Dispose(); // TorchSharp's wrapper for this call only
+        return ReturnedGradients.ForFirstArgument(grad, inCallerScope, 3);
     }
 
     /// <summary>
