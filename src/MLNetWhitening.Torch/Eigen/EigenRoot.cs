@@ -30,7 +30,10 @@ internal static class EigenRoot
             if (!(min > 0))
                 throw new ArgumentException($"The inverse square root needs a positive definite matrix, but its smallest eigenvalue is {min:G3}. Regularise it first, e.g. A + εI.", nameof(a));
         }
-        Tensor result = EigenRootFunction.apply(a, values, vectors, kind);
+        // No graph to build (inference, no_grad): skip the autograd node and its saved tensors.
+        Tensor result = is_grad_enabled() && a.requires_grad
+            ? EigenRootFunction.apply(a, values, vectors, kind)
+            : EigenRootFunction.Evaluate(values, vectors, kind).Result;
         return result.MoveToOuterDisposeScope();
     }
 }

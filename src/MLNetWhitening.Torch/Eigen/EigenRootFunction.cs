@@ -34,11 +34,7 @@ internal sealed class EigenRootFunction : torch.autograd.SingleTensorFunction<Ei
         var vectors = (Tensor)vars[2];
         var kind = (RootKind)vars[3];
 
-        Tensor s = values.clamp_min(0).sqrt_();
-        Tensor f = kind == RootKind.Sqrt ? s : s.reciprocal();
-        // X = V diag(f) Vᵀ as (V * f) Vᵀ: one matrix product.
-        Tensor result = (vectors * f.unsqueeze(-2)).matmul(vectors.transpose(-1, -2));
-
+        var (result, s) = Evaluate(values, vectors, kind);
         ctx.save_for_backward(new List<Tensor> { a, vectors, s });
         ctx.save_data("kind", kind);
         return result;
@@ -69,6 +65,14 @@ internal sealed class EigenRootFunction : torch.autograd.SingleTensorFunction<Ei
         }
         grad_output.Dispose(); // TorchSharp's wrapper for this call only
         return ReturnedGradients.ForFirstArgument(grad, inCallerScope, 3);
+    }
+
+    /// <summary>X = V diag(f(λ)) Vᵀ, computed as (V * f) Vᵀ (one matrix product), and s = √max(λ, 0).</summary>
+    internal static (Tensor Result, Tensor S) Evaluate(Tensor values, Tensor vectors, RootKind kind)
+    {
+        Tensor s = values.clamp_min(0).sqrt_();
+        Tensor f = kind == RootKind.Sqrt ? s : s.reciprocal();
+        return ((vectors * f.unsqueeze(-2)).matmul(vectors.transpose(-1, -2)), s);
     }
 
     /// <summary>

@@ -61,4 +61,32 @@ public sealed class EigenLeakTests
         }
         Assert.AreEqual(before, Live, $"live tensors after {Calls} calls inside scopes");
     }
+
+    [TestMethod]
+    public void RobustEigh_ForwardBackwardLeavesNoLiveTensorsInsideOrOutsideADisposeScope()
+    {
+        using Tensor a = EigenTestMatrices.Random(2, 8, 10, 5).A;
+        void Call()
+        {
+            Tensor x = a.detach().requires_grad_(true);
+            var (values, vectors) = RobustLinalg.Eigh(x);
+            Tensor valueSum = values.sum(), absVectors = vectors.abs(), vectorSum = absVectors.sum();
+            Tensor loss = valueSum + vectorSum;
+            loss.backward();
+            x.grad?.Dispose();
+            foreach (Tensor t in new[] { loss, vectorSum, absVectors, valueSum, values, vectors, x })
+                t.Dispose();
+        }
+        Call(); // warm-up: leaves the one pending returned-gradient wrapper
+        long before = Live;
+        for (int i = 0; i < Calls; i++)
+            Call();
+        Assert.AreEqual(before, Live, "outside a scope");
+        for (int i = 0; i < Calls; i++)
+        {
+            using var scope = NewDisposeScope();
+            Call();
+        }
+        Assert.AreEqual(before - 1, Live, "inside scopes (the pending wrapper was freed by the first backward)");
+    }
 }
