@@ -185,7 +185,7 @@ public sealed class EigenRootTests
             // h(A) = ⟨dL/dA, U⟩; its gradient along E by double backward vs a central difference of first gradients.
             Tensor x = m.A.detach().clone().requires_grad_(true);
             Tensor loss = (w * Root(x, kind)).sum();
-            Tensor g = torch.autograd.grad(new[] { loss }, new[] { x }, create_graph: true)[0];
+            Tensor g = torch.autograd.grad(new[] { loss }, new[] { x }, retain_graph: true, create_graph: true)[0];
             Tensor hx = torch.autograd.grad(new[] { (g * u).sum() }, new[] { x })[0];
             Tensor analytic = (hx * e).sum(new long[] { 1, 2 });
             const double step = 1e-5;
