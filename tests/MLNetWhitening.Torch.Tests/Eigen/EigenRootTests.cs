@@ -41,6 +41,22 @@ public sealed class EigenRootTests
     }
 
     [TestMethod]
+    public void Eigen_Float32ForwardAndGradientMatchTheFloat64ReferenceToSinglePrecision()
+    {
+        using var scope = NewDisposeScope();
+        KnownSpd m = Random(4, 64, 1e2, 91);
+        Tensor w = randn(new long[] { 4, 64, 64 }, dtype: float64, generator: new Generator(92));
+        foreach (RootKind kind in new[] { RootKind.Sqrt, RootKind.InverseSqrt })
+        {
+            Tensor x = Root(m.A.to(float32), kind);
+            Assert.AreEqual(ScalarType.Float32, x.dtype);
+            Assert.IsLessThan(1e-4, RelativeError(x, ReferenceRoot(m, kind)), $"{kind} forward");
+            Tensor grad = Gradient(a => Root(a, kind), m.A.to(float32), w.to(float32));
+            Assert.IsLessThan(1e-4, RelativeError(grad, ReferenceGradient(m, w, kind)), $"{kind} gradient");
+        }
+    }
+
+    [TestMethod]
     [DataRow(1L, 1e1), DataRow(2L, 1e2), DataRow(16L, 1e1), DataRow(16L, 1e3)]
     public void Eigen_GradientMatchesCentralFiniteDifferences(long n, double cond)
     {
