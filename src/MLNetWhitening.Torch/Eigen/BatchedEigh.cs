@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.ExceptionServices;
 using System.Threading.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -71,7 +72,7 @@ internal static class BatchedEigh
             first ??= e.InnerException ?? e;
         }
         if (first != null)
-            throw first;
+            ExceptionDispatchInfo.Capture(first).Throw(); // keep the worker's stack trace
         return (values, vectors);
     }
 
