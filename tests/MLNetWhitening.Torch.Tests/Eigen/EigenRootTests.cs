@@ -189,7 +189,7 @@ public sealed class EigenRootTests
     }
 
     [TestMethod]
-    public void Sqrt_Eigen_SecondDerivativeMatchesFiniteDifferences()
+    public void Eigen_SecondDerivativeMatchesFiniteDifferences()
     {
         using var scope = NewDisposeScope();
         KnownSpd m = Random(2, 4, 10, 13);
