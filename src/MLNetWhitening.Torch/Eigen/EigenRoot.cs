@@ -5,31 +5,35 @@ using static TorchSharp.torch;
 namespace MLNetWhitening.Torch;
 
 /// <summary>
-/// Exact matrix roots by eigendecomposition: A = V diag(λ) Vᵀ, A^p = V diag(λ^p) Vᵀ.
-/// First version: libtorch's eigh autograd for the backward (NaN for repeated eigenvalues; to be replaced by the
-/// closed-form Daleckii–Krein backward).
+/// Exact matrix roots by eigendecomposition: A = V diag(λ) Vᵀ, A^(±1/2) = V diag(λ^(±1/2)) Vᵀ, with the
+/// Daleckii–Krein backward in closed form (<see cref="EigenRootFunction"/>): finite and exact for repeated eigenvalues.
 /// </summary>
+/// <remarks>
+/// Gradient convention: symmetric. The returned dL/dA is the symmetric matrix D with ⟨D, E⟩ = dL(A + tE)/dt at 0
+/// for every symmetric direction E, i.e. the gradient of L(f((A + Aᵀ)/2)).
+/// Square root: eigenvalues below 0 (rounding of a semidefinite matrix) are clamped to 0.
+/// Inverse square root: a matrix with an eigenvalue ≤ 0 is rejected here, in forward.
+/// </remarks>
 internal static class EigenRoot
 {
-    /// <param name="a">(B, n, n), validated.</param>
+    /// <param name="a">(B, n, n), validated (finite, symmetric, float32/float64), B ≥ 1, n ≥ 1.</param>
     /// <param name="kind">Square root or inverse square root.</param>
+    /// <returns>(B, n, n) A^(1/2) or A^(-1/2), differentiable with respect to <paramref name="a"/>.</returns>
+    /// <exception cref="ArgumentException">Inverse square root of a matrix that is not positive definite.</exception>
     public static Tensor Compute(Tensor a, RootKind kind)
     {
         using var scope = NewDisposeScope();
-        var (values, vectors) = linalg.eigh(a);
-        Tensor powered;
-        if (kind == RootKind.Sqrt)
+        var (values, vectors) = BatchedEigh.Compute(a);
+        if (kind == RootKind.InverseSqrt)
         {
-            powered = values.clamp_min(0).sqrt();
+            double min = values.min().ToDouble(); // eigh ran on this device already; on CPU this is no extra sync
+            if (!(min > 0))
+                throw new ArgumentException($"The inverse square root needs a positive definite matrix, but its smallest eigenvalue is {min:G3}. Regularise it first, e.g. A + εI.", nameof(a));
         }
-        else
-        {
-            double min = values.min().item<double>();
-            if (min <= 0)
-                throw new ArgumentException($"The inverse square root needs a positive definite matrix, but its smallest eigenvalue is {min:G3}. Regularise it first, e.g. A + εI.", "a");
-            powered = values.rsqrt();
-        }
-        Tensor result = (vectors * powered.unsqueeze(-2)).matmul(vectors.transpose(-1, -2));
+        // No graph to build (inference, no_grad): skip the autograd node and its saved tensors.
+        Tensor result = is_grad_enabled() && a.requires_grad
+            ? EigenRootFunction.apply(a, values, vectors, kind)
+            : EigenRootFunction.Evaluate(values, vectors, kind).Result;
         return result.MoveToOuterDisposeScope();
     }
 }
