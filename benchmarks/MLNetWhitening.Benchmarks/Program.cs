@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO;
 using BenchmarkDotNet.Running;
 using MLNetWhitening.Benchmarks.Roots;
 using MLNetWhitening.Benchmarks.Zca;
@@ -6,7 +7,8 @@ using MLNetWhitening.Benchmarks.Zca;
 namespace MLNetWhitening.Benchmarks;
 
 /// <summary>
-/// Entry point. <c>-- accuracy [condition]</c> prints the matrix-root accuracy table; anything else goes to
+/// Entry point. <c>-- accuracy [condition]</c> prints the matrix-root accuracy table; <c>-- roots-measure [outputPath]</c>
+/// writes the tables of docs/matrix-roots.md (default /tmp/mlnw-roots.md, timings next to it as *.time.md); anything else goes to
 /// BenchmarkDotNet (e.g. <c>-- --filter '*MatrixRootBenchmarks*'</c>).
 /// </summary>
 public static class Program
@@ -17,6 +19,11 @@ public static class Program
         {
             double condition = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 1e2;
             AccuracyReport.Run(condition);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "roots-measure")
+        {
+            RootMeasurementsReport.Run(args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "mlnw-roots.md"));
             return;
         }
         if (args.Length == 4 && args[0] == "export-data")

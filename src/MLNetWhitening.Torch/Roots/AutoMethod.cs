@@ -12,7 +12,7 @@ namespace MLNetWhitening.Torch;
 /// <item>CPU (2 cores, TorchSharp 0.107 / libtorch 2.10, float32, forward + backward median): eigh with autograd
 /// 0.63 / 18.4 / 6.1 / 17.2 / 246 ms against 1.11 / 38.2 / 16.6 / 52.0 / 957 ms for MPA-Lya with the paper's 8
 /// backward iterations, for (batch, n) = (1, 64), (64, 64), (1, 256), (16, 128), (1, 1024). Eigen is 2–4× faster
-/// and exact. This library's own approximations confirm it (RootMeasurements.MeasureForwardBackwardTime, Sqrt,
+/// and exact. This library's own approximations confirm it (benchmarks: roots-measure, Sqrt,
 /// float32, κ = 100, fastest of 7 runs on the shared machine): forward + backward Eigen 0.32 / 3.5 / 10.7 ms against
 /// Mpa 1.8 / 15 / 37 ms and Mtp 0.95 / 11 / 27 ms for (1, 64), (1, 256), (16, 128). The converged Lyapunov backward
 /// (7–11 iterations of 5 products for Mpa/Mtp) runs at the GEMM peak and dominates; the forwards alone are on par

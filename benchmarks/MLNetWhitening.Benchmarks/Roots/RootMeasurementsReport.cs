@@ -1,26 +1,32 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.Text;
-using MLNetWhitening.Torch.Tests.Support;
-using Microsoft.VisualStudio.TestTools.UnitTesting;
-using TorchSharp;
+using MLNetWhitening.Torch;
+using MLNetWhitening.Torch.Tests.Roots;
 using static TorchSharp.torch;
 
-namespace MLNetWhitening.Torch.Tests.Roots;
+namespace MLNetWhitening.Benchmarks.Roots;
 
 /// <summary>
-/// The measurements behind docs/matrix-roots.md. Not a check: runs only with MLNW_MEASURE=1 and writes a table to
-/// the file named there, timings next to it as *.time.md (MLNW_MEASURE=1 MLNW_MEASURE_OUT=/tmp/roots.md dotnet test --filter RootMeasurements).
+/// The measurements behind docs/matrix-roots.md: the scalar error bound, forward error and Lyapunov backward
+/// iterations/accuracy against Daleckii–Krein (written to <c>outputPath</c>), and forward / forward+backward timings
+/// (written next to it as <c>*.time.md</c>).
+/// Run: dotnet run -c Release --project benchmarks/MLNetWhitening.Benchmarks -- roots-measure [outputPath]
 /// </summary>
-[TestClass]
-public sealed class RootMeasurements
+internal static class RootMeasurementsReport
 {
-    [TestMethod]
-    public void MeasureForwardErrorAndBackwardIterations()
+    public static void Run(string output)
     {
-        if (Environment.GetEnvironmentVariable("MLNW_MEASURE") != "1")
-            Assert.Inconclusive("Set MLNW_MEASURE=1 to run the measurements.");
-        string output = Environment.GetEnvironmentVariable("MLNW_MEASURE_OUT") ?? Path.Combine(Path.GetTempPath(), "mlnw-roots.md");
+        File.WriteAllText(output, AccuracyTables());
+        Console.WriteLine($"Wrote {output}");
+        string timeOutput = Path.ChangeExtension(output, ".time.md");
+        File.WriteAllText(timeOutput, TimeTable());
+        Console.WriteLine($"Wrote {timeOutput}");
+    }
+
+    private static string AccuracyTables()
+    {
         var text = new StringBuilder();
         text.AppendLine(ScalarBoundTable());
         text.AppendLine("| method | function | dtype | n | condition | forward rel. error | backward iterations | backward residual | grad rel. error vs DK at computed root | grad rel. error vs DK(A) |");
@@ -33,56 +39,43 @@ public sealed class RootMeasurements
         {
             using var scope = NewDisposeScope();
             long batch = n == 256 ? 1 : 4;
-            Tensor a64 = SpdMatrices.Random(7 + n, batch, n, condition);
+            Tensor a64 = RootReferences.RandomSpd(7 + n, batch, n, condition);
             Tensor a = a64.to(dtype).requires_grad_(true);
             var o = MatrixRootOptions.Default with { Method = method };
             Tensor r = inverse ? MatrixRoots.InverseSqrt(a, o) : MatrixRoots.Sqrt(a, o);
-            Tensor g = SpdMatrices.RandomSymmetric(3, r);
+            Tensor g = RootReferences.RandomSymmetric(3, r);
             Tensor grad = autograd.grad(new[] { r }, new[] { a }, new[] { g })[0];
-            int iterations = MLNetWhitening.Torch.LyapunovSolver.LastIterations;
-            double residual = MLNetWhitening.Torch.LyapunovSolver.LastResidual;
-            double error = SpdMatrices.RelativeError(r, SpdMatrices.Power(a64, inverse ? -0.5 : 0.5));
-            Tensor dkA = inverse ? DaleckiiKrein.InverseSqrt(a64, g) : DaleckiiKrein.Sqrt(a64, g);
-            Tensor dkR = DaleckiiKrein.AtRoot(r.detach(), g, inverse);
-            text.AppendLine($"| {method} | {(inverse ? "InverseSqrt" : "Sqrt")} | {dtype} | {n} | {condition:G1} | {error:E1} | {iterations} | {residual:E1} | {SpdMatrices.RelativeError(grad, dkR):E1} | {SpdMatrices.RelativeError(grad, dkA):E1} |");
+            int iterations = LyapunovSolver.LastIterations;
+            double residual = LyapunovSolver.LastResidual;
+            double error = RootReferences.RelativeError(r, RootReferences.Power(a64, inverse ? -0.5 : 0.5));
+            Tensor dkA = RootReferences.DaleckiiKrein(a64, g, inverse);
+            Tensor dkR = RootReferences.DaleckiiKreinAtRoot(r.detach(), g, inverse);
+            text.AppendLine($"| {method} | {(inverse ? "InverseSqrt" : "Sqrt")} | {dtype} | {n} | {condition:G1} | {error:E1} | {iterations} | {residual:E1} | {RootReferences.RelativeError(grad, dkR):E1} | {RootReferences.RelativeError(grad, dkA):E1} |");
         }
-        File.WriteAllText(output, text.ToString());
+        return text.ToString();
     }
 
-    [TestMethod]
-    public void MeasureForwardBackwardTime()
+    private static string TimeTable()
     {
-        if (Environment.GetEnvironmentVariable("MLNW_MEASURE") != "1")
-            Assert.Inconclusive("Set MLNW_MEASURE=1 to run the measurements.");
-        string output = Path.ChangeExtension(Environment.GetEnvironmentVariable("MLNW_MEASURE_OUT") ?? Path.Combine(Path.GetTempPath(), "mlnw-roots.md"), ".time.md");
         var text = new StringBuilder("| (batch, n) | method (Sqrt, float32, κ = 100) | forward ms (fastest of 7) | forward + backward ms (fastest of 7) | backward iterations |\n|---|---|---|---|---|\n");
         foreach (var (batch, n) in new (long, long)[] { (1, 64), (64, 64), (1, 256), (16, 128) })
         foreach (var method in new[] { MatrixRootMethod.Eigen, MatrixRootMethod.Mpa, MatrixRootMethod.Mtp, MatrixRootMethod.NewtonSchulz })
         {
             using var scope = NewDisposeScope();
-            Tensor a = SpdMatrices.Random(11, batch, n, 1e2).to(float32);
-            Tensor g = SpdMatrices.RandomSymmetric(12, a);
+            Tensor a = RootReferences.RandomSpd(11, batch, n, 1e2).to(float32);
+            Tensor g = RootReferences.RandomSymmetric(12, a);
             var o = MatrixRootOptions.Default with { Method = method };
-            double Fastest(Func<double> run)
-            {
-                run();
-                var times = new double[7];
-                for (int i = 0; i < times.Length; i++)
-                    times[i] = run();
-                Array.Sort(times);
-                return times[0];
-            }
             double forward = Fastest(() =>
             {
                 using var inner = NewDisposeScope();
-                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var watch = Stopwatch.StartNew();
                 MatrixRoots.Sqrt(a, o);
                 return watch.Elapsed.TotalMilliseconds;
             });
             double both = Fastest(() =>
             {
                 using var inner = NewDisposeScope();
-                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var watch = Stopwatch.StartNew();
                 Tensor leaf = a.detach().requires_grad_(true);
                 autograd.grad(new[] { MatrixRoots.Sqrt(leaf, o) }, new[] { leaf }, new[] { g });
                 return watch.Elapsed.TotalMilliseconds;
@@ -90,7 +83,18 @@ public sealed class RootMeasurements
             string iterations = method == MatrixRootMethod.Eigen ? "" : LyapunovSolver.LastIterations.ToString();
             text.AppendLine($"| ({batch}, {n}) | {method} | {forward:F2} | {both:F2} | {iterations} |");
         }
-        File.WriteAllText(output, text.ToString());
+        return text.ToString();
+    }
+
+    /// <summary>One warm-up run, then the fastest of 7.</summary>
+    private static double Fastest(Func<double> run)
+    {
+        run();
+        var times = new double[7];
+        for (int i = 0; i < times.Length; i++)
+            times[i] = run();
+        Array.Sort(times);
+        return times[0];
     }
 
     /// <summary>
