@@ -64,7 +64,7 @@ public static class RobustLinalg
 
         using var scope = NewDisposeScope();
         Tensor x = batched ? a : a.unsqueeze(0);
-        MatrixInput.CheckValues(x, RootKind.Sqrt, nameof(a));
+        MatrixInput.CheckValues(x, RootKind.Sqrt, nameof(a), "The robust eigendecomposition");
         var (values, vectors) = BatchedEigh.Compute(x);
         CheckSemidefinite(values, n);
 

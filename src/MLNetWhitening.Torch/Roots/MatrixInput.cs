@@ -23,25 +23,37 @@ internal static class MatrixInput
     /// <summary>
     /// Finite, symmetric within a dtype-relative tolerance, and with a diagonal that a positive (semi)definite matrix
     /// could have (a necessary condition; the exact method also checks the eigenvalues). <paramref name="a"/> is (B, n, n).
+    /// <paramref name="kind"/> picks the requirement (definite for the inverse square root, semidefinite otherwise);
+    /// <paramref name="operation"/> names the caller in the message, e.g. "The square root".
+    /// The three scalars (max |A|, max |A − Aᵀ|, min diagonal) are reduced on a's device and read back once (one sync
+    /// on CUDA); max |A| is not finite exactly when A has a NaN or an infinity, since max propagates NaN.
     /// </summary>
-    public static void CheckValues(Tensor a, RootKind kind, string name)
+    public static void CheckValues(Tensor a, RootKind kind, string name, string operation)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        if (!isfinite(a).all().item<bool>())
+        double scale, asymmetry, minDiagonal;
+        using (NewDisposeScope())
+        using (no_grad())
+        {
+            Tensor summary = stack(new[]
+            {
+                a.abs().max(),
+                (a - a.transpose(-1, -2)).abs().max(),
+                a.diagonal(0, -2, -1).min(),
+            });
+            double[] values = summary.to(ScalarType.Float64).cpu().data<double>().ToArray();
+            (scale, asymmetry, minDiagonal) = (values[0], values[1], values[2]);
+        }
+        if (!double.IsFinite(scale))
             throw new ArgumentException("The matrix contains NaN or infinite values.", name);
 
-        double scale = a.abs().max().ToDouble();
-        double asymmetry = (a - a.transpose(-1, -2)).abs().max().ToDouble();
         double tolerance = SymmetryTolerance(a.dtype) * Math.Max(scale, double.Epsilon);
         if (asymmetry > tolerance)
             throw new ArgumentException($"Expected a symmetric matrix, but max |A - Aᵀ| = {asymmetry:G3} exceeds the tolerance {tolerance:G3} ({SymmetryTolerance(a.dtype):G1} × max |A|). Symmetrise it first, e.g. (A + Aᵀ) / 2.", name);
 
-        double minDiagonal = a.diagonal(0, -2, -1).min().ToDouble();
         if (kind == RootKind.InverseSqrt && minDiagonal <= 0)
-            throw new ArgumentException($"The inverse square root needs a positive definite matrix, but a diagonal entry is {minDiagonal:G3} ≤ 0. Regularise it first, e.g. A + εI.", name);
+            throw new ArgumentException($"{operation} needs a positive definite matrix, but a diagonal entry is {minDiagonal:G3} ≤ 0. Regularise it first, e.g. A + εI.", name);
         if (kind == RootKind.Sqrt && minDiagonal < -tolerance)
-            throw new ArgumentException($"The square root needs a positive semidefinite matrix, but a diagonal entry is {minDiagonal:G3} < 0.", name);
+            throw new ArgumentException($"{operation} needs a positive semidefinite matrix, but a diagonal entry is {minDiagonal:G3} < 0.", name);
     }
 
     /// <summary>Relative symmetry tolerance: loose enough for products like XᵀX computed in the dtype.</summary>

@@ -65,7 +65,7 @@ public static class MatrixRoots
         using var scope = NewDisposeScope();
         Tensor x = batched ? a : a.unsqueeze(0);
         if (options.ValidateInput)
-            MatrixInput.CheckValues(x, kind, nameof(a));
+            MatrixInput.CheckValues(x, kind, nameof(a), kind == RootKind.Sqrt ? "The square root" : "The inverse square root");
 
         MatrixRootMethod method = options.Method == MatrixRootMethod.Auto ? AutoMethod.Choose(a) : options.Method;
         Tensor result = method switch

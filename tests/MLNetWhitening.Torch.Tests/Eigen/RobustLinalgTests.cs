@@ -185,6 +185,16 @@ public sealed class RobustLinalgTests
     }
 
     [TestMethod]
+    public void Eigh_NegativeDiagonalMessageNamesTheRobustEigendecomposition()
+    {
+        using var scope = NewDisposeScope();
+        Tensor a = tensor(new[] { 1.0, 0, 0, -1 }).reshape(2, 2);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => RobustLinalg.Eigh(a));
+        StringAssert.StartsWith(e.Message, "The robust eigendecomposition needs a positive semidefinite matrix, but a diagonal entry is -1 < 0.");
+        Assert.AreEqual("a", e.ParamName);
+    }
+
+    [TestMethod]
     public void Eigh_AcceptsEigenvaluesNegativeOnlyByRounding()
     {
         using var scope = NewDisposeScope();
