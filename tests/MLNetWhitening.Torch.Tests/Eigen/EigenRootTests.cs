@@ -1,4 +1,5 @@
 using System;
+using MLNetWhitening.Torch.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using static MLNetWhitening.Torch.Tests.Eigen.EigenTestMatrices;
@@ -21,7 +22,7 @@ public sealed class EigenRootTests
         KnownSpd m = Random(4, n, cond, (ulong)(n * 31 + (long)Math.Log10(cond)));
         foreach (RootKind kind in new[] { RootKind.Sqrt, RootKind.InverseSqrt })
         {
-            double error = RelativeError(Root(m.A, kind), ReferenceRoot(m, kind));
+            double error = SpdMatrices.RelativeError(Root(m.A, kind), ReferenceRoot(m, kind));
             Assert.IsLessThan(1e-10, error, $"{kind} n={n} cond={cond:G1}");
         }
     }
@@ -35,7 +36,7 @@ public sealed class EigenRootTests
         Tensor w = randn(new long[] { 3, n, n }, dtype: float64, generator: new Generator(11));
         foreach (RootKind kind in new[] { RootKind.Sqrt, RootKind.InverseSqrt })
         {
-            double error = RelativeError(Gradient(a => Root(a, kind), m.A, w), ReferenceGradient(m, w, kind));
+            double error = SpdMatrices.RelativeError(Gradient(a => Root(a, kind), m.A, w), ReferenceGradient(m, w, kind));
             Assert.IsLessThan(1e-6, error, $"{kind} n={n} cond={cond:G1}");
         }
     }
@@ -50,9 +51,9 @@ public sealed class EigenRootTests
         {
             Tensor x = Root(m.A.to(float32), kind);
             Assert.AreEqual(ScalarType.Float32, x.dtype);
-            Assert.IsLessThan(1e-4, RelativeError(x, ReferenceRoot(m, kind)), $"{kind} forward");
+            Assert.IsLessThan(1e-4, SpdMatrices.RelativeError(x, ReferenceRoot(m, kind)), $"{kind} forward");
             Tensor grad = Gradient(a => Root(a, kind), m.A.to(float32), w.to(float32));
-            Assert.IsLessThan(1e-4, RelativeError(grad, ReferenceGradient(m, w, kind)), $"{kind} gradient");
+            Assert.IsLessThan(1e-4, SpdMatrices.RelativeError(grad, ReferenceGradient(m, w, kind)), $"{kind} gradient");
         }
     }
 
@@ -107,7 +108,7 @@ public sealed class EigenRootTests
             Tensor ours = Gradient(a => Root(a, kind), m.A, w);
             Tensor reference = ReferenceGradient(m, w, kind);
             Assert.IsTrue(isfinite(ours).all().item<bool>(), $"{kind} {spectrum}: our gradient is not finite");
-            Assert.IsLessThan(1e-6, RelativeError(ours, reference), $"{kind} {spectrum}");
+            Assert.IsLessThan(1e-6, SpdMatrices.RelativeError(ours, reference), $"{kind} {spectrum}");
 
             Tensor libtorch = Gradient(a => LibTorchEighRoot(a, kind), m.A, w);
             if (libtorchIsNaN)
@@ -185,7 +186,7 @@ public sealed class EigenRootTests
         var (refValues, _) = linalg.eigh(m.A);
         Assert.IsLessThan(1e-12, (values - refValues).abs().max().ToDouble());
         Tensor rebuilt = (vectors * values.unsqueeze(-2)).matmul(vectors.transpose(-1, -2));
-        Assert.IsLessThan(1e-12, RelativeError(rebuilt, m.A));
+        Assert.IsLessThan(1e-12, SpdMatrices.RelativeError(rebuilt, m.A));
     }
 
     [TestMethod]

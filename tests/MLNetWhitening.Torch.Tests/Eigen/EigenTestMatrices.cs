@@ -1,4 +1,5 @@
 using System;
+using MLNetWhitening.Torch.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,7 +8,10 @@ namespace MLNetWhitening.Torch.Tests.Eigen;
 /// <summary>A = Q diag(λ) Qᵀ with known Q and λ, float64; references that do not use eigh.</summary>
 internal sealed record KnownSpd(Tensor A, Tensor Q, Tensor Lambda);
 
-/// <summary>Test matrices and references for the Eigen folder (kept private to it; Support/ is another engineer's).</summary>
+/// <summary>
+/// Test matrices and references for the Eigen folder: a spectrum known exactly, so references need no eigh. The
+/// Daleckii–Krein product and the relative error are Support/'s (<see cref="DaleckiiKrein"/>, <see cref="SpdMatrices"/>).
+/// </summary>
 internal static class EigenTestMatrices
 {
     /// <summary>Random orthogonal (B, n, n) float64: Q of a Gaussian matrix's QR.</summary>
@@ -64,17 +68,7 @@ internal static class EigenTestMatrices
         Tensor df = f.unsqueeze(-1) - f.unsqueeze(-2);
         Tensor tie = dl.eq(0);
         Tensor k = where(tie, derivative.unsqueeze(-1).expand_as(dl), df / where(tie, ones_like(dl), dl));
-        Tensor gs = (g + g.transpose(-1, -2)) / 2;
-        Tensor qt = m.Q.transpose(-1, -2);
-        return m.Q.matmul(k * qt.matmul(gs).matmul(m.Q)).matmul(qt);
-    }
-
-    /// <summary>Largest per-matrix ‖x − reference‖_F / ‖reference‖_F over the batch.</summary>
-    public static double RelativeError(Tensor x, Tensor reference)
-    {
-        Tensor diff = linalg.matrix_norm(x.to(float64) - reference.to(float64));
-        Tensor norm = linalg.matrix_norm(reference.to(float64));
-        return (diff / norm).max().ToDouble();
+        return DaleckiiKrein.FromKernel(m.Q, k, g);
     }
 
     /// <summary>Random symmetric (B, n, n) directions with unit Frobenius norm per matrix.</summary>

@@ -1,4 +1,5 @@
 using System;
+using MLNetWhitening.Torch.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using static MLNetWhitening.Torch.Tests.Eigen.EigenTestMatrices;
@@ -97,7 +98,7 @@ public sealed class RobustLinalgTests
         double previous = double.PositiveInfinity;
         foreach (int degree in new[] { 0, 2, 5, 9, 20, 60 })
         {
-            double error = RelativeError(RobustGradient(m.A, loss, degree), exact);
+            double error = SpdMatrices.RelativeError(RobustGradient(m.A, loss, degree), exact);
             Assert.IsLessThan(previous, error, $"degree {degree}");
             previous = error;
         }
@@ -116,7 +117,7 @@ public sealed class RobustLinalgTests
         // dλ_k/dA = v_k v_kᵀ, with λ ascending and the known Q's columns in descending order.
         Tensor q = m.Q.flip(-1);
         Tensor expected = (q * u.unsqueeze(-2)).matmul(q.transpose(-1, -2));
-        Assert.IsLessThan(1e-10, RelativeError(x.grad!, expected));
+        Assert.IsLessThan(1e-10, SpdMatrices.RelativeError(x.grad!, expected));
     }
 
     [TestMethod]

@@ -27,10 +27,7 @@ internal static class DaleckiiKrein
         Tensor tie = diff.abs() <= scale * TieGap;
         Tensor divided = (fl.unsqueeze(-1) - fl.unsqueeze(-2)) / where(tie, ones_like(diff), diff);
         Tensor k = where(tie, derivative((li + lj) * 0.5), divided);
-        Tensor gs = g.to(float64);
-        gs = (gs + gs.transpose(-1, -2)) * 0.5;
-        Tensor vt = v.transpose(-1, -2);
-        return v.matmul(k * vt.matmul(gs).matmul(v)).matmul(vt);
+        return FromKernel(v, k, g);
     }
 
     /// <summary>dL/dA for X = A^(1/2).</summary>
@@ -51,6 +48,12 @@ internal static class DaleckiiKrein
         Tensor k = (li + lj).reciprocal();
         if (inverse)
             k = -k * li.square() * lj.square();
+        return FromKernel(v, k, g);
+    }
+
+    /// <summary>V (K ∘ Vᵀ sym(G) V) Vᵀ, G taken to float64: the gradient for eigenvectors V and a kernel K, (B, n, n) each.</summary>
+    public static Tensor FromKernel(Tensor v, Tensor k, Tensor g)
+    {
         Tensor gs = g.to(float64);
         gs = (gs + gs.transpose(-1, -2)) * 0.5;
         Tensor vt = v.transpose(-1, -2);
