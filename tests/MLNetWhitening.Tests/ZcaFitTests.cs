@@ -196,13 +196,14 @@ public sealed class ZcaFitTests
     }
 
     [TestMethod]
-    public void Fit_FallsBackToEigenWhenTheRequestedMethodIsUnavailableOrInaccurate()
+    public void Fit_FallsBackToEigenWhenTheRequestedMethodIsInaccurate()
     {
         var report = Fit(TestData.Correlated(300, 6, seed: 29), new ZcaWhiteningOptions { Method = MatrixRootMethod.Mpa }).Columns[0].FitReport;
 
         Assert.AreEqual(MatrixRootMethod.Mpa, report.RequestedMethod);
         Assert.AreEqual(MatrixRootMethod.Eigen, report.MethodUsed);
-        Assert.IsNotNull(report.FallbackReason);
+        // Padé [5,5] is accurate to ~1e-2 only (docs/matrix-roots.md), far from the float64 tolerance.
+        StringAssert.StartsWith(report.FallbackReason, "Mpa gave residual");
         Assert.IsLessThan(report.ResidualTolerance, report.WhiteningResidual);
     }
 

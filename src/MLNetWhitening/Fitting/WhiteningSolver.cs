@@ -34,25 +34,20 @@ internal static class WhiteningSolver
         int d = (int)sigma.shape[0];
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor eye = torch.eye(d, dtype: ScalarType.Float64, device: sigma.device);
-        Tensor se = sigma + options.Epsilon * eye;
-        var (values, vectors) = linalg.eigh(se);
-        CheckPositive(values, columnName);
+        Tensor se = sigma + options.Epsilon * torch.eye(d, dtype: ScalarType.Float64, device: sigma.device);
 
         return options.Kind switch
         {
-            WhiteningKind.Pca => SolvePca(se, values, vectors, options, d, columnName),
+            WhiteningKind.Pca => SolvePca(se, options, d, columnName),
             WhiteningKind.ZcaCor => SolveZcaCor(se, options, d, columnName),
-            _ => SolveZca(se, values, vectors, options, d, columnName),
+            _ => SolveZca(se, options, d, columnName),
         };
     }
 
-    private static WhiteningSolution SolveZca(Tensor se, Tensor values, Tensor vectors, ZcaWhiteningOptions options, int d, string columnName)
+    private static WhiteningSolution SolveZca(Tensor se, ZcaWhiteningOptions options, int d, string columnName)
     {
-        double kappa = Condition(values);
-        var (w, method, reason) = InverseRoot(se, kappa, options.Method, columnName);
-        Tensor colouring = Symmetrise((vectors * values.sqrt().unsqueeze(0)).matmul(vectors.t()));
-        return Finish(w, colouring, se, d, method, reason, kappa, columnName);
+        SymmetricRoots r = Roots(se, options.Method, columnName);
+        return Finish(r.InverseRoot, r.Root, se, d, r.Method, r.Reason, r.Condition, columnName);
     }
 
     // Kessy, Lewin, Strimmer 2018: ZCA-cor W = P^(-1/2) V^(-1/2), V = diag(Σε); colouring V^(1/2) P^(1/2).
@@ -60,19 +55,17 @@ internal static class WhiteningSolver
     {
         Tensor std = se.diagonal().sqrt();
         Tensor p = Symmetrise(se / outer(std, std));
-        var (pValues, pVectors) = linalg.eigh(p);
-        CheckPositive(pValues, columnName);
-        double kappa = Condition(pValues);
-        var (pInvRoot, method, reason) = InverseRoot(p, kappa, options.Method, columnName);
-        Tensor w = pInvRoot / std.unsqueeze(0);
-        Tensor pRoot = Symmetrise((pVectors * pValues.sqrt().unsqueeze(0)).matmul(pVectors.t()));
-        Tensor colouring = std.unsqueeze(1) * pRoot;
-        return Finish(w, colouring, se, d, method, reason, kappa, columnName);
+        SymmetricRoots r = Roots(p, options.Method, columnName);
+        Tensor w = r.InverseRoot / std.unsqueeze(0);
+        Tensor colouring = std.unsqueeze(1) * r.Root;
+        return Finish(w, colouring, se, d, r.Method, r.Reason, r.Condition, columnName);
     }
 
     // PCA whitening: W = diag((λ + ε)^(-1/2)) Vᵀ, λ descending, each eigenvector's largest-|·| entry made positive.
-    private static WhiteningSolution SolvePca(Tensor se, Tensor values, Tensor vectors, ZcaWhiteningOptions options, int d, string columnName)
+    private static WhiteningSolution SolvePca(Tensor se, ZcaWhiteningOptions options, int d, string columnName)
     {
+        var (values, vectors) = linalg.eigh(se);
+        CheckPositive(values, columnName);
         double kappa = Condition(values);
         int k = options.Rank == 0 ? d : options.Rank;
         Tensor lambda = values.flip(0).narrow(0, 0, k);
@@ -86,30 +79,40 @@ internal static class WhiteningSolver
         return Finish(w, colouring, se, d, MatrixRootMethod.Eigen, null, kappa, columnName);
     }
 
-    /// <summary>A^(-1/2) by the requested method, verified; the exact Eigen root when it is missing or not accurate.</summary>
-    private static (Tensor Root, MatrixRootMethod Method, string? Reason) InverseRoot(Tensor a, double kappa, MatrixRootMethod requested, string columnName)
+    /// <summary>A^(-1/2), A^(1/2) and κ(A) for a symmetric positive definite A, with the method that produced them.</summary>
+    private sealed record SymmetricRoots(Tensor InverseRoot, Tensor Root, double Condition, MatrixRootMethod Method, string? Reason);
+
+    /// <summary>
+    /// The exact roots from one eigendecomposition, or a faster method's inverse root verified against the tolerance
+    /// (its colouring is A · A^(-1/2), one product) and replaced by the exact roots when it misses. An approximate
+    /// method needs only the eigenvalues for κ, which LAPACK computes several times faster than the eigenvectors.
+    /// </summary>
+    private static SymmetricRoots Roots(Tensor a, MatrixRootMethod requested, string columnName)
     {
         int d = (int)a.shape[0];
         var rootOptions = MatrixRootOptions.Default with { Method = requested };
         MatrixRootMethod method = MatrixRoots.ResolveMethod(a, rootOptions);
         if (method == MatrixRootMethod.Eigen)
-            return (Symmetrise(MatrixRoots.InverseSqrt(a, rootOptions with { Method = MatrixRootMethod.Eigen })), method, null);
+            return ExactRoots(a, columnName, null);
 
-        string reason;
-        try
-        {
-            Tensor root = Symmetrise(MatrixRoots.InverseSqrt(a, rootOptions with { Method = method }));
-            double residual = Residual(root, a);
-            double tolerance = Tolerance(d, kappa);
-            if (residual <= tolerance)
-                return (root, method, null);
-            reason = $"{method} gave residual {residual:G3} > tolerance {tolerance:G3}";
-        }
-        catch (NotImplementedException)
-        {
-            reason = $"{method} is not implemented yet in MLNetWhitening.Torch";
-        }
-        return (Symmetrise(MatrixRoots.InverseSqrt(a, rootOptions with { Method = MatrixRootMethod.Eigen })), MatrixRootMethod.Eigen, reason);
+        Tensor values = linalg.eigvalsh(a);
+        CheckPositive(values, columnName);
+        double kappa = Condition(values);
+        Tensor root = Symmetrise(MatrixRoots.InverseSqrt(a, rootOptions with { Method = method }));
+        double residual = Residual(root, a);
+        double tolerance = Tolerance(d, kappa);
+        if (residual <= tolerance)
+            return new SymmetricRoots(root, Symmetrise(a.matmul(root)), kappa, method, null);
+        return ExactRoots(a, columnName, $"{method} gave residual {residual:G3} > tolerance {tolerance:G3}");
+    }
+
+    private static SymmetricRoots ExactRoots(Tensor a, string columnName, string? reason)
+    {
+        var (values, vectors) = linalg.eigh(a);
+        CheckPositive(values, columnName);
+        Tensor inverse = Symmetrise((vectors * values.rsqrt().unsqueeze(0)).matmul(vectors.t()));
+        Tensor root = Symmetrise((vectors * values.sqrt().unsqueeze(0)).matmul(vectors.t()));
+        return new SymmetricRoots(inverse, root, Condition(values), MatrixRootMethod.Eigen, reason);
     }
 
     private static WhiteningSolution Finish(Tensor w, Tensor colouring, Tensor se, int d, MatrixRootMethod method, string? reason, double kappa, string columnName)
