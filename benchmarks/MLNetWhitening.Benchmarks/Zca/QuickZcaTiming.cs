@@ -8,12 +8,25 @@ namespace MLNetWhitening.Benchmarks.Zca;
 /// <summary>
 /// <c>-- zca-quick d [rows] [repeats]</c>: a Stopwatch check of WhitenZca fit and per-row transform on the cached
 /// benchmark view, for before/after comparisons of one d without the full BenchmarkDotNet run. Prints the median and
-/// minimum of the repeats (after one warm-up of each).
+/// minimum of the repeats (after one warm-up of each). With SGEMM set in the environment it instead times a bare
+/// libtorch float32 GEMM (1024 × d) · (d × d), the floor of the transform's GEMM path.
 /// </summary>
 internal static class QuickZcaTiming
 {
     public static void Run(int d, int rows, int repeats)
     {
+        if (Environment.GetEnvironmentVariable("SGEMM") is not null)
+        {
+            Console.WriteLine($"threads {TorchSharp.torch.get_num_threads()}");
+            using var a = TorchSharp.torch.randn(1024, d);
+            using var b = TorchSharp.torch.randn(d, d);
+            for (int i = 0; i < 3; i++) a.matmul(b).Dispose();
+            var sw = Stopwatch.StartNew();
+            for (int i = 0; i < 20; i++) a.matmul(b).Dispose();
+            double s = sw.Elapsed.TotalSeconds / 20;
+            Console.WriteLine($"sgemm 1024x{d}x{d}: {s * 1e3:F2} ms, {2.0 * 1024 * d * d / s / 1e9:F0} GFLOP/s, {s * 1e6 / 1024:F2} us/row");
+            return;
+        }
         var ml = new MLContext(seed: 1);
         IDataView data = ZcaBenchmarkViews.Cached(ml, d, rows);
         var estimator = ml.Transforms.WhitenZca("White", nameof(FeatureRow.Features));

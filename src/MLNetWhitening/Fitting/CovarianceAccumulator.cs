@@ -84,7 +84,8 @@ internal sealed class CovarianceAccumulator : IDisposable
     /// rank-k update, which TorchSharp does not expose. Measured with <c>-- zca-quick d</c> of the benchmarks project
     /// (cached 100,000 rows, 2-core AMD EPYC, scatter time of the whole fit): d = 1024: one GEMM Xᵀ X 2.37 s; panels
     /// of Xᵀ made contiguous, 2 panels 1.74 s, 4 panels 1.52 s, 6 panels 1.78 s, 8 panels 1.69 s; d = 256: one GEMM
-    /// 185 ms, 2 panels 195 ms, 4 panels 183 ms (no gain), so panels start above 256; d = 512 was not measured.
+    /// 185 ms, 2 panels 195 ms, 4 panels 183 ms (no gain); d = 512: whole fit, median of 5, one GEMM 840 ms, 4 panels
+    /// 712 ms. So panels start at 512.
     /// </summary>
     public const int PanelMinimumDimension = 512;
 
