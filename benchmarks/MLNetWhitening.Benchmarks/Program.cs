@@ -7,7 +7,8 @@ using MLNetWhitening.Benchmarks.Zca;
 namespace MLNetWhitening.Benchmarks;
 
 /// <summary>
-/// Entry point. <c>-- accuracy [condition]</c> prints the matrix-root accuracy table; <c>-- roots-measure [outputPath]</c>
+/// Entry point. <c>-- accuracy [condition]</c> prints the matrix-root accuracy table; <c>-- zca-quick d [rows] [repeats]</c> times
+/// WhitenZca fit and transform with a Stopwatch; <c>-- roots-measure [outputPath]</c>
 /// writes the tables of docs/matrix-roots.md (default /tmp/mlnw-roots.md, timings next to it as *.time.md); anything else goes to
 /// BenchmarkDotNet (e.g. <c>-- --filter '*MatrixRootBenchmarks*'</c>).
 /// </summary>
@@ -29,6 +30,13 @@ public static class Program
         if (args.Length == 4 && args[0] == "export-data")
         {
             ZcaBenchmarkData.Export(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), args[3]);
+            return;
+        }
+        if (args.Length > 1 && args[0] == "zca-quick")
+        {
+            QuickZcaTiming.Run(int.Parse(args[1], CultureInfo.InvariantCulture),
+                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : ZcaWhiteningBenchmarks.Rows,
+                args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

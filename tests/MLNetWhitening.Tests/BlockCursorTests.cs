@@ -41,6 +41,49 @@ public sealed class BlockCursorTests
             CollectionAssert.AreEqual(model.Columns[0].Whiten(rows[r]), output[r], $"row {r}");
     }
 
+    /// <summary>
+    /// Maps with k·d ≥ <see cref="AffineMap.GemmMinimumWork"/> go through a TorchSharp float32 GEMM whose summation
+    /// order is libtorch's, so the row path and the block path agree only up to float32 rounding: each output must lie
+    /// within 4 (d + 2) 2⁻²⁴ Σⱼ |Wᵢⱼ| |xⱼ − μⱼ| of y computed exactly in float64 from the fitted state, and so must the
+    /// row path's. Two blocks (the second partial), read on another thread than the one that created the cursor.
+    /// </summary>
+    [TestMethod]
+    [DataRow(256, 0, 1100)]
+    [DataRow(300, 256, 1030)]
+    public void GemmBlockedCursor_IsTheFittedMapUpToFloat32Rounding(int d, int rank, int n)
+    {
+        var ml = new MLContext(seed: 1);
+        float[][] rows = TestData.Correlated(n, d, seed: 67);
+        IDataView data = TestData.ToDataView(ml, rows, d);
+        var options = rank > 0 ? new ZcaWhiteningOptions { Kind = WhiteningKind.Pca, Rank = rank } : null;
+        ZcaWhiteningTransformer model = ml.Transforms.WhitenZca("White", "Features", options).Fit(data);
+        ZcaColumnModel column = model.Columns[0];
+        int k = column.OutputDimension;
+        Assert.IsGreaterThanOrEqualTo(AffineMap.GemmMinimumWork, (long)k * d);
+
+        float[][] output = System.Threading.Tasks.Task.Run(() => TestData.ReadColumn(model.Transform(data), "White")).Result;
+
+        Assert.HasCount(n, output);
+        double[] mean = column.Mean.ToArray(), w = column.WhiteningMatrix.ToArray();
+        for (int r = 0; r < n; r++)
+        {
+            float[] single = column.Whiten(rows[r]);
+            for (int i = 0; i < k; i++)
+            {
+                double exact = 0, scale = 0;
+                for (int j = 0; j < d; j++)
+                {
+                    double centred = rows[r][j] - mean[j];
+                    exact += w[i * d + j] * centred;
+                    scale += Math.Abs(w[i * d + j] * centred);
+                }
+                double bound = 4.0 * (d + 2) * Math.Pow(2, -24) * scale + 1e-30;
+                Assert.IsLessThanOrEqualTo(bound, Math.Abs(output[r][i] - exact), $"Block path, row {r}, output {i}.");
+                Assert.IsLessThanOrEqualTo(bound, Math.Abs(single[i] - exact), $"Row path, row {r}, output {i}.");
+            }
+        }
+    }
+
     [TestMethod]
     public void BlockedCursor_KeepsPositionsIdsAndPassThroughColumnsAligned()
     {

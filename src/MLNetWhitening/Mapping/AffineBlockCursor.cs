@@ -5,7 +5,8 @@ using Microsoft.ML.Data;
 namespace MLNetWhitening;
 
 /// <summary>
-/// A cursor over the transformed view that reads the input ahead in blocks of up to <see cref="BlockRows"/> rows and
+/// A cursor over the transformed view that reads the input ahead in blocks of up to <see cref="BlockRows"/> rows
+/// (<see cref="GemmBlockRows"/> when a computed column maps with a GEMM) and
 /// maps each computed column of a block with one blocked matrix product; pass-through columns, positions, batches
 /// and row ids of the block are buffered so every column of the current row stays aligned.
 /// <see cref="Create"/> falls back to the row-by-row <see cref="AffineRowCursor"/> when no computed column is active
@@ -13,8 +14,16 @@ namespace MLNetWhitening;
 /// </summary>
 internal sealed class AffineBlockCursor : DataViewRowCursor
 {
-    /// <summary>Rows per block: beyond a few groups of four rows the product gains nothing, and read-ahead stays small.</summary>
+    /// <summary>Rows per block for the managed kernel: beyond a few groups of four rows it gains nothing, and read-ahead stays small.</summary>
     public const int BlockRows = 64;
+
+    /// <summary>Most rows per block when a column maps with a GEMM: sgemm needs tall blocks to reuse Mᵀ from cache.</summary>
+    public const int GemmBlockRows = 1024;
+
+    /// <summary>Bound on floats per GEMM block buffer (4 MiB): rows shrink for wide columns, never below <see cref="BlockRows"/>.</summary>
+    private const int GemmBlockFloats = 1 << 20;
+
+    private readonly int _capacity;
 
     private readonly DataViewRowCursor _input;
     private readonly AffineBindings _bindings;
@@ -22,16 +31,20 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
     private readonly PassThroughBuffer?[] _passThrough;
     private readonly ComputedBlock?[] _computed;
     private readonly ValueGetter<DataViewRowId> _inputId;
-    private readonly long[] _positions = new long[BlockRows];
-    private readonly long[] _batches = new long[BlockRows];
-    private readonly DataViewRowId[] _ids = new DataViewRowId[BlockRows];
+    private readonly long[] _positions;
+    private readonly long[] _batches;
+    private readonly DataViewRowId[] _ids;
     private readonly Func<int> _currentSlot;
     private int _count;
     private int _slot = -1;
     private bool _exhausted;
 
-    private AffineBlockCursor(DataViewRowCursor input, AffineBindings bindings, bool[] active, PassThroughBuffer?[] passThrough)
+    private AffineBlockCursor(DataViewRowCursor input, AffineBindings bindings, bool[] active, PassThroughBuffer?[] passThrough, int capacity)
     {
+        _capacity = capacity;
+        _positions = new long[capacity];
+        _batches = new long[capacity];
+        _ids = new DataViewRowId[capacity];
         _input = input;
         _bindings = bindings;
         _active = active;
@@ -40,7 +53,7 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
         for (int c = 0; c < _computed.Length; c++)
         {
             if (active[bindings.PassThroughCount + c])
-                _computed[c] = new ComputedBlock(input, bindings, c, BlockRows);
+                _computed[c] = new ComputedBlock(input, bindings, c, capacity);
         }
         _inputId = input.GetIdGetter();
         _currentSlot = CurrentSlot;
@@ -55,16 +68,33 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
         if (!anyComputed)
             return new AffineRowCursor(input, bindings, active);
 
+        int capacity = Capacity(bindings, active);
         var passThrough = new PassThroughBuffer?[bindings.PassThroughCount];
         for (int i = 0; i < passThrough.Length; i++)
         {
             if (!active[i])
                 continue;
-            passThrough[i] = PassThroughBuffer.TryCreate(input, bindings.InputSchema[i], BlockRows);
+            passThrough[i] = PassThroughBuffer.TryCreate(input, bindings.InputSchema[i], capacity);
             if (passThrough[i] is null)
                 return new AffineRowCursor(input, bindings, active);
         }
-        return new AffineBlockCursor(input, bindings, active, passThrough);
+        return new AffineBlockCursor(input, bindings, active, passThrough, capacity);
+    }
+
+    /// <summary><see cref="BlockRows"/>, or up to <see cref="GemmBlockRows"/> when an active column maps with a GEMM.</summary>
+    private static int Capacity(AffineBindings bindings, bool[] active)
+    {
+        int widest = 0;
+        bool gemm = false;
+        for (int c = 0; c < bindings.Columns.Length; c++)
+        {
+            if (!active[bindings.PassThroughCount + c])
+                continue;
+            AffineMap map = bindings.Columns[c].Map;
+            gemm |= map.PrefersGemm;
+            widest = Math.Max(widest, Math.Max(map.InputSize, map.OutputSize));
+        }
+        return gemm ? Math.Clamp(GemmBlockFloats / Math.Max(widest, 1), BlockRows, GemmBlockRows) : BlockRows;
     }
 
     public override DataViewSchema Schema => _bindings.OutputSchema;
@@ -101,7 +131,7 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
         _count = 0;
         if (_exhausted)
             return false;
-        while (_count < BlockRows && _input.MoveNext())
+        while (_count < _capacity && _input.MoveNext())
         {
             _positions[_count] = _input.Position;
             _batches[_count] = _input.Batch;
@@ -112,7 +142,7 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
                 block?.Capture(_count);
             _count++;
         }
-        _exhausted = _count < BlockRows;
+        _exhausted = _count < _capacity;
         if (_count == 0)
             return false;
         foreach (ComputedBlock? block in _computed)
@@ -124,7 +154,11 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
     protected override void Dispose(bool disposing)
     {
         if (disposing)
+        {
             _input.Dispose();
+            foreach (ComputedBlock? block in _computed)
+                block?.Dispose();
+        }
         base.Dispose(disposing);
     }
 

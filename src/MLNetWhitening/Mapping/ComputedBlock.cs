@@ -1,14 +1,20 @@
 using System;
+using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace MLNetWhitening;
 
 /// <summary>
 /// One computed column inside a blocked cursor: gathers the centred input rows of a block, then maps them with one
-/// blocked matrix product (<see cref="AffineMap.ApplyBlock"/>).
+/// matrix product: the managed <see cref="AffineMap.ApplyBlock"/> kernel for small maps, a TorchSharp float32 GEMM
+/// (libtorch, all cores) when <see cref="AffineMap.PrefersGemm"/>. The GEMM's Mᵀ and b tensors live as long as the
+/// cursor and are disposed with it; each block's temporaries are disposed inside <see cref="Compute"/> on the calling
+/// thread, so a cursor may move between threads.
 /// </summary>
-internal sealed class ComputedBlock
+internal sealed class ComputedBlock : IDisposable
 {
     private readonly AffineMap _map;
     private readonly ValueGetter<VBuffer<float>>? _singles;
@@ -16,6 +22,8 @@ internal sealed class ComputedBlock
     private readonly float[] _centred;
     private readonly float[] _output;
     private readonly string _sourceName;
+    private Tensor? _transposed;
+    private Tensor? _offset;
     private VBuffer<float> _singleBuffer;
     private VBuffer<double> _doubleBuffer;
 
@@ -51,7 +59,29 @@ internal sealed class ComputedBlock
     }
 
     /// <summary>Maps the first <paramref name="rows"/> captured rows.</summary>
-    public void Compute(int rows) => _map.ApplyBlock(_centred, rows, _output);
+    public void Compute(int rows)
+    {
+        if (_map.PrefersGemm)
+            ComputeWithGemm(rows);
+        else
+            _map.ApplyBlock(_centred, rows, _output);
+    }
+
+    private void ComputeWithGemm(int rows)
+    {
+        int d = _map.InputSize;
+        int k = _map.OutputSize;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        if (_transposed is null)
+        {
+            _transposed = tensor(_map.Transposed, new long[] { d, k }, ScalarType.Float32).DetachFromDisposeScope();
+            _offset = tensor(_map.Offset, new long[] { k }, ScalarType.Float32).DetachFromDisposeScope();
+        }
+        Tensor x = tensor(_centred, new long[] { _centred.Length / d, d }, ScalarType.Float32).narrow(0, 0, rows);
+        Tensor y = addmm(_offset!, x, _transposed, 1, 1);
+        MemoryMarshal.Cast<byte, float>(y.bytes).CopyTo(_output.AsSpan(0, rows * k));
+    }
 
     public ValueGetter<VBuffer<float>> CreateGetter(Func<int> currentSlot) => (ref VBuffer<float> dst) =>
     {
@@ -60,6 +90,14 @@ internal sealed class ComputedBlock
         _output.AsSpan(currentSlot() * k, k).CopyTo(editor.Values);
         dst = editor.Commit();
     };
+
+    public void Dispose()
+    {
+        _transposed?.Dispose();
+        _offset?.Dispose();
+        _transposed = null;
+        _offset = null;
+    }
 
     private void CheckLength(int actual)
     {
