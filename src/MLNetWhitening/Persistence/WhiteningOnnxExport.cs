@@ -118,25 +118,27 @@ internal static class WhiteningOnnxExport
         ArgumentNullException.ThrowIfNull(columns);
         if (columns.Count == 0)
             throw new ArgumentException("At least one column is needed.", nameof(columns));
-        var estimators = columns.Select(c => Estimator(ml, c.InputType, c.InputColumn, c.OutputColumn, c.Mean, c.W, c.D, c.K)).ToArray();
+        var estimators = columns.Select(c => Estimator(ml, c.InputType, c.InputColumn, c.OutputColumn, c.Mean, c.W, c.D, c.K, c.Colouring)).ToArray();
         var inputs = columns.Select(c => (c.InputColumn, (DataViewType)c.InputType)).DistinctBy(c => c.InputColumn).ToArray();
         return Fit(ml, inputs, estimators);
     }
 
     private static IEstimator<ITransformer> Estimator(
         MLContext ml, DataViewType inputColumnType, string inputColumn, string outputColumn,
-        float[] mean, float[] w, int d, int k)
+        float[] mean, float[] w, int d, int k, bool colouring = false)
     {
         CheckName(inputColumn, nameof(inputColumn));
         CheckName(outputColumn, nameof(outputColumn));
-        bool doubleInput = IsDoubleInput(inputColumnType, d);
+        bool doubleInput = IsDoubleInput(inputColumnType, colouring ? k : d);
 
         // ML.NET's OnnxTransformer reads the ONNX input named like the input column, and names its output
         // column after the ONNX output, with a trailing ".output" removed (all occurrences, in fact).
         string? onnxOutput = DirectOnnxOutputName(inputColumn, outputColumn);
         string temporary = onnxOutput ?? TemporaryColumnName(inputColumn, outputColumn);
         // One row in, one row out: OnnxTransformer types an output [k] as a vector of k floats, but [N, k] as [1, k].
-        byte[] model = WhiteningOnnxModel.WriteWhitening(inputColumn, temporary, d, k, mean, w, doubleInput, batched: false);
+        byte[] model = colouring
+            ? WhiteningOnnxModel.WriteColouring(inputColumn, temporary, d, k, mean, w, doubleInput, batched: false)
+            : WhiteningOnnxModel.WriteWhitening(inputColumn, temporary, d, k, mean, w, doubleInput, batched: false);
 
         try
         {
@@ -194,16 +196,16 @@ internal static class WhiteningOnnxExport
         return name == inputColumn || name == outputColumn ? name + "_" : name;
     }
 
-    private static bool IsDoubleInput(DataViewType type, int d)
+    private static bool IsDoubleInput(DataViewType type, int size)
     {
         // A scalar column is refused: OnnxTransformer feeds it as a [1, 1] tensor, which the one-row graph
         // does not take. mlContext.Transforms.Concatenate makes it a vector of size 1.
         if (type is not VectorDataViewType vector
             || (vector.ItemType != NumberDataViewType.Single && vector.ItemType != NumberDataViewType.Double)
-            || vector.Size != d)
+            || vector.Size != size)
         {
             throw new ArgumentException(
-                $"The input column must be a vector of d = {d} Single or Double values, but is {type}.",
+                $"The input column must be a vector of {size} Single or Double values, but is {type}.",
                 "inputColumnType");
         }
         return vector.ItemType == NumberDataViewType.Double;

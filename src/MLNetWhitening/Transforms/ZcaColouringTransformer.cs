@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetWhitening.Persistence;
 
 namespace MLNetWhitening;
 
@@ -36,8 +37,25 @@ public sealed class ZcaColouringTransformer : ITransformer
     /// <inheritdoc/>
     public IDataView Transform(IDataView input) => _core.Transform(input);
 
-    /// <summary>Not supported yet.</summary>
-    /// <exception cref="NotSupportedException">Always, for now.</exception>
-    void ICanSaveModel.Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException("Saving a ZcaColouringTransformer is not supported yet (ONNX-based persistence is in progress).");
+    /// <summary>
+    /// Saves the colouring map for <c>mlContext.Model.Save</c> as an ONNX graph run by Microsoft.ML.OnnxTransformer,
+    /// as <see cref="ZcaWhiteningTransformer"/> does (docs/persistence.md); the application needs the native ONNX Runtime.
+    /// </summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ITransformer persistable = WhiteningOnnxExport.ToOnnxTransformer(new MLContext(), Columns
+            .Select(c => new WhiteningColumnState(c.OutputColumnName, c.InputColumnName,
+                new VectorDataViewType(NumberDataViewType.Single, c.OutputDimension), c.MeanSingle,
+                Array.ConvertAll(c.ColouringMatrix.ToArray(), v => (float)v), c.InputDimension, c.OutputDimension, Colouring: true))
+            .ToArray());
+        try
+        {
+            ((ICanSaveModel)persistable).Save(ctx);
+        }
+        finally
+        {
+            (persistable as IDisposable)?.Dispose();
+        }
+    }
 }

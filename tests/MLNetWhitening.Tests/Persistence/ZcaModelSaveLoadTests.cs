@@ -149,6 +149,34 @@ public sealed class ZcaModelSaveLoadTests
 
         AssertIsTheFittedMap(loaded.Transform(data), fitted["White"], rows);
     }
+
+    [TestMethod]
+    [DataRow(WhiteningKind.Zca, 0)]
+    [DataRow(WhiteningKind.Pca, 0)]
+    public void SavedAndLoadedColouring_RestoresTheInputFromTheWhitenedColumn(WhiteningKind kind, int rank)
+    {
+        var ml = new MLContext(seed: 17);
+        int d = 7;
+        float[][] rows = TestData.Correlated(250, d, seed: 31);
+        IDataView data = TestData.ToDataView(ml, rows, d);
+        ZcaWhiteningTransformer fitted = ml.Transforms.WhitenZca("White", "Features", new ZcaWhiteningOptions { Kind = kind, Rank = rank }).Fit(data);
+        IDataView white = fitted.Transform(data);
+        ZcaColouringTransformer colouring = fitted.CreateColouringTransformer();
+
+        ITransformer loaded = SaveAndLoad(ml, colouring, white.Schema);
+
+        float[][] restored = TestData.ReadColumn(loaded.Transform(white), "Features");
+        float[][] expected = TestData.ReadColumn(colouring.Transform(white), "Features");
+        for (int r = 0; r < rows.Length; r++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                double scale = Math.Max(1, Math.Abs(rows[r][j]));
+                Assert.AreEqual(expected[r][j], restored[r][j], 1e-4 * scale, $"Row {r}, feature {j}: loaded vs fitted colouring.");
+                Assert.AreEqual(rows[r][j], restored[r][j], 1e-3 * scale, $"Row {r}, feature {j}: colouring should restore the input.");
+            }
+        }
+    }
 }
 
 /// <summary>PredictionEngine output for the digits model.</summary>
