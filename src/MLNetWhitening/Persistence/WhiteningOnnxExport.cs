@@ -50,7 +50,22 @@ internal static class WhiteningOnnxExport
         float[] mean, float[] w, int d, int k)
     {
         ArgumentNullException.ThrowIfNull(ctx);
-        ITransformer transformer = ToOnnxTransformer(ml ?? new MLContext(), inputColumnType, inputColumn, outputColumn, mean, w, d, k);
+        SaveAndDispose(ctx, ToOnnxTransformer(ml ?? new MLContext(), inputColumnType, inputColumn, outputColumn, mean, w, d, k));
+    }
+
+    /// <summary>
+    /// Writes the maps of several columns into <paramref name="ctx"/> as the chain of
+    /// <see cref="ToOnnxTransformer(MLContext, IReadOnlyList{WhiteningColumnState})"/>, disposed afterwards. What the
+    /// whitening and colouring transformers' <see cref="ICanSaveModel.Save"/> call.
+    /// </summary>
+    public static void Save(ModelSaveContext ctx, IReadOnlyList<WhiteningColumnState> columns)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        SaveAndDispose(ctx, ToOnnxTransformer(new MLContext(), columns));
+    }
+
+    private static void SaveAndDispose(ModelSaveContext ctx, ITransformer transformer)
+    {
         try
         {
             ((ICanSaveModel)transformer).Save(ctx);

@@ -41,21 +41,9 @@ public sealed class ZcaColouringTransformer : ITransformer
     /// Saves the colouring map for <c>mlContext.Model.Save</c> as an ONNX graph run by Microsoft.ML.OnnxTransformer,
     /// as <see cref="ZcaWhiteningTransformer"/> does (docs/persistence.md); the application needs the native ONNX Runtime.
     /// </summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx)
-    {
-        ArgumentNullException.ThrowIfNull(ctx);
-        ITransformer persistable = WhiteningOnnxExport.ToOnnxTransformer(new MLContext(), Columns
-            .Select(c => new WhiteningColumnState(c.OutputColumnName, c.InputColumnName,
-                new VectorDataViewType(NumberDataViewType.Single, c.OutputDimension), c.MeanSingle,
-                Array.ConvertAll(c.ColouringMatrix.ToArray(), v => (float)v), c.InputDimension, c.OutputDimension, Colouring: true))
-            .ToArray());
-        try
-        {
-            ((ICanSaveModel)persistable).Save(ctx);
-        }
-        finally
-        {
-            (persistable as IDisposable)?.Dispose();
-        }
-    }
+    void ICanSaveModel.Save(ModelSaveContext ctx) => WhiteningOnnxExport.Save(ctx, Columns
+        .Select(c => new WhiteningColumnState(c.OutputColumnName, c.InputColumnName,
+            new VectorDataViewType(NumberDataViewType.Single, c.OutputDimension), c.MeanSingle,
+            Array.ConvertAll(c.ColouringMatrix.ToArray(), v => (float)v), c.InputDimension, c.OutputDimension, Colouring: true))
+        .ToArray());
 }

@@ -51,28 +51,15 @@ public sealed class ZcaWhiteningTransformer : ITransformer
 
     /// <summary>
     /// Saves the fitted map for <c>mlContext.Model.Save</c>. ML.NET does not let an outside assembly write its own
-    /// model format, so the map is saved as the ML.NET transformer <see cref="CreatePersistableTransformer"/> returns:
+    /// model format, so the map is saved as a built-in ML.NET transformer (Persistence/WhiteningOnnxExport):
     /// an ONNX graph of y = W (x − μ) run by Microsoft.ML.OnnxTransformer. <c>mlContext.Model.Load</c> gives that
     /// transformer back (same output column, same numbers; the fit report is not saved). Saving and scoring the loaded
     /// model need the native ONNX Runtime in the application (package Microsoft.ML.OnnxRuntime).
     /// </summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx)
-    {
-        ArgumentNullException.ThrowIfNull(ctx);
-        ITransformer persistable = CreatePersistableTransformer();
-        try
-        {
-            ((ICanSaveModel)persistable).Save(ctx);
-        }
-        finally
-        {
-            (persistable as IDisposable)?.Dispose();
-        }
-    }
+    void ICanSaveModel.Save(ModelSaveContext ctx) => WhiteningOnnxExport.Save(ctx, PersistedColumns());
 
-    /// <summary>A built-in ML.NET transformer (ONNX-backed) computing the same map; what Save writes. The caller disposes it.</summary>
-    internal ITransformer CreatePersistableTransformer() =>
-        WhiteningOnnxExport.ToOnnxTransformer(new MLContext(), Columns
-            .Select(c => new WhiteningColumnState(c.InputColumnName, c.OutputColumnName, c.InputType, c.MeanSingle, c.WhiteningSingle, c.InputDimension, c.OutputDimension))
-            .ToArray());
+    /// <summary>The fitted maps as persistence stores them.</summary>
+    internal WhiteningColumnState[] PersistedColumns() => Columns
+        .Select(c => new WhiteningColumnState(c.InputColumnName, c.OutputColumnName, c.InputType, c.MeanSingle, c.WhiteningSingle, c.InputDimension, c.OutputDimension))
+        .ToArray();
 }

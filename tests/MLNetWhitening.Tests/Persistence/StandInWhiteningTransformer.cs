@@ -6,7 +6,7 @@ namespace MLNetWhitening.Tests.Persistence;
 
 /// <summary>
 /// A minimal custom transformer holding a fitted whitening state (μ, W) that saves itself the way the real
-/// transformer will: <see cref="ICanSaveModel.Save"/> delegates to <see cref="WhiteningOnnxExport.Save"/>.
+/// transformer will: <see cref="ICanSaveModel.Save"/> delegates to <c>WhiteningOnnxExport.Save</c>.
 /// It scores through the same ONNX transformer, built once.
 /// </summary>
 internal sealed class StandInWhiteningTransformer : ITransformer
