@@ -133,9 +133,34 @@ internal static class WhiteningOnnxExport
         ArgumentNullException.ThrowIfNull(columns);
         if (columns.Count == 0)
             throw new ArgumentException("At least one column is needed.", nameof(columns));
+        columns = ChainOrder(columns);
         var estimators = columns.Select(c => Estimator(ml, c.InputType, c.InputColumn, c.OutputColumn, c.Mean, c.W, c.D, c.K, c.Colouring)).ToArray();
         var inputs = columns.Select(c => (c.InputColumn, (DataViewType)c.InputType)).DistinctBy(c => c.InputColumn).ToArray();
         return Fit(ml, inputs, estimators);
+    }
+
+    /// <summary>
+    /// Our transformers read every input from the original schema, but a chain step sees the outputs of the steps
+    /// before it. So a column must come before any column that overwrites its input: order them so, or throw when
+    /// the overwrites form a cycle (e.g. two columns whitened into each other's names) rather than save a wrong model.
+    /// </summary>
+    private static IReadOnlyList<WhiteningColumnState> ChainOrder(IReadOnlyList<WhiteningColumnState> columns)
+    {
+        var remaining = columns.ToList();
+        var ordered = new List<WhiteningColumnState>(columns.Count);
+        while (remaining.Count > 0)
+        {
+            WhiteningColumnState? next = remaining.FirstOrDefault(x =>
+                !remaining.Any(z => !ReferenceEquals(z, x) && z.InputColumn == x.OutputColumn));
+            if (next is null)
+                throw new NotSupportedException(
+                    "Cannot save these columns as one ML.NET chain: their outputs overwrite each other's inputs in a cycle ("
+                    + string.Join(", ", remaining.Select(c => $"'{c.InputColumn}' → '{c.OutputColumn}'"))
+                    + "). Use distinct output column names.");
+            ordered.Add(next);
+            remaining.Remove(next);
+        }
+        return ordered;
     }
 
     private static IEstimator<ITransformer> Estimator(

@@ -177,6 +177,38 @@ public sealed class ZcaModelSaveLoadTests
             }
         }
     }
+
+    [TestMethod]
+    public void SavedAndLoadedZca_WhenOneOutputOverwritesAnotherColumnsInput_ReadsTheOriginalInput()
+    {
+        var ml = new MLContext(seed: 19);
+        int d = 5;
+        float[][] rows = TestData.Correlated(200, d, seed: 41);
+        IDataView baseView = TestData.ToDataView(ml, rows, d);
+        IDataView data = ml.Transforms.CopyColumns("Other", "Features").Fit(baseView).Transform(baseView);
+        // "Features" is whitened in place and also into "White", listed after the in-place pair that overwrites it.
+        var fitted = ml.Transforms.WhitenZca(new[] { new InputOutputColumnPair("Features", "Features"), new InputOutputColumnPair("White", "Features") }).Fit(data);
+
+        ITransformer loaded = SaveAndLoad(ml, fitted, data.Schema);
+
+        IDataView actual = loaded.Transform(data);
+        AssertIsTheFittedMap(actual, fitted["Features"], rows);
+        AssertIsTheFittedMap(actual, fitted["White"], rows);
+    }
+
+    [TestMethod]
+    public void Save_WhenTwoColumnsAreWhitenedIntoEachOthersNames_ThrowsInsteadOfSavingAWrongModel()
+    {
+        var ml = new MLContext(seed: 23);
+        int d = 4;
+        float[][] rows = TestData.Correlated(100, d, seed: 43);
+        IDataView baseView = TestData.ToDataView(ml, rows, d);
+        IDataView data = ml.Transforms.CopyColumns("Other", "Features").Fit(baseView).Transform(baseView);
+        var fitted = ml.Transforms.WhitenZca(new[] { new InputOutputColumnPair("Other", "Features"), new InputOutputColumnPair("Features", "Other") }).Fit(data);
+
+        var e = Assert.ThrowsExactly<NotSupportedException>(() => ml.Model.Save(fitted, data.Schema, new MemoryStream()));
+        StringAssert.Contains(e.Message, "'Features' → 'Other'");
+    }
 }
 
 /// <summary>PredictionEngine output for the digits model.</summary>
