@@ -45,10 +45,7 @@ internal sealed class ColumnBlockReader
         }
         else
         {
-            row.Clear();
-            ReadOnlySpan<int> indices = x.GetIndices();
-            for (int i = 0; i < indices.Length; i++)
-                row[indices[i]] = values[i];
+            Scatter(values, x.GetIndices(), row);
         }
         return AllFinite(row);
     }
@@ -63,12 +60,18 @@ internal sealed class ColumnBlockReader
         }
         else
         {
-            row.Clear();
-            ReadOnlySpan<int> indices = x.GetIndices();
-            for (int i = 0; i < indices.Length; i++)
-                row[indices[i]] = values[i];
+            Scatter(values, x.GetIndices(), row);
         }
         return AllFinite(row);
+    }
+
+    /// <summary>A sparse vector's stored values into a zeroed dense float64 row (float32 widens exactly).</summary>
+    private static void Scatter<T>(ReadOnlySpan<T> values, ReadOnlySpan<int> indices, Span<double> row)
+        where T : INumberBase<T>
+    {
+        row.Clear();
+        for (int i = 0; i < indices.Length; i++)
+            row[indices[i]] = double.CreateTruncating(values[i]);
     }
 
     private static void CheckLength(int actual, int expected)

@@ -21,7 +21,7 @@ internal sealed class AffineMap
     {
         if (matrix.Length != shift.Length * offset.Length)
             throw new ArgumentException($"Expected a {offset.Length}×{shift.Length} matrix, but got {matrix.Length} values.", nameof(matrix));
-        _transposed = Transpose(matrix, offset.Length, shift.Length);
+        _transposed = RowMajor.Transpose(matrix, offset.Length, shift.Length);
         _shift = shift;
         _offset = Array.ConvertAll(offset, v => (float)v);
         InputSize = shift.Length;
@@ -60,11 +60,7 @@ internal sealed class AffineMap
             CentreDense(values, centred);
             return;
         }
-        for (int j = 0; j < centred.Length; j++)
-            centred[j] = (float)-_shift[j];
-        ReadOnlySpan<int> indices = x.GetIndices();
-        for (int i = 0; i < indices.Length; i++)
-            centred[indices[i]] = (float)(values[i] - _shift[indices[i]]);
+        CentreSparse(values, x.GetIndices(), centred);
     }
 
     /// <summary>x − a into <paramref name="centred"/> (length InputSize), centring in float64 before rounding.</summary>
@@ -76,11 +72,17 @@ internal sealed class AffineMap
             CentreDense(values, centred);
             return;
         }
+        CentreSparse(values, x.GetIndices(), centred);
+    }
+
+    /// <summary>(float)(x − a) for a sparse x: −a everywhere, then the stored values, each widened to float64 first.</summary>
+    private void CentreSparse<T>(ReadOnlySpan<T> values, ReadOnlySpan<int> indices, Span<float> centred)
+        where T : INumberBase<T>
+    {
         for (int j = 0; j < centred.Length; j++)
             centred[j] = (float)-_shift[j];
-        ReadOnlySpan<int> indices = x.GetIndices();
         for (int i = 0; i < indices.Length; i++)
-            centred[indices[i]] = (float)(values[i] - _shift[indices[i]]);
+            centred[indices[i]] = (float)(double.CreateTruncating(values[i]) - _shift[indices[i]]);
     }
 
     /// <summary>(float)(x − a) for a dense float32 x: widened to float64, subtracted, narrowed — the same IEEE operations as the scalar loop.</summary>
@@ -267,14 +269,5 @@ internal sealed class AffineMap
             throw new ArgumentException($"Expected an output of length {OutputSize}, but got {y.Length}.", nameof(y));
         CentreDense(x, scratch.Slice(0, x.Length));
         Apply(scratch, y);
-    }
-
-    private static float[] Transpose(float[] m, int rows, int columns)
-    {
-        var t = new float[m.Length];
-        for (int i = 0; i < rows; i++)
-            for (int j = 0; j < columns; j++)
-                t[j * rows + i] = m[i * columns + j];
-        return t;
     }
 }

@@ -54,7 +54,7 @@ internal static class WhiteningOnnxModel
         var nodes = new List<ProtoMessageWriter>();
         var initializers = new List<ProtoMessageWriter>
         {
-            OnnxProto.FloatTensor(wtName, new long[] { d, k }, Transpose(w, rows: k, columns: d)),
+            OnnxProto.FloatTensor(wtName, new long[] { d, k }, RowMajor.Transpose(w, rows: k, columns: d)),
         };
 
         if (doubleInput)
@@ -101,7 +101,7 @@ internal static class WhiteningOnnxModel
         var nodes = new List<ProtoMessageWriter>();
         var initializers = new List<ProtoMessageWriter>
         {
-            OnnxProto.FloatTensor(atName, new long[] { k, d }, Transpose(a, rows: d, columns: k)),
+            OnnxProto.FloatTensor(atName, new long[] { k, d }, RowMajor.Transpose(a, rows: d, columns: k)),
             OnnxProto.FloatTensor(meanName, new long[] { d }, mean),
         };
 
@@ -136,16 +136,6 @@ internal static class WhiteningOnnxModel
         string version = typeof(WhiteningOnnxModel).Assembly
             .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
         return OnnxProto.Model(graph, ProducerName, version).ToArray();
-    }
-
-    /// <summary>The columns×rows transpose of a rows×columns row-major matrix.</summary>
-    private static float[] Transpose(float[] matrix, int rows, int columns)
-    {
-        var transposed = new float[matrix.Length];
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < columns; c++)
-                transposed[c * rows + r] = matrix[r * columns + c];
-        return transposed;
     }
 
     private static void CheckNames(string inputName, string outputName)
