@@ -11,7 +11,7 @@ namespace MLNetWhitening;
 
 /// <summary>
 /// The fit: one cursor pass over the input for all columns at once, rows gathered into (BlockRows × d) float64 blocks
-/// and merged into a <see cref="CovarianceAccumulator"/> per column; then <see cref="WhiteningSolver"/> per column.
+/// (<see cref="StripBlock"/>) of a <see cref="CovarianceAccumulator"/> per column; then <see cref="WhiteningSolver"/> per column.
 /// Memory: one block per column plus the d×d statistics, whatever the number of rows.
 /// </summary>
 internal static class ZcaFitter
@@ -42,7 +42,11 @@ internal static class ZcaFitter
         try
         {
             for (int c = 0; c < columns.Count; c++)
-                accumulators[c] = new CovarianceAccumulator(checkedColumns[c].Type.Size, device);
+            {
+                int d = checkedColumns[c].Type.Size;
+                int blockRows = (int)Math.Max(1, Math.Min(options.BlockRows, Math.Min(options.MaximumNumberOfRows, MaxBlockValues / Math.Max(d, 1))));
+                accumulators[c] = new CovarianceAccumulator(d, blockRows, device);
+            }
             var (rowsRead, skipped) = Pass(data, columns, checkedColumns, accumulators, options, host, channel);
 
             var models = new ZcaColumnModel[columns.Count];
@@ -93,15 +97,6 @@ internal static class ZcaFitter
     {
         int count = columns.Count;
         var skipped = new long[count];
-        var filled = new int[count];
-        var blocks = new double[count][];
-        var dims = new int[count];
-        for (int c = 0; c < count; c++)
-        {
-            dims[c] = checkedColumns[c].Type.Size;
-            int rows = (int)Math.Max(1, Math.Min(options.BlockRows, Math.Min(options.MaximumNumberOfRows, MaxBlockValues / Math.Max(dims[c], 1))));
-            blocks[c] = new double[rows * dims[c]];
-        }
 
         long rowsRead = 0;
         using IProgressChannel? progress = host?.StartProgressChannel("ZCA whitening fit");
@@ -112,9 +107,8 @@ internal static class ZcaFitter
         {
             for (int c = 0; c < count; c++)
             {
-                int d = dims[c];
-                Span<double> slot = blocks[c].AsSpan(filled[c] * d, d);
-                if (!readers[c].Read(slot))
+                CovarianceAccumulator acc = accumulators[c];
+                if (!readers[c].Read(acc.Block, acc.Pending))
                 {
                     if (options.MissingValues == MissingValuePolicy.Error)
                         throw new InvalidOperationException(
@@ -123,18 +117,14 @@ internal static class ZcaFitter
                     skipped[c]++;
                     continue;
                 }
-                if (++filled[c] * d == blocks[c].Length)
-                {
-                    accumulators[c].AddBlock(blocks[c], filled[c]);
-                    filled[c] = 0;
-                }
+                acc.Commit();
             }
             rowsRead++;
             if (rowsRead % ProgressInterval == 0)
                 channel?.Info(MessageSensitivity.None, $"ZCA whitening fit: {rowsRead} rows processed.");
         }
-        for (int c = 0; c < count; c++)
-            accumulators[c].AddBlock(blocks[c], filled[c]);
+        foreach (CovarianceAccumulator acc in accumulators)
+            acc.Flush();
         channel?.Info(MessageSensitivity.None, $"ZCA whitening fit: pass done, {rowsRead} rows read.");
         return (rowsRead, skipped);
     }
