@@ -15,16 +15,21 @@ namespace MLNetWhitening.Torch;
 /// A ↦ L(f((A + Aᵀ) / 2)), i.e. ⟨dL/dA, E⟩ is the directional derivative along any direction E, and equals the
 /// Daleckii–Krein formula V (K ∘ Vᵀ sym(G) V) Vᵀ.
 /// Square root X: X (dL/dA) + (dL/dA) X = G (Song et al. 2022, the square root's Lyapunov equation). Inverse square root Y: first C′ = −Y² G Y², then
-/// Y (dL/dA) + (dL/dA) Y = C′ (Song et al. 2022, inverse square root backward). The backward only multiplies matrices, so it is differentiable under
-/// create_graph (double backward) and cannot throw: everything that can fail is checked in forward.
+/// Y (dL/dA) + (dL/dA) Y = C′ (Song et al. 2022, inverse square root backward). On the saved root and G the backward only
+/// multiplies and adds matrices, so it is differentiable under create_graph (double backward); the solver's scales come
+/// from a spectral bound the method passes (<see cref="RootSpectrum"/>) and an estimate computed without autograd, and
+/// nothing in it throws: everything that can fail is checked in forward.
 /// </remarks>
 internal sealed class LyapunovRootFunction : torch.autograd.SingleTensorFunction<LyapunovRootFunction>
 {
     public override string Name => "MatrixRootLyapunovBackward";
 
-    /// <summary>The method's forward (no autograd inside) with this node's backward; <paramref name="a"/> is (B, n, n).</summary>
-    public static Tensor Apply(Tensor a, RootKind kind, MatrixRootOptions o, Func<Tensor, RootKind, MatrixRootOptions, Tensor> forward) =>
-        apply(a, kind, o, forward);
+    /// <summary>
+    /// The method's forward (no autograd inside) with this node's backward; <paramref name="a"/> is (B, n, n).
+    /// <paramref name="spectrum"/> is what the method knows about its root's spectrum (it sets the backward's scales).
+    /// </summary>
+    public static Tensor Apply(Tensor a, RootKind kind, MatrixRootOptions o, Func<Tensor, RootKind, MatrixRootOptions, Tensor> forward, RootSpectrum spectrum) =>
+        apply(a, kind, o, forward, spectrum);
 
     public override Tensor forward(torch.autograd.AutogradContext ctx, params object[] vars)
     {
@@ -32,11 +37,13 @@ internal sealed class LyapunovRootFunction : torch.autograd.SingleTensorFunction
         var kind = (RootKind)vars[1];
         var o = (MatrixRootOptions)vars[2];
         var method = (Func<Tensor, RootKind, MatrixRootOptions, Tensor>)vars[3];
+        var spectrum = (RootSpectrum)vars[4];
         Tensor root = method(a, kind, o);
         ctx.save_for_backward(new List<Tensor> { root });
         ctx.save_data("kind", kind);
         ctx.save_data("tolerance", o.BackwardTolerance > 0 ? o.BackwardTolerance : LyapunovSolver.DefaultTolerance(a.dtype));
         ctx.save_data("maxIterations", o.BackwardMaxIterations);
+        ctx.save_data("spectrum", spectrum);
         return root;
     }
 
@@ -50,6 +57,7 @@ internal sealed class LyapunovRootFunction : torch.autograd.SingleTensorFunction
             var kind = (RootKind)ctx.get_data("kind");
             var tolerance = (double)ctx.get_data("tolerance");
             var maxIterations = (int)ctx.get_data("maxIterations");
+            var spectrum = (RootSpectrum)ctx.get_data("spectrum");
 
             Tensor rhs = MatrixOps.Symmetrise(grad_output);
             if (kind == RootKind.InverseSqrt)
@@ -58,14 +66,15 @@ internal sealed class LyapunovRootFunction : torch.autograd.SingleTensorFunction
                 Tensor inverse = root.matmul(root);
                 rhs = -MatrixOps.Symmetrise(inverse.matmul(rhs).matmul(inverse));
             }
-            Tensor grad = LyapunovSolver.Solve(root, rhs, tolerance, maxIterations);
-            return new List<Tensor> { grad.MoveToOuterDisposeScope(), null!, null!, null! };
+            Tensor grad = LyapunovSolver.Solve(root, rhs, tolerance, maxIterations, spectrum);
+            return new List<Tensor> { grad.MoveToOuterDisposeScope(), null!, null!, null!, null! };
         }
         catch (Exception ex)
         {
-            // Not expected (only matrix products run above); a NaN gradient is visible, an abort would lose the process.
+            // Not expected (matrix products, and cholesky_ex, which reports failure instead of throwing); a NaN gradient
+            // is visible, an abort would lose the process.
             System.Diagnostics.Trace.TraceError($"{Name}: backward failed, returning a NaN gradient: {ex}");
-            return new List<Tensor> { full_like(grad_output, double.NaN), null!, null!, null! };
+            return new List<Tensor> { full_like(grad_output, double.NaN), null!, null!, null!, null! };
         }
     }
 }

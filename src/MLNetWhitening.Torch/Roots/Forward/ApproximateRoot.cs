@@ -14,11 +14,12 @@ internal static class ApproximateRoot
     /// <param name="kind">Square root or inverse square root.</param>
     /// <param name="o">Validated options.</param>
     /// <param name="forward">The method's forward, (B, n, n) in and out, called without autograd.</param>
-    public static Tensor Apply(Tensor a, RootKind kind, MatrixRootOptions o, Func<Tensor, RootKind, MatrixRootOptions, Tensor> forward)
+    /// <param name="spectrum">What the method knows about the spectrum of the root it returns, for the backward.</param>
+    public static Tensor Apply(Tensor a, RootKind kind, MatrixRootOptions o, Func<Tensor, RootKind, MatrixRootOptions, Tensor> forward, RootSpectrum spectrum)
     {
         if (o.ValidateInput && kind == RootKind.InverseSqrt)
             CheckPositiveDefinite(a, nameof(a));
-        return LyapunovRootFunction.Apply(a, kind, o, forward);
+        return LyapunovRootFunction.Apply(a, kind, o, forward, spectrum);
     }
 
     /// <summary>

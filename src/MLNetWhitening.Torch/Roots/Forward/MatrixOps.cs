@@ -1,3 +1,4 @@
+using System;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,6 +27,29 @@ internal static class MatrixOps
     {
         scale = FrobeniusNorm(a);
         return Identity(a) - a / scale;
+    }
+
+    /// <summary>
+    /// The values of a float32 or float64 tensor, flattened, as doubles on the host: one transfer, and no conversion
+    /// operation on the device (each TorchSharp call costs a few µs, which matters in the backward's loop).
+    /// </summary>
+    public static double[] ToHost(Tensor t)
+    {
+        Tensor host = t.device_type == DeviceType.CPU ? t : t.cpu();
+        try
+        {
+            return host.dtype switch
+            {
+                ScalarType.Float64 => host.data<double>().ToArray(),
+                ScalarType.Float32 => Array.ConvertAll(host.data<float>().ToArray(), x => (double)x),
+                _ => host.to(ScalarType.Float64).data<double>().ToArray(),
+            };
+        }
+        finally
+        {
+            if (!ReferenceEquals(host, t))
+                host.Dispose();
+        }
     }
 
     /// <summary>A positive floor far below any meaningful norm, to keep a zero matrix from dividing by zero.</summary>

@@ -17,7 +17,7 @@ internal static class PadeRoot
     {
         // Derive (or fetch) the coefficients here, in forward, so that a bad degree pair throws before any autograd work.
         PadeCoefficients.Get(o.PadeNumeratorDegree, o.PadeDenominatorDegree);
-        return ApproximateRoot.Apply(a, kind, o, Forward);
+        return ApproximateRoot.Apply(a, kind, o, Forward, RootSpectrum.Pade(o.PadeNumeratorDegree, o.PadeDenominatorDegree));
     }
 
     /// <summary>The forward alone, without autograd; (B, n, n) in and out.</summary>
