@@ -40,8 +40,12 @@ internal static unsafe class SymmetricRankUpdate
     /// <summary>Slices of equal work per thread.</summary>
     private const int SlicesPerThread = 4;
 
-    /// <summary>Below this many multiply–adds a second thread costs more than it saves.</summary>
-    private const double ParallelWork = 4e6;
+    /// <summary>
+    /// Below this many multiply–adds (about 1.5 ms on one core) a second thread costs more than it saves: waking a pool
+    /// thread took 0.05–0.7 ms on the 2-vCPU VM of docs/benchmarks.md. Fit of 100,000 rows in 4096-row blocks, median of
+    /// 15: d = 64 (8.4e6 a block) 43–51 ms on two threads, 28–37 ms on one; d = 128 (3.4e7) about equal.
+    /// </summary>
+    private const double ParallelWork = 2e7;
 
     /// <summary>
     /// C[i, j] += Σ_r X[r, i] X[r, j] for i ≤ j over the first <paramref name="rows"/> rows of <paramref name="x"/>.
