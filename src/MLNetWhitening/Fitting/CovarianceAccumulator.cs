@@ -10,13 +10,17 @@ namespace MLNetWhitening;
 /// managed AVX2 rank-k update on the CPU, a TorchSharp GEMM on CUDA). No sum of squares of raw values is ever formed:
 /// the first block is centred on its own mean; every later block is stored shifted by the running mean μa
 /// (<see cref="StripBlock"/>), and with δ = its mean shifted, nb rows and n = na + nb, Chan, Golub and LeVeque's
-/// pairwise update (1979) becomes μ ← μa + δ nb / n, M2 ← M2 + Xsᵀ Xs − (nb² / n) δ δᵀ.
+/// pairwise update (1979) becomes μ ← μa + δ nb / n, M2 ← M2 + Xsᵀ Xs − (nb² / n) δ δᵀ. The mean needs only a
+/// block's sums, so it is current as soon as the block is full, even while the block's product still runs in the
+/// background (<see cref="ManagedScatter"/>); the products reach M2 in block order.
 /// </summary>
 internal sealed class CovarianceAccumulator : IDisposable
 {
     private readonly double[] _mean;
     private readonly double[] _delta;
     private readonly IScatter _scatter;
+    private readonly StripBlock[] _blocks;
+    private int _current;
 
     /// <param name="dimension">d.</param>
     /// <param name="blockRows">Rows per block (one scatter product each).</param>
@@ -30,12 +34,15 @@ internal sealed class CovarianceAccumulator : IDisposable
         _scatter = managed ? new ManagedScatter(dimension) : new TorchScatter(dimension, device);
         _mean = new double[dimension];
         _delta = new double[dimension];
-        Block = new StripBlock(dimension, blockRows);
+        // A scatter that reads a block after Add returns gets a second block to fill meanwhile.
+        _blocks = new StripBlock[_scatter.ReadsBlocksLater ? 2 : 1];
+        for (int i = 0; i < _blocks.Length; i++)
+            _blocks[i] = new StripBlock(dimension, blockRows);
         Block.Begin(_mean);
     }
 
     /// <summary>Where the next row goes: row <see cref="Pending"/>, written by <see cref="StripBlock.SetRow"/>, then <see cref="Commit"/>.</summary>
-    public StripBlock Block { get; }
+    public StripBlock Block => _blocks[_current];
 
     /// <summary>Rows written to <see cref="Block"/> and not merged yet.</summary>
     public int Pending { get; private set; }
@@ -59,26 +66,28 @@ internal sealed class CovarianceAccumulator : IDisposable
         int rows = Pending;
         if (rows == 0)
             return;
+        StripBlock block = Block;
         long na = Count;
         long n = na + rows;
         if (na == 0)
         {
             for (int j = 0; j < _mean.Length; j++)
-                _mean[j] = Block.Sums[j] / rows;
-            Block.Centre(rows);
-            _scatter.AddCentred(Block, rows);
+                _mean[j] = block.Sums[j] / rows;
+            block.Centre(rows);
+            _scatter.Add(block, rows, _delta, 0);
         }
         else
         {
             for (int j = 0; j < _delta.Length; j++)
-                _delta[j] = Block.Sums[j] / rows;
-            _scatter.AddCentred(Block, rows);
-            _scatter.AddOuter(_delta, -(double)rows * rows / n);
-            for (int j = 0; j < _mean.Length; j++)
+            {
+                _delta[j] = block.Sums[j] / rows;
                 _mean[j] += _delta[j] * rows / n;
+            }
+            _scatter.Add(block, rows, _delta, -(double)rows * rows / n);
         }
         Count = n;
         Pending = 0;
+        _current = (_current + 1) % _blocks.Length;
         Block.Begin(_mean);
     }
 

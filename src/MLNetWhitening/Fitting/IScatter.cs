@@ -6,11 +6,17 @@ namespace MLNetWhitening;
 /// <summary>The running scatter matrix M2 of a <see cref="CovarianceAccumulator"/>, held where it is computed.</summary>
 internal interface IScatter : IDisposable
 {
-    /// <summary>M2 += Xᵀ X over the first <paramref name="rows"/> rows of a block (centred or shifted by the running mean).</summary>
-    void AddCentred(StripBlock block, int rows);
+    /// <summary>
+    /// True when <see cref="Add"/> may return before it has read the block: the caller then fills another block and
+    /// writes the first again only after the next <see cref="Add"/> or <see cref="Scaled"/>.
+    /// </summary>
+    bool ReadsBlocksLater { get; }
 
-    /// <summary>M2 += <paramref name="factor"/> δ δᵀ (the merge term of <see cref="CovarianceAccumulator"/>), δ of length d.</summary>
-    void AddOuter(ReadOnlySpan<double> delta, double factor);
+    /// <summary>
+    /// M2 += Xᵀ X + <paramref name="factor"/> δ δᵀ over the first <paramref name="rows"/> rows of a block (centred, or
+    /// shifted by the running mean, with δ the merge term of <see cref="CovarianceAccumulator"/>, length d).
+    /// </summary>
+    void Add(StripBlock block, int rows, ReadOnlySpan<double> delta, double factor);
 
     /// <summary>M2 · <paramref name="scale"/> as an exactly symmetric (d × d) float64 tensor on the fit device; the caller disposes it.</summary>
     torch.Tensor Scaled(double scale);

@@ -2,7 +2,6 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using System.Threading.Tasks;
 
 namespace MLNetWhitening;
 
@@ -15,8 +14,8 @@ namespace MLNetWhitening;
 /// X is a <see cref="StripBlock"/>. A 4 × 12 micro-kernel keeps its tile of C in 12 vector registers and streams one
 /// strip of X (the tile's 4 rows of C) against three (its 12 columns) over 128 rows at a time, which fit in L1 with
 /// the tile's strips; the 4-row strips of a 32-strip band of C stay in L2 while the band's column strips go by.
-/// The row strips of C are cut into slices of equal work (the upper triangle holds more on its top rows), a few per
-/// thread, which the threads take as they free up.
+/// The row strips of C can be cut into slices of equal work (<see cref="EqualWorkSplit"/>; the upper triangle holds more
+/// on its top rows) for several threads (<see cref="BackgroundRankUpdate"/>).
 /// Measured on the 2-core AMD EPYC of docs/benchmarks.md, 4096 rows: d = 1024 in 82–85 ms (about 50 GFLOP/s of
 /// useful flops, where numpy's OpenBLAS dsyrk took 78 ms and libtorch's full float64 GEMM Xᵀ X 157–170 ms);
 /// d = 256 in 5–6 ms (numpy 5.9 ms, libtorch 12–13 ms).
@@ -40,18 +39,16 @@ internal static unsafe class SymmetricRankUpdate
     /// <summary>Slices of equal work per thread.</summary>
     private const int SlicesPerThread = 4;
 
-    /// <summary>
-    /// Below this many multiply–adds (about 1.5 ms on one core) a second thread costs more than it saves: waking a pool
-    /// thread took 0.05–0.7 ms on the 2-vCPU VM of docs/benchmarks.md. Fit of 100,000 rows in 4096-row blocks, median of
-    /// 15: d = 64 (8.4e6 a block) 43–51 ms on two threads, 28–37 ms on one; d = 128 (3.4e7) about equal.
-    /// </summary>
+    /// <summary>Below this many multiply–adds (about 1.5 ms on one core) a product is not worth splitting.</summary>
     private const double ParallelWork = 2e7;
 
     /// <summary>
-    /// C[i, j] += Σ_r X[r, i] X[r, j] for i ≤ j over the first <paramref name="rows"/> rows of <paramref name="x"/>.
+    /// C[i, j] += Σ_r X[r, i] X[r, j] for i ≤ j over the first <paramref name="rows"/> rows of <paramref name="x"/>, for the
+    /// row strips [<paramref name="fromStrip"/>, <paramref name="toStrip"/>) of C (rows 4·from .. 4·to − 1), on the calling
+    /// thread. Disjoint strip ranges touch disjoint entries, so slices of one product may run on different threads.
     /// <paramref name="c"/> is row-major (p × p), p = <see cref="StripBlock.PaddedDimension"/>.
     /// </summary>
-    public static void AddUpper(StripBlock x, int rows, double[] c)
+    public static void AddUpper(StripBlock x, int rows, double[] c, int fromStrip, int toStrip)
     {
         if (!IsSupported)
             throw new PlatformNotSupportedException("The float64 rank-k update needs AVX2 and FMA; use the TorchSharp path.");
@@ -60,28 +57,29 @@ internal static unsafe class SymmetricRankUpdate
             throw new ArgumentException($"Expected a {p} × {p} matrix, but got {c.Length} values.", nameof(c));
         if (rows < 0 || rows > x.Capacity)
             throw new ArgumentOutOfRangeException(nameof(rows));
+        if (fromStrip < 0 || toStrip > x.Strips || fromStrip > toStrip)
+            throw new ArgumentOutOfRangeException(nameof(fromStrip), $"Expected 0 ≤ {fromStrip} ≤ {toStrip} ≤ {x.Strips}.");
         if (rows == 0)
             return;
-
-        int strips = x.Strips;
-        double work = (double)rows * p * p / 2;
-        int threads = work < ParallelWork ? 1 : Math.Min(Environment.ProcessorCount, Math.Max(1, strips / 4));
         fixed (double* cp = c)
         {
-            nint cAddress = (nint)cp;
-            if (threads == 1)
-            {
-                Slice(x, rows, (double*)cAddress, p, 0, strips);
-            }
-            else
-            {
-                // More slices than threads, taken as threads free up: a thread the OS delays holds up one slice, not half the work.
-                int[] bounds = EqualWorkSplit(strips, Math.Min(strips, threads * SlicesPerThread));
-                Parallel.For(0, bounds.Length - 1, new ParallelOptions { MaxDegreeOfParallelism = threads },
-                    t => Slice(x, rows, (double*)cAddress, p, bounds[t], bounds[t + 1]));
-            }
+            for (int band = fromStrip; band < toStrip; band += BandStrips)
+                Band(x.Start, x.StripStride, x.Strips, rows, cp, p, band, Math.Min(toStrip, band + BandStrips));
         }
         GC.KeepAlive(x);
+    }
+
+    /// <summary>The whole update on the calling thread (<see cref="AddUpper(StripBlock, int, double[], int, int)"/> over all strips).</summary>
+    public static void AddUpper(StripBlock x, int rows, double[] c) => AddUpper(x, rows, c, 0, x.Strips);
+
+    /// <summary>
+    /// How many slices one product of this size is worth cutting into for <paramref name="threads"/> threads: one below
+    /// <see cref="ParallelWork"/>, else a few per thread (so a thread the OS delays holds up a slice, not a share).
+    /// </summary>
+    public static int Slices(StripBlock x, int rows, int threads)
+    {
+        double work = (double)rows * x.PaddedDimension * x.PaddedDimension / 2;
+        return work < ParallelWork || threads <= 1 ? 1 : Math.Min(x.Strips, threads * SlicesPerThread);
     }
 
     /// <summary>
@@ -101,13 +99,6 @@ internal static unsafe class SymmetricRankUpdate
         }
         bounds[parts] = strips;
         return bounds;
-    }
-
-    /// <summary>Row strips [from, to) of C, band by band.</summary>
-    private static void Slice(StripBlock x, int rows, double* c, int ldc, int from, int to)
-    {
-        for (int band = from; band < to; band += BandStrips)
-            Band(x.Start, x.StripStride, x.Strips, rows, c, ldc, band, Math.Min(to, band + BandStrips));
     }
 
     /// <summary>Row strips [i0, i1) against column strips i0.. in groups of three, 128 rows at a time.</summary>

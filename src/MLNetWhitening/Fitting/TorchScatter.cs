@@ -31,7 +31,16 @@ internal sealed class TorchScatter : IScatter
         _device = device;
     }
 
-    public void AddCentred(StripBlock block, int rows)
+    public bool ReadsBlocksLater => false;
+
+    public void Add(StripBlock block, int rows, ReadOnlySpan<double> delta, double factor)
+    {
+        AddProduct(block, rows);
+        if (factor != 0)
+            AddOuter(delta, factor);
+    }
+
+    private void AddProduct(StripBlock block, int rows)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -43,7 +52,7 @@ internal sealed class TorchScatter : IScatter
             _scatter.add_(upper);
     }
 
-    public void AddOuter(ReadOnlySpan<double> delta, double factor)
+    private void AddOuter(ReadOnlySpan<double> delta, double factor)
     {
         if (_scatter is null)
             throw new InvalidOperationException("AddOuter before the first block.");
