@@ -35,7 +35,7 @@ public static class Program
         if (args.Length > 1 && args[0] == "zca-quick")
         {
             QuickZcaTiming.Run(int.Parse(args[1], CultureInfo.InvariantCulture),
-                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : ZcaWhiteningBenchmarks.Rows,
+                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : ZcaFitBenchmarks.Rows,
                 args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5);
             return;
         }

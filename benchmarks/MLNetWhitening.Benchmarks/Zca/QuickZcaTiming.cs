@@ -29,7 +29,7 @@ internal static class QuickZcaTiming
         }
         var ml = new MLContext(seed: 1);
         IDataView data = ZcaBenchmarkViews.Cached(ml, d, rows);
-        var estimator = ml.Transforms.WhitenZca("White", nameof(FeatureRow.Features));
+        var estimator = ZcaBenchmarkViews.WhitenZca(ml);
         ITransformer model = estimator.Fit(data);
         ZcaBenchmarkViews.Drain(model.Transform(data), "White");
         var fit = new double[repeats];

@@ -10,9 +10,17 @@ public sealed class FeatureRow
     public float[] Features { get; set; } = System.Array.Empty<float>();
 }
 
-/// <summary>Builds the cached IDataView (N rows × d) that fit and transform benchmarks read.</summary>
+/// <summary>Builds the cached IDataView (N rows × d) that fit and transform benchmarks read, and the estimators they compare.</summary>
 internal static class ZcaBenchmarkViews
 {
+    /// <summary>WhitenZca with its defaults, output "White".</summary>
+    public static IEstimator<ITransformer> WhitenZca(MLContext ml) => ml.Transforms.WhitenZca("White", nameof(FeatureRow.Features));
+
+    /// <summary>ML.NET's own PCA whitening: all d components, then mean–variance normalisation, output "White".</summary>
+    public static IEstimator<ITransformer> MlNetPca(MLContext ml, int d) =>
+        ml.Transforms.ProjectToPrincipalComponents("White", nameof(FeatureRow.Features), rank: d, seed: 1)
+            .Append(ml.Transforms.NormalizeMeanVariance("White"));
+
     public static IDataView Cached(MLContext ml, int d, int rows)
     {
         float[] raw = ZcaBenchmarkData.Generate(d, rows);
