@@ -123,4 +123,31 @@ public sealed class SymmetricRankUpdateTests
             for (int j = i; j < d; j++)
                 Assert.AreEqual(first[i * block.PaddedDimension + j], second[i * block.PaddedDimension + j]);
     }
+
+    /// <summary>Slices of any boundaries (not multiples of the 3-strip column groups) add up to the whole product, bit for bit.</summary>
+    [TestMethod]
+    public void Slices_AtAnyBoundariesAddUpToTheWholeProduct()
+    {
+        const int d = 97, rows = 300;
+        var random = new Random(9);
+        var block = new StripBlock(d, rows);
+        block.Begin(new double[d]);
+        var row = new double[d];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int j = 0; j < d; j++)
+                row[j] = random.NextDouble();
+            block.SetRow(r, row);
+        }
+        int p = block.PaddedDimension;
+        var whole = new double[p * p];
+        var sliced = new double[p * p];
+        SymmetricRankUpdate.AddUpper(block, rows, whole);
+        int[] bounds = { 0, 1, 5, 6, 13, 14, 20, block.Strips };
+        for (int t = 0; t + 1 < bounds.Length; t++)
+            SymmetricRankUpdate.AddUpper(block, rows, sliced, bounds[t], bounds[t + 1]);
+        for (int i = 0; i < d; i++)
+            for (int j = i; j < d; j++)
+                Assert.AreEqual(whole[i * p + j], sliced[i * p + j], $"C[{i},{j}]");
+    }
 }

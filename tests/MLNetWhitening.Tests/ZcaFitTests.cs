@@ -44,6 +44,22 @@ public sealed class ZcaFitTests
         CollectionAssert.AreEqual(first.Mean.ToArray(), second.Mean.ToArray());
     }
 
+    /// <summary>
+    /// Block products run on helper threads (large blocks) or on the caller (small ones, and with the option off) give
+    /// the same bits: 5,000 rows of d = 200 in 2048-row blocks have two large blocks and a small last one.
+    /// </summary>
+    [TestMethod]
+    public void Fit_GivesTheSameBitsWithAndWithoutBackgroundProducts()
+    {
+        float[][] rows = TestData.Correlated(5000, 200, seed: 23);
+        var options = new ZcaWhiteningOptions { BlockRows = 2048 };
+        ZcaColumnModel background = Fit(rows, options).Columns[0];
+        ZcaColumnModel caller = Fit(rows, options with { BackgroundProducts = false }).Columns[0];
+
+        CollectionAssert.AreEqual(caller.WhiteningMatrix.ToArray(), background.WhiteningMatrix.ToArray());
+        CollectionAssert.AreEqual(caller.Mean.ToArray(), background.Mean.ToArray());
+    }
+
     [TestMethod]
     public void Fit_LargeMeanDoesNotCancelTheVariance()
     {

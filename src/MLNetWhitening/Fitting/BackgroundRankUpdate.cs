@@ -34,6 +34,9 @@ internal sealed class BackgroundRankUpdate : IDisposable
         }
     }
 
+    /// <summary>Threads that work on a product: the helpers and the caller.</summary>
+    public int Threads => _helpers.Length + 1;
+
     /// <summary>
     /// Completes the previous product, then starts C += Xᵀ X over the first <paramref name="rows"/> rows of
     /// <paramref name="block"/> and returns; <paramref name="then"/> runs on the caller, in <see cref="Complete"/>,
@@ -42,7 +45,7 @@ internal sealed class BackgroundRankUpdate : IDisposable
     public void Start(StripBlock block, int rows, double[] c, Action? then)
     {
         Complete();
-        int slices = SymmetricRankUpdate.Slices(block, rows, _helpers.Length + 1);
+        int slices = SymmetricRankUpdate.Slices(block, rows, Threads);
         _current = new Product(block, rows, c, SymmetricRankUpdate.EqualWorkSplit(block.Strips, slices), then);
         _wake.Release(_helpers.Length);
     }
@@ -56,7 +59,7 @@ internal sealed class BackgroundRankUpdate : IDisposable
         product.RunSlices();
         var spin = new SpinWait();
         while (Volatile.Read(ref product.Remaining) > 0)
-            spin.SpinOnce();
+            spin.SpinOnce(sleep1Threshold: -1); // never Thread.Sleep(1): a slice in flight ends within a millisecond or so
         _current = null;
         if (product.Error is not null)
             ExceptionDispatchInfo.Capture(product.Error).Throw();
@@ -73,7 +76,7 @@ internal sealed class BackgroundRankUpdate : IDisposable
             product.RunSlices();
             var spin = new SpinWait();
             while (Volatile.Read(ref product.Remaining) > 0)
-                spin.SpinOnce();
+                spin.SpinOnce(sleep1Threshold: -1); // never Thread.Sleep(1): a slice in flight ends within a millisecond or so
             _current = null;
         }
         _disposed = true;

@@ -14,6 +14,7 @@ internal sealed class ColumnBlockReader
     private readonly ValueGetter<VBuffer<float>>? _singleGetter;
     private readonly ValueGetter<VBuffer<double>>? _doubleGetter;
     private readonly double[] _dense;
+    private readonly string _columnName;
     private VBuffer<float> _single;
     private VBuffer<double> _double;
 
@@ -24,10 +25,11 @@ internal sealed class ColumnBlockReader
         else
             _doubleGetter = cursor.GetGetter<VBuffer<double>>(column);
         _dense = new double[type.Size];
+        _columnName = column.Name;
     }
 
     /// <summary>Copies the current row into row <paramref name="row"/> of <paramref name="block"/>.</summary>
-    /// <returns>False when a value is NaN or infinite (the block's row then holds garbage, to be overwritten).</returns>
+    /// <returns>False when a value is NaN or infinite; the block is then left as it was.</returns>
     public bool Read(StripBlock block, int row)
     {
         if (_singleGetter is not null)
@@ -43,7 +45,7 @@ internal sealed class ColumnBlockReader
         where T : unmanaged, INumberBase<T>
     {
         if (x.Length != _dense.Length)
-            throw new InvalidOperationException($"A row holds a vector of length {x.Length}, but the column type says {_dense.Length}.");
+            throw new InvalidOperationException($"Input column '{_columnName}': a row holds a vector of length {x.Length}, but the column type says {_dense.Length}.");
         ReadOnlySpan<T> values = x.GetValues();
         if (!AllFinite(values))
             return false;

@@ -26,18 +26,26 @@ internal sealed class CovarianceAccumulator : IDisposable
     /// <param name="blockRows">Rows per block (one scatter product each).</param>
     /// <param name="device">The fit device.</param>
     /// <param name="managedKernel">Use <see cref="SymmetricRankUpdate"/>; default: on the CPU wherever it is supported.</param>
-    public CovarianceAccumulator(int dimension, int blockRows, Device device, bool? managedKernel = null)
+    /// <param name="helpers">
+    /// Threads for block products in the background (managed kernel only); used only when a full block's product is
+    /// large enough to split (<see cref="SymmetricRankUpdate.Slices(int, int, int)"/>), else none are started.
+    /// </param>
+    public CovarianceAccumulator(int dimension, int blockRows, Device device, bool? managedKernel = null, int helpers = 0)
     {
         bool managed = managedKernel ?? (device.type == DeviceType.CPU && SymmetricRankUpdate.IsSupported);
         if (managed && device.type != DeviceType.CPU)
             throw new ArgumentException("The managed rank-k update runs on the CPU only.", nameof(managedKernel));
-        _scatter = managed ? new ManagedScatter(dimension) : new TorchScatter(dimension, device);
+        if (managed && !SymmetricRankUpdate.IsSupported)
+            throw new PlatformNotSupportedException("The managed rank-k update needs AVX2 and FMA; this CPU has not got them.");
+        bool background = managed && helpers > 0 && SymmetricRankUpdate.Slices(dimension, blockRows, helpers + 1) > 1;
         _mean = new double[dimension];
         _delta = new double[dimension];
-        // A scatter that reads a block after Add returns gets a second block to fill meanwhile.
-        _blocks = new StripBlock[_scatter.ReadsBlocksLater ? 2 : 1];
+        // A scatter that reads a block after Add returns gets a second block to fill meanwhile. The blocks come
+        // first: the scatter may start threads, which nothing would stop if an allocation after it failed.
+        _blocks = new StripBlock[background ? 2 : 1];
         for (int i = 0; i < _blocks.Length; i++)
             _blocks[i] = new StripBlock(dimension, blockRows);
+        _scatter = managed ? new ManagedScatter(dimension, background ? helpers : 0) : new TorchScatter(dimension, device);
         Block.Begin(_mean);
     }
 

@@ -19,14 +19,16 @@ internal sealed class ManagedScatter : IScatter
     private readonly double[] _delta;
     private readonly BackgroundRankUpdate? _background;
 
-    public ManagedScatter(int dimension)
+    /// <param name="dimension">d.</param>
+    /// <param name="helpers">Threads that run block products in the background; 0 runs every product on the caller.</param>
+    public ManagedScatter(int dimension, int helpers)
     {
         _d = dimension;
         _padded = (dimension + StripBlock.Width - 1) / StripBlock.Width * StripBlock.Width;
         _upper = new double[checked(_padded * _padded)];
         _delta = new double[dimension];
-        if (Environment.ProcessorCount > 1)
-            _background = new BackgroundRankUpdate(Environment.ProcessorCount - 1);
+        if (helpers > 0)
+            _background = new BackgroundRankUpdate(helpers);
     }
 
     public bool ReadsBlocksLater => _background is not null;
@@ -35,7 +37,7 @@ internal sealed class ManagedScatter : IScatter
     {
         // A product too small to split runs here: handing it to a helper measured slower than doing it (d = 64:
         // 45 against 34 ms a fit), as did splitting it (36 ms).
-        if (_background is null || SymmetricRankUpdate.Slices(block, rows, Environment.ProcessorCount) == 1)
+        if (_background is null || SymmetricRankUpdate.Slices(block, rows, _background.Threads) == 1)
         {
             _background?.Complete();
             SymmetricRankUpdate.AddUpper(block, rows, _upper);

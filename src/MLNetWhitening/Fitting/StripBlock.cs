@@ -26,6 +26,9 @@ internal sealed unsafe class StripBlock
 
     private const int Alignment = 64;
 
+    /// <summary>Doubles per cache line.</summary>
+    private const int LineDoubles = Alignment / sizeof(double);
+
     private readonly double[] _buffer;
     private readonly double* _start;
     private readonly double[] _shift;
@@ -40,7 +43,7 @@ internal sealed unsafe class StripBlock
         Strips = (dimension + Width - 1) / Width;
         // One cache line of slack per strip: with a power-of-two stride every strip's row r would fall in the same
         // cache set, and writing a row (one value group per strip) or streaming a band of strips would thrash L1/L2.
-        StripStride = (long)capacity * Width + Alignment / sizeof(double);
+        StripStride = ((long)capacity * Width + LineDoubles - 1) / LineDoubles * LineDoubles + LineDoubles;
         Length = checked((int)(Strips * StripStride));
         // Pinned (never moves), so the kernels may hold raw pointers; over-allocated to start on a cache line.
         _buffer = GC.AllocateArray<double>(checked(Length + Alignment / sizeof(double)), pinned: true);
@@ -65,7 +68,7 @@ internal sealed unsafe class StripBlock
     /// <summary>d rounded up to a multiple of <see cref="Width"/>.</summary>
     public int PaddedDimension => Strips * Width;
 
-    /// <summary>Values from one strip's row to the next strip's same row (a multiple of 8, so strips stay 64-byte aligned).</summary>
+    /// <summary>Values from one strip's row to the next strip's same row: the strip rounded up to whole cache lines, plus one (so strips stay 64-byte aligned).</summary>
     public long StripStride { get; }
 
     /// <summary>The first value of strip 0, row 0 (the buffer is pinned for the block's lifetime).</summary>
@@ -97,6 +100,8 @@ internal sealed unsafe class StripBlock
             throw new ArgumentException($"Expected a row of length {Dimension}, but got {values.Length}.", nameof(values));
         if ((uint)row >= (uint)Capacity)
             throw new ArgumentOutOfRangeException(nameof(row));
+        if (typeof(T) != typeof(double) && typeof(T) != typeof(float))
+            throw new NotSupportedException($"Rows of {typeof(T).Name} are not supported; expected float or double.");
         double* start = _start + row * Width;
         int full = Dimension / Width;
         fixed (T* source = values)
@@ -126,7 +131,15 @@ internal sealed unsafe class StripBlock
     }
 
     /// <summary>Row <paramref name="row"/>, column <paramref name="column"/> as stored (shifted; tests and diagnostics).</summary>
-    public double this[int row, int column] => _buffer[Offset + (int)(column / Width * StripStride) + row * Width + column % Width];
+    public double this[int row, int column]
+    {
+        get
+        {
+            if ((uint)row >= (uint)Capacity || (uint)column >= (uint)PaddedDimension)
+                throw new ArgumentOutOfRangeException(nameof(row), $"Expected row < {Capacity} and column < {PaddedDimension}, but got ({row}, {column}).");
+            return _buffer[Offset + (int)(column / Width * StripStride) + row * Width + column % Width];
+        }
+    }
 
     /// <summary>
     /// Subtracts the rows' own mean, <see cref="Sums"/> / <paramref name="rows"/>, from the first <paramref name="rows"/>

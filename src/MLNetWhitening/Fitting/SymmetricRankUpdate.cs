@@ -76,10 +76,15 @@ internal static unsafe class SymmetricRankUpdate
     /// How many slices one product of this size is worth cutting into for <paramref name="threads"/> threads: one below
     /// <see cref="ParallelWork"/>, else a few per thread (so a thread the OS delays holds up a slice, not a share).
     /// </summary>
-    public static int Slices(StripBlock x, int rows, int threads)
+    public static int Slices(StripBlock x, int rows, int threads) => Slices(x.Dimension, rows, threads);
+
+    /// <summary><see cref="Slices(StripBlock, int, int)"/> for a product over d columns and <paramref name="rows"/> rows.</summary>
+    public static int Slices(int dimension, int rows, int threads)
     {
-        double work = (double)rows * x.PaddedDimension * x.PaddedDimension / 2;
-        return work < ParallelWork || threads <= 1 ? 1 : Math.Min(x.Strips, threads * SlicesPerThread);
+        int strips = (dimension + StripBlock.Width - 1) / StripBlock.Width;
+        double padded = strips * StripBlock.Width;
+        double work = rows * padded * padded / 2;
+        return work < ParallelWork || threads <= 1 ? 1 : Math.Min(strips, threads * SlicesPerThread);
     }
 
     /// <summary>

@@ -12,7 +12,8 @@ namespace MLNetWhitening;
 /// <summary>
 /// The fit: one cursor pass over the input for all columns at once, rows gathered into (BlockRows × d) float64 blocks
 /// (<see cref="StripBlock"/>) of a <see cref="CovarianceAccumulator"/> per column; then <see cref="WhiteningSolver"/> per column.
-/// Memory: one block per column plus the d×d statistics, whatever the number of rows.
+/// Memory: one or two blocks per column (two when block products run in the background) plus the d×d statistics,
+/// whatever the number of rows.
 /// </summary>
 internal static class ZcaFitter
 {
@@ -45,7 +46,7 @@ internal static class ZcaFitter
             {
                 int d = checkedColumns[c].Type.Size;
                 int blockRows = (int)Math.Max(1, Math.Min(options.BlockRows, Math.Min(options.MaximumNumberOfRows, MaxBlockValues / Math.Max(d, 1))));
-                accumulators[c] = new CovarianceAccumulator(d, blockRows, device);
+                accumulators[c] = new CovarianceAccumulator(d, blockRows, device, helpers: BackgroundHelpers(options, columns.Count));
             }
             var (rowsRead, skipped) = Pass(data, columns, checkedColumns, accumulators, options, host, channel);
 
@@ -90,6 +91,13 @@ internal static class ZcaFitter
                 acc?.Dispose();
         }
     }
+
+    /// <summary>
+    /// Helper threads per column for block products in the background: the cores besides the caller, shared among the
+    /// columns (they all merge on the same row), at least one; none on one core or when the options turn it off.
+    /// </summary>
+    private static int BackgroundHelpers(ZcaWhiteningOptions options, int columns) =>
+        !options.BackgroundProducts || Environment.ProcessorCount < 2 ? 0 : Math.Max(1, (Environment.ProcessorCount - 1) / columns);
 
     private static (long RowsRead, long[] Skipped) Pass(IDataView data, IReadOnlyList<InputOutputColumnPair> columns,
         (DataViewSchema.Column Column, VectorDataViewType Type)[] checkedColumns, CovarianceAccumulator[] accumulators,

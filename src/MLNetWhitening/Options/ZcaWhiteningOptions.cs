@@ -47,8 +47,11 @@ public sealed record ZcaWhiteningOptions
     /// <summary>N − 1 (default) or N in the covariance estimate.</summary>
     public CovarianceDenominator Denominator { get; init; } = CovarianceDenominator.NMinusOne;
 
-    /// <summary>Rows gathered per covariance block (one float64 GEMM each). Internal: tests vary it; default 4096.</summary>
+    /// <summary>Rows gathered per covariance block (one scatter product each). Internal: tests vary it; default 4096.</summary>
     internal int BlockRows { get; init; } = 4096;
+
+    /// <summary>Run large block products on helper threads while the next block is read. Internal: tests compare both; default true.</summary>
+    internal bool BackgroundProducts { get; init; } = true;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming the first bad option.</summary>
     public void Validate()
