@@ -1,5 +1,4 @@
 using System;
-using System.Threading;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace MLNetWhitening.Tests;
@@ -14,21 +13,6 @@ public sealed class BackgroundRankUpdateTests
             Assert.Inconclusive("This CPU has no AVX2/FMA: the fit uses the TorchSharp GEMM instead.");
     }
 
-    private static StripBlock RandomBlock(int d, int rows, int seed)
-    {
-        var random = new Random(seed);
-        var block = new StripBlock(d, rows);
-        block.Begin(new double[d]);
-        var row = new double[d];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int j = 0; j < d; j++)
-                row[j] = random.NextDouble() - 0.5;
-            block.SetRow(r, row);
-        }
-        return block;
-    }
-
     /// <summary>
     /// Products run in the background, several in a row with continuations between them, give the same bits as the
     /// same products and continuations run one after another on one thread (the slices are disjoint and each entry is
@@ -40,7 +24,7 @@ public sealed class BackgroundRankUpdateTests
     public void Products_GiveTheSameBitsAsTheSynchronousUpdate(int helpers)
     {
         const int d = 203, rows = 1500;
-        StripBlock[] blocks = { RandomBlock(d, rows, 1), RandomBlock(d, rows, 2), RandomBlock(d, rows, 3) };
+        StripBlock[] blocks = { RandomBlocks.Create(d, rows, 1), RandomBlocks.Create(d, rows, 2), RandomBlocks.Create(d, rows, 3) };
         int p = blocks[0].PaddedDimension;
         var expected = new double[p * p];
         var actual = new double[p * p];
@@ -65,7 +49,7 @@ public sealed class BackgroundRankUpdateTests
     [TestMethod]
     public void AFailingSlice_SurfacesInCompleteAndSkipsTheContinuation()
     {
-        StripBlock block = RandomBlock(64, 100, 4);
+        StripBlock block = RandomBlocks.Create(64, 100, 4);
         var wrongSize = new double[10];
         bool ran = false;
         using var background = new BackgroundRankUpdate(1);
@@ -78,7 +62,7 @@ public sealed class BackgroundRankUpdateTests
     [TestMethod]
     public void Dispose_WaitsForAProductInFlightAndStopsTheHelpers()
     {
-        StripBlock block = RandomBlock(300, 2000, 5);
+        StripBlock block = RandomBlocks.Create(300, 2000, 5);
         var c = new double[block.PaddedDimension * block.PaddedDimension];
         var background = new BackgroundRankUpdate(2);
         background.Start(block, 2000, c, null);

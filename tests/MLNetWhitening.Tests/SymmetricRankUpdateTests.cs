@@ -105,16 +105,7 @@ public sealed class SymmetricRankUpdateTests
     public void AddUpper_GivesTheSameBitsTwice()
     {
         const int d = 200, rows = 2048;
-        var random = new Random(5);
-        var block = new StripBlock(d, rows);
-        block.Begin(new double[d]);
-        var row = new double[d];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int j = 0; j < d; j++)
-                row[j] = random.NextDouble();
-            block.SetRow(r, row);
-        }
+        StripBlock block = RandomBlocks.Create(d, rows, seed: 5);
         var first = new double[block.PaddedDimension * block.PaddedDimension];
         var second = new double[first.Length];
         SymmetricRankUpdate.AddUpper(block, rows, first);
@@ -129,16 +120,7 @@ public sealed class SymmetricRankUpdateTests
     public void Slices_AtAnyBoundariesAddUpToTheWholeProduct()
     {
         const int d = 97, rows = 300;
-        var random = new Random(9);
-        var block = new StripBlock(d, rows);
-        block.Begin(new double[d]);
-        var row = new double[d];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int j = 0; j < d; j++)
-                row[j] = random.NextDouble();
-            block.SetRow(r, row);
-        }
+        StripBlock block = RandomBlocks.Create(d, rows, seed: 9);
         int p = block.PaddedDimension;
         var whole = new double[p * p];
         var sliced = new double[p * p];
