@@ -1,7 +1,7 @@
 namespace MLNetWhitening.Benchmarks;
 
 /// <summary>
-/// Passes over all rows: four warm-up passes so the per-row code reaches its final (tier-1) JIT state (with one, the
-/// first parameter's rows ran 3–6× slower than the same code later), six measured.
+/// Passes over all rows: four warm-up passes and six measured, after the benchmark's <see cref="SteadyState.WarmUp"/>
+/// has brought the per-row code to its final (tier-1) JIT state.
 /// </summary>
 public sealed class RowsConfig() : OneInvocationConfig(warmups: 4, iterations: 6, id: "InProcessRows");

@@ -105,10 +105,12 @@ public sealed class BlockCursorTests
         uint l = 0, rl = 0;
         DataViewRowId i = default, ri = default;
         int row = 0;
+        Assert.AreEqual(-1L, cursor.Position);
         while (cursor.MoveNext())
         {
             Assert.IsTrue(reference.MoveNext());
             Assert.AreEqual(reference.Position, cursor.Position);
+            Assert.AreEqual((long)row, cursor.Position);
             white(ref w);
             label(ref l);
             id(ref i);
@@ -121,6 +123,9 @@ public sealed class BlockCursorTests
         }
         Assert.IsFalse(reference.MoveNext());
         Assert.AreEqual(TestData.DigitRows.Length, row);
+        Assert.AreEqual(-1L, cursor.Position);
+        Assert.IsFalse(cursor.MoveNext());
+        Assert.AreEqual(-1L, cursor.Position);
     }
 
     [TestMethod]

@@ -24,8 +24,21 @@ public class PredictionEngineBenchmarks
     private PredictionEngine<FeatureRow, WhiteRow> _pca = null!;
     private WhiteRow _output = new();
 
-    [GlobalSetup]
-    public void Setup()
+    [GlobalSetup(Target = nameof(PredictZca))]
+    public void SetupZca()
+    {
+        Setup();
+        SteadyState.WarmUp(() => PredictZca());
+    }
+
+    [GlobalSetup(Target = nameof(PredictMlNetPca))]
+    public void SetupMlNetPca()
+    {
+        Setup();
+        SteadyState.WarmUp(() => PredictMlNetPca());
+    }
+
+    private void Setup()
     {
         var ml = new MLContext(seed: 1);
         IDataView data = ZcaBenchmarkViews.Cached(ml, D, 20_000);

@@ -20,8 +20,28 @@ public class ZcaTransformBenchmarks
     [Params(16, 64, 256, 1024)]
     public int D { get; set; }
 
-    [GlobalSetup]
-    public void Setup()
+    [GlobalSetup(Target = nameof(TransformZca))]
+    public void SetupZca()
+    {
+        Setup();
+        SteadyState.WarmUp(() => TransformZca());
+    }
+
+    [GlobalSetup(Target = nameof(TransformMlNetPca))]
+    public void SetupMlNetPca()
+    {
+        Setup();
+        SteadyState.WarmUp(() => TransformMlNetPca());
+    }
+
+    [GlobalSetup(Target = nameof(ReadInput))]
+    public void SetupReadInput()
+    {
+        Setup();
+        SteadyState.WarmUp(() => ReadInput());
+    }
+
+    private void Setup()
     {
         var ml = new MLContext(seed: 1);
         _data = ZcaBenchmarkViews.Cached(ml, D, Rows);

@@ -7,7 +7,7 @@ namespace MLNetWhitening;
 /// <summary>
 /// A cursor over the transformed view that reads the input ahead in blocks of up to <see cref="BlockRows"/> rows
 /// (<see cref="GemmBlockRows"/> when a computed column maps with a GEMM) and
-/// maps each computed column of a block with one blocked matrix product; pass-through columns, positions, batches
+/// maps each computed column of a block with one blocked matrix product; pass-through columns, batches
 /// and row ids of the block are buffered so every column of the current row stays aligned.
 /// <see cref="Create"/> falls back to the row-by-row <see cref="AffineRowCursor"/> when no computed column is active
 /// or an active pass-through column has a type that cannot be buffered safely (see <see cref="PassThroughBuffer"/>).
@@ -31,18 +31,16 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
     private readonly PassThroughBuffer?[] _passThrough;
     private readonly ComputedBlock?[] _computed;
     private readonly ValueGetter<DataViewRowId> _inputId;
-    private readonly long[] _positions;
+    private long _blockStart;
     private readonly long[] _batches;
     private readonly DataViewRowId[] _ids;
-    private readonly Func<int> _currentSlot;
+    private readonly BlockSlot _slot = new();
     private int _count;
-    private int _slot = -1;
     private bool _exhausted;
 
     private AffineBlockCursor(DataViewRowCursor input, AffineBindings bindings, bool[] active, PassThroughBuffer?[] passThrough, int capacity)
     {
         _capacity = capacity;
-        _positions = new long[capacity];
         _batches = new long[capacity];
         _ids = new DataViewRowId[capacity];
         _input = input;
@@ -56,7 +54,6 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
                 _computed[c] = new ComputedBlock(input, bindings, c, capacity);
         }
         _inputId = input.GetIdGetter();
-        _currentSlot = CurrentSlot;
     }
 
     /// <summary>The blocked cursor when it applies, else the row-by-row one.</summary>
@@ -99,11 +96,13 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
 
     public override DataViewSchema Schema => _bindings.OutputSchema;
 
-    public override long Position => _slot < 0 ? -1 : _positions[_slot];
+    // A row-to-row cursor moves with its input, and a cursor's position counts its own rows (ML.NET's contract), so the
+    // position is the block's first row plus the slot: no per-row copy of the input's.
+    public override long Position => _slot.Value < 0 ? -1 : _blockStart + _slot.Value;
 
-    public override long Batch => _slot < 0 ? _input.Batch : _batches[_slot];
+    public override long Batch => _slot.Value < 0 ? _input.Batch : _batches[_slot.Value];
 
-    public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = _ids[CurrentSlot()];
+    public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = _ids[_slot.Current];
 
     public override bool IsColumnActive(DataViewSchema.Column column) =>
         column.Index >= 0 && column.Index < _active.Length && _active[column.Index];
@@ -114,26 +113,26 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
             throw new InvalidOperationException($"Column '{column.Name}' is not active in this cursor; request it when creating the cursor.");
         int computed = _bindings.ComputedIndex(column.Index);
         Delegate getter = computed < 0
-            ? _passThrough[column.Index]!.CreateGetter(_currentSlot)
-            : _computed[computed]!.CreateGetter(_currentSlot);
+            ? _passThrough[column.Index]!.CreateGetter(_slot)
+            : _computed[computed]!.CreateGetter(_slot);
         return getter as ValueGetter<TValue>
             ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type.RawType.Name}, but a getter of {typeof(TValue).Name} was asked for.");
     }
 
     public override bool MoveNext()
     {
-        if (_slot + 1 < _count)
+        if (_slot.Value + 1 < _count)
         {
-            _slot++;
+            _slot.Value++;
             return true;
         }
-        _slot = -1;
+        _slot.Value = -1;
+        _blockStart += _count;
         _count = 0;
         if (_exhausted)
             return false;
         while (_count < _capacity && _input.MoveNext())
         {
-            _positions[_count] = _input.Position;
             _batches[_count] = _input.Batch;
             _inputId(ref _ids[_count]);
             foreach (PassThroughBuffer? buffer in _passThrough)
@@ -147,7 +146,7 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
             return false;
         foreach (ComputedBlock? block in _computed)
             block?.Compute(_count);
-        _slot = 0;
+        _slot.Value = 0;
         return true;
     }
 
@@ -161,7 +160,4 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
         }
         base.Dispose(disposing);
     }
-
-    private int CurrentSlot() =>
-        _slot >= 0 ? _slot : throw new InvalidOperationException("The cursor is not on a row: call MoveNext first.");
 }

@@ -47,13 +47,15 @@ internal sealed class ComputedBlock : IDisposable
         if (_doubles is not null)
         {
             _doubles(ref _doubleBuffer);
-            CheckLength(_doubleBuffer.Length);
+            if (_doubleBuffer.Length != _map.InputSize)
+                ThrowLength(_doubleBuffer.Length);
             _map.Centre(_doubleBuffer, row);
         }
         else
         {
             _singles!(ref _singleBuffer);
-            CheckLength(_singleBuffer.Length);
+            if (_singleBuffer.Length != _map.InputSize)
+                ThrowLength(_singleBuffer.Length);
             _map.Centre(_singleBuffer, row);
         }
     }
@@ -83,11 +85,11 @@ internal sealed class ComputedBlock : IDisposable
         MemoryMarshal.Cast<byte, float>(y.bytes).CopyTo(_output.AsSpan(0, rows * k));
     }
 
-    public ValueGetter<VBuffer<float>> CreateGetter(Func<int> currentSlot) => (ref VBuffer<float> dst) =>
+    public ValueGetter<VBuffer<float>> CreateGetter(BlockSlot slot) => (ref VBuffer<float> dst) =>
     {
         int k = _map.OutputSize;
         VBufferEditor<float> editor = VBufferEditor.Create(ref dst, k);
-        _output.AsSpan(currentSlot() * k, k).CopyTo(editor.Values);
+        _output.AsSpan(slot.Current * k, k).CopyTo(editor.Values);
         dst = editor.Commit();
     };
 
@@ -99,9 +101,7 @@ internal sealed class ComputedBlock : IDisposable
         _offset = null;
     }
 
-    private void CheckLength(int actual)
-    {
-        if (actual != _map.InputSize)
-            throw new InvalidOperationException($"Input column '{_sourceName}': a row holds a vector of length {actual}, expected {_map.InputSize}.");
-    }
+    // Out of line, so that the per-row check inlines into Capture.
+    private void ThrowLength(int actual) =>
+        throw new InvalidOperationException($"Input column '{_sourceName}': a row holds a vector of length {actual}, expected {_map.InputSize}.");
 }

@@ -17,8 +17,8 @@ internal abstract class PassThroughBuffer
     /// <summary>Reads the input cursor's current value into slot <paramref name="slot"/>.</summary>
     public abstract void Capture(int slot);
 
-    /// <summary>A getter serving the slot that <paramref name="currentSlot"/> returns at call time.</summary>
-    public abstract Delegate CreateGetter(Func<int> currentSlot);
+    /// <summary>A getter serving the slot that <paramref name="slot"/> holds at call time.</summary>
+    public abstract Delegate CreateGetter(BlockSlot slot);
 
     public static PassThroughBuffer? TryCreate(DataViewRowCursor input, DataViewSchema.Column column, int capacity)
     {
@@ -49,8 +49,8 @@ internal abstract class PassThroughBuffer
 
         public override void Capture(int slot) => _source(ref _slots[slot]);
 
-        public override Delegate CreateGetter(Func<int> currentSlot) =>
-            new ValueGetter<T>((ref T value) => value = _slots[currentSlot()]);
+        public override Delegate CreateGetter(BlockSlot slot) =>
+            new ValueGetter<T>((ref T value) => value = _slots[slot.Current]);
     }
 
     private sealed class VectorBuffer<T> : PassThroughBuffer
@@ -67,7 +67,7 @@ internal abstract class PassThroughBuffer
         public override void Capture(int slot) => _source(ref _slots[slot]);
 
         // Deep copy: the consumer owns its destination buffers and must never alias ours.
-        public override Delegate CreateGetter(Func<int> currentSlot) =>
-            new ValueGetter<VBuffer<T>>((ref VBuffer<T> value) => _slots[currentSlot()].CopyTo(ref value));
+        public override Delegate CreateGetter(BlockSlot slot) =>
+            new ValueGetter<VBuffer<T>>((ref VBuffer<T> value) => _slots[slot.Current].CopyTo(ref value));
     }
 }
