@@ -250,10 +250,11 @@ internal sealed class AffineMap
                 a31.StoreUnsafe(ref o, (nuint)((r + 3) * k + i + width));
             }
         }
-        // Outputs past the last full chunk, for the grouped rows; then the rows left over, one by one.
-        for (int g = 0; g < groups; g++)
+        // Outputs past the last full chunk, for the grouped rows (none when k is a multiple of 2·width: then no call per
+        // row); then the rows left over, one by one.
+        if (i < k)
         {
-            for (int r = 4 * g; r < 4 * g + 4; r++)
+            for (int r = 0; r < 4 * groups; r++)
                 ApplyTail(centred.Slice(r * d, d), y.Slice(r * k, k), i);
         }
         for (int r = 4 * groups; r < rows; r++)
