@@ -25,24 +25,11 @@ internal static class MatrixInput
     /// could have (a necessary condition; the exact method also checks the eigenvalues). <paramref name="a"/> is (B, n, n).
     /// <paramref name="kind"/> picks the requirement (definite for the inverse square root, semidefinite otherwise);
     /// <paramref name="operation"/> names the caller in the message, e.g. "The square root".
-    /// The three scalars (max |A|, max |A − Aᵀ|, min diagonal) are reduced on a's device and read back once (one sync
-    /// on CUDA); max |A| is not finite exactly when A has a NaN or an infinity, since max propagates NaN.
+    /// The numbers come from <see cref="MatrixValueSummary"/> (one managed pass on the CPU, one read-back elsewhere).
     /// </summary>
     public static void CheckValues(Tensor a, RootKind kind, string name, string operation)
     {
-        double scale, asymmetry, minDiagonal;
-        using (NewDisposeScope())
-        using (no_grad())
-        {
-            Tensor summary = stack(new[]
-            {
-                a.abs().max(),
-                (a - a.transpose(-1, -2)).abs().max(),
-                a.diagonal(0, -2, -1).min(),
-            });
-            double[] values = summary.to(ScalarType.Float64).cpu().data<double>().ToArray();
-            (scale, asymmetry, minDiagonal) = (values[0], values[1], values[2]);
-        }
+        var (scale, asymmetry, minDiagonal) = MatrixValueSummary.Of(a);
         if (!double.IsFinite(scale))
             throw new ArgumentException("The matrix contains NaN or infinite values.", name);
 
