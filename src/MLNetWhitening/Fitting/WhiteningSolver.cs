@@ -5,11 +5,6 @@ using static TorchSharp.torch;
 
 namespace MLNetWhitening;
 
-/// <summary>The whitening and colouring matrices of one column, with how they were obtained and how good they are.</summary>
-internal sealed record WhiteningSolution(
-    double[] Whitening, double[] Colouring, int OutputDimension, MatrixRootMethod MethodUsed, string? FallbackReason,
-    double ConditionNumber, double Residual, double Float32Residual, double Tolerance);
-
 /// <summary>
 /// Computes W from Σ in float64 on Σ's device and verifies it: the whitening residual r = ‖W Σε Wᵀ − I‖_F / √k must
 /// not exceed τ = max(1e-6, 100 · d · κ · 2⁻⁵³) (the bound a backward-stable float64 eigendecomposition meets for
