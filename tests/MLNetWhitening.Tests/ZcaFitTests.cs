@@ -227,6 +227,26 @@ public sealed class ZcaFitTests
         Assert.IsLessThan(report.ResidualTolerance, report.WhiteningResidual);
     }
 
+    /// <summary>
+    /// At d = 1 the Padé approximant is exact (Z = 1 − σ²/‖σ²‖ = 0), so the approximate root passes its verification and
+    /// the fit keeps it: W = (σ² + ε)^(−1/2), W⁺ = (σ² + ε)^(1/2), from the residuals taken when it was verified.
+    /// </summary>
+    [TestMethod]
+    public void Fit_KeepsAnApproximateRootThatMeetsTheTolerance()
+    {
+        var random = new Random();
+        float[][] rows = Enumerable.Range(0, 200).Select(_ => new[] { (float)(3 * random.NextDouble() - 1) }).ToArray();
+        const double epsilon = 1e-5;
+        ZcaColumnModel column = Fit(rows, new ZcaWhiteningOptions { Method = MatrixRootMethod.Mpa, Epsilon = epsilon }).Columns[0];
+
+        double variance = Stats.Covariance(rows)[0] + epsilon;
+        Assert.AreEqual(MatrixRootMethod.Mpa, column.FitReport.MethodUsed);
+        Assert.IsNull(column.FitReport.FallbackReason);
+        Assert.IsLessThan(column.FitReport.ResidualTolerance, column.FitReport.WhiteningResidual);
+        Assert.AreEqual(1 / Math.Sqrt(variance), column.WhiteningMatrix.Span[0], 1e-12 / Math.Sqrt(variance));
+        Assert.AreEqual(Math.Sqrt(variance), column.ColouringMatrix.Span[0], 1e-12 * Math.Sqrt(variance));
+    }
+
     [TestMethod]
     public void Fit_SeveralColumnsInOnePassEachGetTheirOwnWhitening()
     {

@@ -56,10 +56,7 @@ internal sealed class BackgroundRankUpdate : IDisposable
         Product? product = _current;
         if (product is null)
             return;
-        product.RunSlices();
-        var spin = new SpinWait();
-        while (Volatile.Read(ref product.Remaining) > 0)
-            spin.SpinOnce(sleep1Threshold: -1); // never Thread.Sleep(1): a slice in flight ends within a millisecond or so
+        RunToEnd(product);
         _current = null;
         if (product.Error is not null)
             ExceptionDispatchInfo.Capture(product.Error).Throw();
@@ -73,10 +70,7 @@ internal sealed class BackgroundRankUpdate : IDisposable
             return;
         if (_current is Product product)
         {
-            product.RunSlices();
-            var spin = new SpinWait();
-            while (Volatile.Read(ref product.Remaining) > 0)
-                spin.SpinOnce(sleep1Threshold: -1); // never Thread.Sleep(1): a slice in flight ends within a millisecond or so
+            RunToEnd(product);
             _current = null;
         }
         _disposed = true;
@@ -84,6 +78,15 @@ internal sealed class BackgroundRankUpdate : IDisposable
         foreach (Thread helper in _helpers)
             helper.Join();
         _wake.Dispose();
+    }
+
+    /// <summary>Runs the slices nobody has taken on the caller, then waits for those in flight on helpers.</summary>
+    private static void RunToEnd(Product product)
+    {
+        product.RunSlices();
+        var spin = new SpinWait();
+        while (Volatile.Read(ref product.Remaining) > 0)
+            spin.SpinOnce(sleep1Threshold: -1); // never Thread.Sleep(1): a slice in flight ends within a millisecond or so
     }
 
     private void HelperLoop()

@@ -41,9 +41,10 @@ internal static class WhiteningSolver
 
     private static WhiteningSolution SolveZca(Tensor se, ZcaWhiteningOptions options, int d, string columnName)
     {
-        // The colouring matrix Σε^(1/2) = Σε W comes from the residual's own product (Finish).
+        // The colouring matrix Σε^(1/2) = Σε W comes from the residual's own product (Finish); an approximate root's
+        // residuals were already taken against Σε itself when it was verified, so Finish reuses them.
         SymmetricRoots r = Roots(se, options.Method, columnName, needsRoot: false);
-        return Finish(r.InverseRoot, null, se, d, r.Method, r.Reason, r.Condition, columnName);
+        return Finish(r.InverseRoot, null, se, d, r.Method, r.Reason, r.Condition, columnName, r.Residuals);
     }
 
     // Kessy, Lewin, Strimmer 2018: ZCA-cor W = P^(-1/2) V^(-1/2), V = diag(Σε); colouring V^(1/2) P^(1/2).
@@ -75,8 +76,12 @@ internal static class WhiteningSolver
         return Finish(w, colouring, se, d, MatrixRootMethod.Eigen, null, kappa, columnName);
     }
 
-    /// <summary>A^(-1/2), A^(1/2) (when asked for) and κ(A) for a symmetric positive definite A, with the method that produced them.</summary>
-    private sealed record SymmetricRoots(Tensor InverseRoot, Tensor? Root, double Condition, MatrixRootMethod Method, string? Reason);
+    /// <summary>
+    /// A^(-1/2), A^(1/2) (when asked for) and κ(A) for a symmetric positive definite A, with the method that produced
+    /// them; <see cref="Residuals"/> of an approximate root against A, as verified (null for the exact roots).
+    /// </summary>
+    private sealed record SymmetricRoots(Tensor InverseRoot, Tensor? Root, double Condition, MatrixRootMethod Method, string? Reason,
+        (double Float64, double Float32, Tensor Product)? Residuals = null);
 
     /// <summary>
     /// The exact roots from one eigendecomposition, or a faster method's inverse root verified against the tolerance
@@ -95,10 +100,11 @@ internal static class WhiteningSolver
         CheckPositive(values, columnName);
         double kappa = Condition(values);
         Tensor root = Symmetrise(MatrixRoots.InverseSqrt(a, rootOptions with { Method = method }));
-        double residual = Residuals(root, a).Float64;
+        var residuals = Residuals(root, a);
+        double residual = residuals.Float64;
         double tolerance = Tolerance(d, kappa);
         if (residual <= tolerance)
-            return new SymmetricRoots(root, needsRoot ? Symmetrise(a.matmul(root)) : null, kappa, method, null);
+            return new SymmetricRoots(root, needsRoot ? Symmetrise(a.matmul(root)) : null, kappa, method, null, residuals);
         return ExactRoots(a, columnName, $"{method} gave residual {residual:G3} > tolerance {tolerance:G3}", needsRoot);
     }
 
@@ -113,12 +119,14 @@ internal static class WhiteningSolver
 
     /// <summary>
     /// Verifies W against Σε and packs the solution; <paramref name="colouring"/> is W⁺, or null for ZCA (W symmetric),
-    /// where Σε W = Σε^(1/2) is the residual's own product.
+    /// where Σε W = Σε^(1/2) is the residual's own product. <paramref name="residuals"/>: <see cref="Residuals"/>(W, Σε)
+    /// when the caller already has them.
     /// </summary>
-    private static WhiteningSolution Finish(Tensor w, Tensor? colouring, Tensor se, int d, MatrixRootMethod method, string? reason, double kappa, string columnName)
+    private static WhiteningSolution Finish(Tensor w, Tensor? colouring, Tensor se, int d, MatrixRootMethod method, string? reason, double kappa, string columnName,
+        (double Float64, double Float32, Tensor Product)? residuals = null)
     {
         int k = (int)w.shape[0];
-        (double residual, double residual32, Tensor product) = Residuals(w, se);
+        (double residual, double residual32, Tensor product) = residuals ?? Residuals(w, se);
         colouring ??= Symmetrise(product);
         double tolerance = Tolerance(d, kappa);
         if (!(residual <= Math.Max(tolerance, PoorResidual)) || !double.IsFinite(residual32))
