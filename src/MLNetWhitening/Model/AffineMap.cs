@@ -51,77 +51,22 @@ internal sealed class AffineMap
 
     public int OutputSize { get; }
 
-    /// <summary>x − a into <paramref name="centred"/> (length InputSize), densifying a sparse x.</summary>
+    /// <summary>x − a into <paramref name="centred"/> (length InputSize), densifying a sparse x (see <see cref="Centring"/>).</summary>
     public void Centre(in VBuffer<float> x, Span<float> centred)
     {
-        ReadOnlySpan<float> values = x.GetValues();
         if (x.IsDense)
-        {
-            CentreDense(values, centred);
-            return;
-        }
-        CentreSparse(values, x.GetIndices(), centred);
+            Centring.Dense(x.GetValues(), _shift, centred);
+        else
+            Centring.Sparse(x.GetValues(), x.GetIndices(), _shift, centred);
     }
 
-    /// <summary>x − a into <paramref name="centred"/> (length InputSize), centring in float64 before rounding.</summary>
+    /// <summary>x − a into <paramref name="centred"/> (length InputSize), densifying a sparse x (see <see cref="Centring"/>).</summary>
     public void Centre(in VBuffer<double> x, Span<float> centred)
     {
-        ReadOnlySpan<double> values = x.GetValues();
         if (x.IsDense)
-        {
-            CentreDense(values, centred);
-            return;
-        }
-        CentreSparse(values, x.GetIndices(), centred);
-    }
-
-    /// <summary>(float)(x − a) for a sparse x: −a everywhere, then the stored values, each widened to float64 first.</summary>
-    private void CentreSparse<T>(ReadOnlySpan<T> values, ReadOnlySpan<int> indices, Span<float> centred)
-        where T : INumberBase<T>
-    {
-        for (int j = 0; j < centred.Length; j++)
-            centred[j] = (float)-_shift[j];
-        for (int i = 0; i < indices.Length; i++)
-            centred[indices[i]] = (float)(double.CreateTruncating(values[i]) - _shift[indices[i]]);
-    }
-
-    /// <summary>(float)(x − a) for a dense float32 x: widened to float64, subtracted, narrowed — the same IEEE operations as the scalar loop.</summary>
-    private void CentreDense(ReadOnlySpan<float> values, Span<float> centred)
-    {
-        int n = centred.Length;
-        int width = Vector<float>.Count;
-        ref float v = ref MemoryMarshal.GetReference(values);
-        ref double a = ref MemoryMarshal.GetArrayDataReference(_shift);
-        ref float o = ref MemoryMarshal.GetReference(centred);
-        int j = 0;
-        for (; j + width <= n; j += width)
-        {
-            Vector.Widen(Vector.LoadUnsafe(ref v, (nuint)j), out Vector<double> lo, out Vector<double> hi);
-            lo -= Vector.LoadUnsafe(ref a, (nuint)j);
-            hi -= Vector.LoadUnsafe(ref a, (nuint)(j + width / 2));
-            Vector.Narrow(lo, hi).StoreUnsafe(ref o, (nuint)j);
-        }
-        for (; j < n; j++)
-            centred[j] = (float)(values[j] - _shift[j]);
-    }
-
-    /// <summary>(float)(x − a) for a dense float64 x.</summary>
-    private void CentreDense(ReadOnlySpan<double> values, Span<float> centred)
-    {
-        int n = centred.Length;
-        int width = Vector<float>.Count;
-        ref double v = ref MemoryMarshal.GetReference(values);
-        ref double a = ref MemoryMarshal.GetArrayDataReference(_shift);
-        ref float o = ref MemoryMarshal.GetReference(centred);
-        int j = 0;
-        for (; j + width <= n; j += width)
-        {
-            Vector<double> lo = Vector.LoadUnsafe(ref v, (nuint)j) - Vector.LoadUnsafe(ref a, (nuint)j);
-            Vector<double> hi = Vector.LoadUnsafe(ref v, (nuint)(j + width / 2)) - Vector.LoadUnsafe(ref a, (nuint)(j + width / 2));
-            Vector.Narrow(lo, hi).StoreUnsafe(ref o, (nuint)j);
-        }
-        for (; j < n; j++)
-            centred[j] = (float)(values[j] - _shift[j]);
+            Centring.Dense(x.GetValues(), _shift, centred);
+        else
+            Centring.Sparse(x.GetValues(), x.GetIndices(), _shift, centred);
     }
 
     /// <summary>
@@ -268,7 +213,7 @@ internal sealed class AffineMap
             throw new ArgumentException($"Expected an input of length {InputSize}, but got {x.Length}.", nameof(x));
         if (y.Length != OutputSize)
             throw new ArgumentException($"Expected an output of length {OutputSize}, but got {y.Length}.", nameof(y));
-        CentreDense(x, scratch.Slice(0, x.Length));
+        Centring.Dense(x, _shift, scratch.Slice(0, x.Length));
         Apply(scratch, y);
     }
 }
