@@ -1,4 +1,6 @@
 using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -89,9 +91,26 @@ internal sealed class ComputedBlock : IDisposable
     {
         int k = _map.OutputSize;
         VBufferEditor<float> editor = VBufferEditor.Create(ref dst, k);
-        _output.AsSpan(slot.Current * k, k).CopyTo(editor.Values);
+        CopyRow(_output.AsSpan(slot.Current * k, k), editor.Values);
         dst = editor.Commit();
     };
+
+    // Whole vectors, inline: Span.CopyTo calls Memmove, which costs a call per row and writes short rows in 16-byte
+    // pieces that a consumer's wider loads cannot forward from (see Centring). About 1 ns a row at k = 16.
+    private static void CopyRow(ReadOnlySpan<float> row, Span<float> destination)
+    {
+        int k = row.Length;
+        if (destination.Length != k)
+            throw new ArgumentException($"Expected a destination of {k} values, but got {destination.Length}.", nameof(destination));
+        ref float from = ref MemoryMarshal.GetReference(row);
+        ref float to = ref MemoryMarshal.GetReference(destination);
+        int width = Vector<float>.Count;
+        int j = 0;
+        for (; j + width <= k; j += width)
+            Vector.LoadUnsafe(ref from, (nuint)j).StoreUnsafe(ref to, (nuint)j);
+        for (; j < k; j++)
+            Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j);
+    }
 
     public void Dispose()
     {
