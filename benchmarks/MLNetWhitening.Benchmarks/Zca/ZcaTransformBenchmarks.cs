@@ -6,7 +6,7 @@ namespace MLNetWhitening.Benchmarks.Zca;
 /// <summary>
 /// Batch transform through IDataView, per row, of WhitenZca and of ML.NET's PCA whitening, N = 100,000 cached rows
 /// (a cursor reading every row's output vector); reading the input column alone is the floor any transform pays, and
-/// ML.NET's CopyColumns of the input column is what ML.NET's own transform protocol costs with no arithmetic at all.
+/// ML.NET's CopyColumns of the input column is what ML.NET's own built-in no-op row transform costs.
 /// numpy's per-row cost comes from benchmarks/python/zca_numpy.py on the same data.
 /// Run: dotnet run -c Release --project benchmarks/MLNetWhitening.Benchmarks -- --filter '*ZcaTransformBenchmarks*'
 /// </summary>

@@ -100,8 +100,9 @@ internal sealed class ComputedBlock : IDisposable
     private static void CopyRow(ReadOnlySpan<float> row, Span<float> destination)
     {
         int k = row.Length;
+        // VBufferEditor.Create(ref dst, k) always gives k values; checked so the unchecked copy below stays safe.
         if (destination.Length != k)
-            throw new ArgumentException($"Expected a destination of {k} values, but got {destination.Length}.", nameof(destination));
+            ThrowDestinationLength(k, destination.Length);
         ref float from = ref MemoryMarshal.GetReference(row);
         ref float to = ref MemoryMarshal.GetReference(destination);
         int width = Vector<float>.Count;
@@ -119,6 +120,9 @@ internal sealed class ComputedBlock : IDisposable
         _transposed = null;
         _offset = null;
     }
+
+    private static void ThrowDestinationLength(int expected, int actual) =>
+        throw new ArgumentException($"Expected a destination of {expected} values, but got {actual}.");
 
     // Out of line, so that the per-row check inlines into Capture.
     private void ThrowLength(int actual) =>

@@ -23,6 +23,8 @@ internal static class Centring
     public static void Dense(ReadOnlySpan<float> values, double[] shift, Span<float> centred)
     {
         int n = centred.Length;
+        if (values.Length < n || shift.Length < n)
+            ThrowTooShort(values.Length, shift.Length, n);
         ref float v = ref MemoryMarshal.GetReference(values);
         ref double a = ref MemoryMarshal.GetArrayDataReference(shift);
         ref float o = ref MemoryMarshal.GetReference(centred);
@@ -54,6 +56,8 @@ internal static class Centring
     public static void Dense(ReadOnlySpan<double> values, double[] shift, Span<float> centred)
     {
         int n = centred.Length;
+        if (values.Length < n || shift.Length < n)
+            ThrowTooShort(values.Length, shift.Length, n);
         ref double v = ref MemoryMarshal.GetReference(values);
         ref double a = ref MemoryMarshal.GetArrayDataReference(shift);
         ref float o = ref MemoryMarshal.GetReference(centred);
@@ -85,8 +89,12 @@ internal static class Centring
         where T : INumberBase<T>
     {
         for (int j = 0; j < centred.Length; j++)
-            centred[j] = (float)-shift[j];
+            centred[j] = (float)(0d - shift[j]); // as the dense path: +0, not −0, where the shift is 0
         for (int i = 0; i < indices.Length; i++)
             centred[indices[i]] = (float)(double.CreateTruncating(values[i]) - shift[indices[i]]);
     }
+
+    // Out of line, so that the per-row check stays two compares.
+    private static void ThrowTooShort(int values, int shift, int centred) =>
+        throw new ArgumentException($"Expected at least {centred} values and shifts, but got {values} values and {shift} shifts.");
 }
