@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Microsoft.ML.Data;
 
 namespace MLNetWhitening;
@@ -139,8 +140,9 @@ internal sealed class AffineMap
     /// <summary>
     /// Y = centred · Mᵀ + b for <paramref name="rows"/> rows (row-major, rows × InputSize in, rows × OutputSize out):
     /// one blocked matrix product. Output chunks of 2·width run outermost so their slice of Mᵀ stays in L1 while
-    /// groups of four rows stream past it (8 accumulators, each Mᵀ load used four times). Every output is the same
-    /// FMA chain over j as in <see cref="Apply(ReadOnlySpan{float}, Span{float})"/>, so both give identical bits.
+    /// groups of four rows stream past it (8 accumulators, each Mᵀ load used four times); with AVX-512 the chunks of 32
+    /// go through <see cref="WideBlockKernel"/> first. Every output is the same FMA chain over j as in
+    /// <see cref="Apply(ReadOnlySpan{float}, Span{float})"/>, so both give identical bits.
     /// </summary>
     public void ApplyBlock(ReadOnlySpan<float> centred, int rows, Span<float> y)
     {
@@ -154,7 +156,11 @@ internal sealed class AffineMap
         ref float c = ref MemoryMarshal.GetReference(centred);
         ref float b = ref MemoryMarshal.GetArrayDataReference(_offset);
         ref float o = ref MemoryMarshal.GetReference(y);
-        int i = 0;
+        // With AVX-512 the first outputs go through the 512-bit kernel, chunks of 32; the 256-bit loop below takes over
+        // from where it stopped.
+        int i = Vector512.IsHardwareAccelerated && k >= WideBlockKernel.ChunkOutputs && groups > 0
+            ? WideBlockKernel.Apply(_transposed, _offset, d, k, centred, 4 * groups, y)
+            : 0;
         for (; i + 2 * width <= k; i += 2 * width)
         {
             Vector<float> b0 = Vector.LoadUnsafe(ref b, (nuint)i);
