@@ -26,6 +26,7 @@ public sealed class BlockCursorTests
     [DataRow(20, 0, 130)]
     [DataRow(40, 24, 70)]
     [DataRow(64, 0, 130)]
+    [DataRow(60, 0, 70)]
     [DataRow(100, 0, 70)]
     [DataRow(200, 70, 75)]
     public void BlockedCursor_GivesTheSameBitsAsTheRowByRowKernel(int d, int rank, int n)

@@ -28,7 +28,7 @@ internal static class WideBlockKernel
     /// </summary>
     public static int Apply(float[] transposed, float[] offset, int d, int k, ReadOnlySpan<float> centred, int rows, Span<float> y)
     {
-        if (rows % GroupRows != 0 || centred.Length < rows * d || y.Length < rows * k || transposed.Length < d * k || offset.Length < k)
+        if (rows % GroupRows != 0 || centred.Length < (long)rows * d || y.Length < (long)rows * k || transposed.Length < (long)d * k || offset.Length < k)
             throw new ArgumentException($"Expected a multiple of {GroupRows} rows, {rows * d} inputs, {rows * k} outputs and a {d}×{k} map.");
         int width = Vector512<float>.Count;
         ref float m = ref MemoryMarshal.GetArrayDataReference(transposed);
