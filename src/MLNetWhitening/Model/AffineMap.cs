@@ -35,12 +35,24 @@ internal sealed class AffineMap
     /// <c>dotnet run -c Release --project benchmarks/MLNetWhitening.Benchmarks -- zca-quick d</c> (cached 100,000-row view,
     /// 2-core AMD EPYC, best of 3) with the threshold forced each way; per-row transform, managed vs GEMM:
     /// d = 64: 0.14 vs 0.19 µs; d = 128: 0.45 vs 0.57 µs; d = 256: 1.39 vs 1.13 µs; d = 1024: 58 vs 12.5 µs.
-    /// So the GEMM pays from d = k = 256 on; between 128 and 256 it was not measured.
+    /// So the GEMM pays from d = k = 256 on; between 128 and 256 it was not measured. With the 512-bit kernel see
+    /// <see cref="WideGemmMinimumWork"/>.
     /// </summary>
     public const long GemmMinimumWork = 256 * 256;
 
-    /// <summary>Whether cursors should map blocks of this map with a GEMM (see <see cref="GemmMinimumWork"/>).</summary>
-    public bool PrefersGemm => (long)InputSize * OutputSize >= GemmMinimumWork;
+    /// <summary>
+    /// <see cref="GemmMinimumWork"/> where Vector512 is accelerated and <see cref="WideBlockKernel"/> runs. Measured
+    /// the same way on a 2-core Zen 5 EPYC (Stopwatch, interleaved runs, median per row, managed vs GEMM): d = 256:
+    /// 0.83–0.86 vs 1.21–1.35 µs; d = 384: 2.37–2.45 vs 2.32–2.44 µs (parity; the managed kernel leaves the other core
+    /// free); d = 512: 4.15–4.37 vs 3.68–3.72 µs. Between 384 and 512 not measured.
+    /// </summary>
+    public const long WideGemmMinimumWork = 400 * 400;
+
+    /// <summary>The k·d from which cursors use the GEMM on this machine.</summary>
+    public static long GemmThreshold => Vector512.IsHardwareAccelerated ? WideGemmMinimumWork : GemmMinimumWork;
+
+    /// <summary>Whether cursors should map blocks of this map with a GEMM (see <see cref="GemmThreshold"/>).</summary>
+    public bool PrefersGemm => (long)InputSize * OutputSize >= GemmThreshold;
 
     /// <summary>M as a row-major (InputSize × OutputSize) float32 array, that is Mᵀ; callers must not modify it.</summary>
     internal float[] Transposed => _transposed;
