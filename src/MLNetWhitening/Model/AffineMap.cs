@@ -64,17 +64,9 @@ internal sealed class AffineMap
 
     public int OutputSize { get; }
 
-    /// <summary>x − a into <paramref name="centred"/> (length InputSize), densifying a sparse x (see <see cref="Centring"/>).</summary>
-    public void Centre(in VBuffer<float> x, Span<float> centred)
-    {
-        if (x.IsDense)
-            Centring.Dense(x.GetValues(), _shift, centred);
-        else
-            Centring.Sparse(x.GetValues(), x.GetIndices(), _shift, centred);
-    }
-
-    /// <summary>x − a into <paramref name="centred"/> (length InputSize), densifying a sparse x (see <see cref="Centring"/>).</summary>
-    public void Centre(in VBuffer<double> x, Span<float> centred)
+    /// <summary>x − a into <paramref name="centred"/> (length InputSize) for a float or double x, densifying a sparse x (see <see cref="Centring"/>).</summary>
+    public void Centre<T>(in VBuffer<T> x, Span<float> centred)
+        where T : unmanaged, INumberBase<T>
     {
         if (x.IsDense)
             Centring.Dense(x.GetValues(), _shift, centred);

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -19,13 +20,20 @@ namespace MLNetWhitening;
 /// </remarks>
 internal static class Centring
 {
-    /// <summary>Dense float32 x; <paramref name="values"/> and <paramref name="shift"/> hold at least centred.Length elements.</summary>
-    public static void Dense(ReadOnlySpan<float> values, double[] shift, Span<float> centred)
+    /// <summary>
+    /// Dense float32 or float64 x; <paramref name="values"/> and <paramref name="shift"/> hold at least centred.Length
+    /// elements. Both element types share one loop: only how four (or one Vector&lt;double&gt; pair of) values are read
+    /// as float64 differs, and the JIT keeps just the branch of the T it compiles for.
+    /// </summary>
+    public static void Dense<T>(ReadOnlySpan<T> values, double[] shift, Span<float> centred)
+        where T : unmanaged, INumberBase<T>
     {
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+            throw new NotSupportedException($"Rows of {typeof(T).Name} are not supported; expected float or double.");
         int n = centred.Length;
         if (values.Length < n || shift.Length < n)
             ThrowTooShort(values.Length, shift.Length, n);
-        ref float v = ref MemoryMarshal.GetReference(values);
+        ref T v = ref MemoryMarshal.GetReference(values);
         ref double a = ref MemoryMarshal.GetArrayDataReference(shift);
         ref float o = ref MemoryMarshal.GetReference(centred);
         int j = 0;
@@ -33,7 +41,11 @@ internal static class Centring
         {
             for (; j + 4 <= n; j += 4)
             {
-                Vector256<double> x = Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref v, (nuint)j));
+                Vector256<double> x = typeof(T) == typeof(float)
+                    ? Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref Unsafe.As<T, float>(ref v), (nuint)j))
+                    : Vector256.Create(
+                        Vector128.LoadUnsafe(ref Unsafe.As<T, double>(ref v), (nuint)j),
+                        Vector128.LoadUnsafe(ref Unsafe.As<T, double>(ref v), (nuint)(j + 2)));
                 Avx.ConvertToVector128Single(x - Vector256.LoadUnsafe(ref a, (nuint)j)).StoreUnsafe(ref o, (nuint)j);
             }
         }
@@ -42,46 +54,23 @@ internal static class Centring
             int width = Vector<float>.Count;
             for (; j + width <= n; j += width)
             {
-                Vector.Widen(Vector.LoadUnsafe(ref v, (nuint)j), out Vector<double> lo, out Vector<double> hi);
+                Vector<double> lo, hi;
+                if (typeof(T) == typeof(float))
+                {
+                    Vector.Widen(Vector.LoadUnsafe(ref Unsafe.As<T, float>(ref v), (nuint)j), out lo, out hi);
+                }
+                else
+                {
+                    lo = Vector.LoadUnsafe(ref Unsafe.As<T, double>(ref v), (nuint)j);
+                    hi = Vector.LoadUnsafe(ref Unsafe.As<T, double>(ref v), (nuint)(j + width / 2));
+                }
                 lo -= Vector.LoadUnsafe(ref a, (nuint)j);
                 hi -= Vector.LoadUnsafe(ref a, (nuint)(j + width / 2));
                 Vector.Narrow(lo, hi).StoreUnsafe(ref o, (nuint)j);
             }
         }
         for (; j < n; j++)
-            centred[j] = (float)(values[j] - shift[j]);
-    }
-
-    /// <summary>Dense float64 x; <paramref name="values"/> and <paramref name="shift"/> hold at least centred.Length elements.</summary>
-    public static void Dense(ReadOnlySpan<double> values, double[] shift, Span<float> centred)
-    {
-        int n = centred.Length;
-        if (values.Length < n || shift.Length < n)
-            ThrowTooShort(values.Length, shift.Length, n);
-        ref double v = ref MemoryMarshal.GetReference(values);
-        ref double a = ref MemoryMarshal.GetArrayDataReference(shift);
-        ref float o = ref MemoryMarshal.GetReference(centred);
-        int j = 0;
-        if (Avx.IsSupported)
-        {
-            for (; j + 4 <= n; j += 4)
-            {
-                var x = Vector256.Create(Vector128.LoadUnsafe(ref v, (nuint)j), Vector128.LoadUnsafe(ref v, (nuint)(j + 2)));
-                Avx.ConvertToVector128Single(x - Vector256.LoadUnsafe(ref a, (nuint)j)).StoreUnsafe(ref o, (nuint)j);
-            }
-        }
-        else
-        {
-            int width = Vector<float>.Count;
-            for (; j + width <= n; j += width)
-            {
-                Vector<double> lo = Vector.LoadUnsafe(ref v, (nuint)j) - Vector.LoadUnsafe(ref a, (nuint)j);
-                Vector<double> hi = Vector.LoadUnsafe(ref v, (nuint)(j + width / 2)) - Vector.LoadUnsafe(ref a, (nuint)(j + width / 2));
-                Vector.Narrow(lo, hi).StoreUnsafe(ref o, (nuint)j);
-            }
-        }
-        for (; j < n; j++)
-            centred[j] = (float)(values[j] - shift[j]);
+            centred[j] = (float)(double.CreateTruncating(values[j]) - shift[j]);
     }
 
     /// <summary>Sparse x (stored values at <paramref name="indices"/>): −a everywhere, then the stored values, each widened to float64 first.</summary>
