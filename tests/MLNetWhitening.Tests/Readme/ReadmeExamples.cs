@@ -1,0 +1,79 @@
+using System;
+using System.IO;
+using System.Linq;
+using Microsoft.ML;
+using MLNetWhitening.Torch;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetWhitening.Tests.Readme;
+
+/// <summary>
+/// The code the README and the package readmes show, compiled and run here. Each block between "// readme: NAME" and
+/// "// readme: end" is what a ```csharp block of a readme must equal (<see cref="ReadmeTests"/> checks that).
+/// </summary>
+[TestClass]
+public sealed class ReadmeExamples
+{
+    [TestMethod]
+    public void MlNetPipeline_FitsSavesAndReportsTheWhitening()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView trainData = mlContext.Data.TakeRows(TestData.LoadDigits(mlContext), 600);
+        string modelPath = Path.GetTempFileName();
+        try
+        {
+            // readme: ml-net
+            var pipeline = mlContext.Transforms.WhitenZca("Features", "Pixels", new ZcaWhiteningOptions { Epsilon = 1 })
+                .Append(mlContext.Transforms.Conversion.MapValueToKey("Label"))
+                .Append(mlContext.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Features"));
+            var model = pipeline.Fit(trainData);
+            ZcaColumnModel fitted = ((ZcaWhiteningTransformer)model.First())["Features"];   // Mean, WhiteningMatrix, FitReport
+            mlContext.Model.Save(model, trainData.Schema, modelPath);                      // needs Microsoft.ML.OnnxRuntime in the app
+            // readme: end
+
+            Assert.AreEqual(64, fitted.Mean.Length);
+            Assert.IsTrue(fitted.FitReport.WhiteningResidual < fitted.FitReport.ResidualTolerance);
+            Assert.IsTrue(new FileInfo(modelPath).Length > 0);
+        }
+        finally
+        {
+            File.Delete(modelPath);
+        }
+    }
+
+    [TestMethod]
+    public void SweepFactory_BuildsTheTrialsEstimator()
+    {
+        // readme: automl
+        // What AutoML's CreateSweepableEstimator takes (docs/automl.md), called here as AutoML calls it for one trial:
+        Func<MLContext, ZcaWhiteningSweepOptions, IEstimator<ITransformer>> whiten = ZcaWhiteningSweepOptions.Factory("Features", "Pixels");
+        IEstimator<ITransformer> trial = whiten(new MLContext(seed: 1), new ZcaWhiteningSweepOptions { Epsilon = 1e-3, Kind = WhiteningKind.ZcaCor });
+        // readme: end
+
+        var estimator = (ZcaWhiteningEstimator)trial;
+        Assert.AreEqual(ZcaWhiteningOptions.Default with { Epsilon = 1e-3, Kind = WhiteningKind.ZcaCor }, estimator.Options);
+    }
+
+    [TestMethod]
+    public void MatrixRoots_AsTheReadmeCallsThem()
+    {
+        using var scope = NewDisposeScope();
+        Tensor m = randn(6, 6, dtype: float64, generator: new Generator(seed: 3));
+        Tensor covariance = m.matmul(m.T) + eye(6, dtype: float64);   // eigenvalues spread over a decade or more
+        Tensor a = m.matmul(m.T) / 6 + 6 * eye(6, dtype: float64);    // well conditioned, where Padé's default degrees are accurate
+
+        // readme: torch
+        Tensor y = MatrixRoots.InverseSqrt(covariance);                  // (n, n) or (B, n, n), float32/float64, any device
+        Tensor x = MatrixRoots.Sqrt(a, MatrixRootOptions.Default with { Method = MatrixRootMethod.Mpa });
+        var (values, vectors) = RobustLinalg.Eigh(a);                    // eigenvector gradients finite for repeated eigenvalues
+        // readme: end
+
+        Assert.IsTrue((y.matmul(covariance).matmul(y) - eye(6, dtype: float64)).abs().max().item<double>() < 1e-10);
+        double relative = ((x.matmul(x) - a).norm().item<double>() / a.norm().item<double>());
+        Console.WriteLine($"Padé [5, 5] square root: ‖X² − A‖_F/‖A‖_F = {relative:G3}");
+        Assert.IsTrue(relative < 1e-5, "Padé's approximate root squares back to a");
+        Assert.IsTrue(vectors.matmul(diag_embed(values)).matmul(vectors.mT).allclose(a, rtol: 1e-10, atol: 1e-10));
+    }
+}
