@@ -127,4 +127,22 @@ public static class TestData
         }
         return rows.ToArray();
     }
+
+    /// <summary>All values of a Single or Double vector column, widened to double, row by row.</summary>
+    public static double[][] ReadColumnAsDouble(IDataView view, string column)
+    {
+        DataViewSchema.Column col = view.Schema[column];
+        if (col.Type is VectorDataViewType { ItemType: var item } && item == NumberDataViewType.Single)
+            return ReadColumn(view, column).Select(r => Array.ConvertAll(r, v => (double)v)).ToArray();
+        using DataViewRowCursor cursor = view.GetRowCursor(new[] { col });
+        ValueGetter<VBuffer<double>> getter = cursor.GetGetter<VBuffer<double>>(col);
+        var rows = new List<double[]>();
+        VBuffer<double> buffer = default;
+        while (cursor.MoveNext())
+        {
+            getter(ref buffer);
+            rows.Add(buffer.DenseValues().ToArray());
+        }
+        return rows.ToArray();
+    }
 }
