@@ -75,7 +75,7 @@ public static class WhiteningModelOperations
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidDataException or ArgumentException)
         {
-            throw new InvalidDataException($"{source}: ML.NET could not load the model: {e.Message}", e);
+            throw new InvalidDataException($"{source}: ML.NET could not load the model: {Messages(e)}", e);
         }
         var restorer = new ModelRestorer(archive, source);
         try
@@ -89,6 +89,19 @@ public static class WhiteningModelOperations
             (loaded as IDisposable)?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The messages of an exception and its inner ones (ML.NET wraps the cause, e.g. ONNX Runtime's, in a generic one).</summary>
+    private static string Messages(Exception e)
+    {
+        var messages = new System.Collections.Generic.List<string>();
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            string message = x.Message.TrimEnd('.');
+            if (x is not System.Reflection.TargetInvocationException && !messages.Contains(message))
+                messages.Add(message);
+        }
+        return string.Join(": ", messages) + ".";
     }
 
     private static MemoryStream Buffered(Stream stream)

@@ -36,7 +36,7 @@ internal sealed class ModelRestorer
     /// <exception cref="InvalidDataException">A graph that names one of this library's components is inconsistent.</exception>
     public ITransformer Restore(ITransformer loaded, DataViewSchema? inputSchema)
     {
-        ITransformer result = Visit(loaded, SavedModelArchive.RootFolder, inputSchema);
+        ITransformer result = Visit(loaded, _archive.ModelFolder, inputSchema);
         foreach (ITransformer savedForm in _replaced)
             (savedForm as IDisposable)?.Dispose();
         return result;

@@ -13,8 +13,7 @@ namespace MLNetWhitening.Persistence;
 /// </summary>
 internal sealed class SavedModelArchive : IDisposable
 {
-    /// <summary>The folder ML.NET saves the transformer chain in (with or without a data loader).</summary>
-    public const string RootFolder = "TransformerChain";
+    private const string ChainFolder = "TransformerChain";
 
     /// <summary>Largest ONNX graph read: protobuf messages are limited to 2 GiB.</summary>
     private const long MaximumGraphBytes = int.MaxValue;
@@ -44,12 +43,27 @@ internal sealed class SavedModelArchive : IDisposable
         }
     }
 
+    /// <summary>
+    /// The folder of the transformer that <c>mlContext.Model.Load</c> returns: "TransformerChain", or, in a model saved
+    /// with a data loader (which ML.NET wraps in a one-element chain and unwraps on loading), "TransformerChain/Transform_000".
+    /// </summary>
+    public string ModelFolder
+    {
+        get
+        {
+            bool withLoader = Has("Model.key") && !Has("Schema");
+            return withLoader && Has(ChainFolder + "/Transform_000/Model.key") && !Has(ChainFolder + "/Transform_001/Model.key")
+                ? ChainFolder + "/Transform_000"
+                : ChainFolder;
+        }
+    }
+
     /// <summary>The ONNX model bytes saved in <paramref name="folder"/>, or null when the folder has no OnnxModel entry.</summary>
     /// <exception cref="InvalidDataException">The entry's sizes disagree or exceed 2 GiB, or it cannot be decompressed.</exception>
     public byte[]? ReadOnnxModel(string folder)
     {
         string name = folder + "/OnnxModel";
-        ZipArchiveEntry? entry = _zip.Entries.FirstOrDefault(e => e.FullName.Replace('\\', '/') == name);
+        ZipArchiveEntry? entry = Entry(name);
         if (entry is null)
             return null;
         string where = $"{_source}, entry '{name}'";
@@ -91,4 +105,8 @@ internal sealed class SavedModelArchive : IDisposable
     }
 
     public void Dispose() => _zip.Dispose();
+
+    private bool Has(string name) => Entry(name) is not null;
+
+    private ZipArchiveEntry? Entry(string name) => _zip.Entries.FirstOrDefault(e => e.FullName.Replace('\\', '/') == name);
 }
