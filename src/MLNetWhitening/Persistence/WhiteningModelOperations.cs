@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using Google.Protobuf;
 using Microsoft.ML;
 using MLNetWhitening.Persistence;
 
@@ -8,7 +9,7 @@ namespace MLNetWhitening;
 /// <summary>
 /// <c>mlContext.Model</c> entry points for models that contain this library's transformers:
 /// <see cref="LoadWithWhitening(ModelOperationsCatalog, string, out DataViewSchema, out ModelRestoration)"/> and
-/// and ConvertToOnnxWithWhitening.
+/// <see cref="ConvertToOnnxWithWhitening"/>.
 /// </summary>
 public static class WhiteningModelOperations
 {
@@ -58,6 +59,26 @@ public static class WhiteningModelOperations
     /// <summary>Loads and restores as the overload with a <see cref="ModelRestoration"/>, which says what was not restored.</summary>
     public static ITransformer LoadWithWhitening(this ModelOperationsCatalog catalog, Stream stream, out DataViewSchema inputSchema) =>
         LoadWithWhitening(catalog, stream, out inputSchema, out _);
+
+    /// <summary>
+    /// Exports a whole pipeline that contains <see cref="ZcaWhiteningTransformer"/> or <see cref="ZcaColouringTransformer"/>
+    /// steps as one ONNX model, as <c>mlContext.Model.ConvertToOnnx</c> does for pipelines of ML.NET transformers (which
+    /// cannot export ours: it silently exports only the steps after the last one it does not know). Each run of ML.NET
+    /// steps is exported by ConvertToOnnx, each whitening step as in <see cref="ZcaWhiteningTransformer.ExportToOnnx"/>,
+    /// and the graphs are joined by column name.
+    /// </summary>
+    /// <param name="catalog">mlContext.Model.</param>
+    /// <param name="model">The fitted pipeline, e.g. Concatenate → WhitenZca → a trainer.</param>
+    /// <param name="inputData">Data with the pipeline's input schema (as for ConvertToOnnx; its rows are not read).</param>
+    /// <param name="stream">Receives the ModelProto bytes: graph inputs named like the input columns, outputs
+    /// "column.output" for every visible output column, as ML.NET names them.</param>
+    /// <exception cref="System.NotSupportedException">An ML.NET part exports a graph with subgraphs (If, Loop, Scan).</exception>
+    /// <exception cref="InvalidOperationException">ML.NET cannot export a step, or the parts cannot be joined.</exception>
+    public static void ConvertToOnnxWithWhitening(this ModelOperationsCatalog catalog, ITransformer model, IDataView inputData, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        PipelineOnnxExport.Compose(catalog, model, inputData).WriteTo(stream);
+    }
 
     private static ITransformer Load(ModelOperationsCatalog catalog, Stream stream, string source,
         out DataViewSchema inputSchema, out ModelRestoration restoration)
