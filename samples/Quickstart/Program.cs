@@ -37,10 +37,13 @@ var raw = ml.Transforms.CopyColumns("Features", nameof(DigitImage.Pixels))
 var rawMetrics = ml.MulticlassClassification.Evaluate(raw.Transform(split.TestSet), "Label");
 Console.WriteLine($"Test accuracy, same trainer and iterations: raw pixels {rawMetrics.MicroAccuracy:P1}, whitened pixels {metrics.MicroAccuracy:P1}.");
 
-// Deploy: save the whole pipeline, load it back and predict one image.
+// Deploy: save the whole pipeline, load it back with the whitening restored, and predict one image.
 string path = Path.Combine(Path.GetTempPath(), "digits-zca-model.zip");
 ml.Model.Save(model, all.Schema, path);
-ITransformer loaded = ml.Model.Load(path, out _);
+ITransformer loaded = ml.Model.LoadWithWhitening(path, out _, out ModelRestoration restoration);
+var restored = (ZcaWhiteningTransformer)((IEnumerable<ITransformer>)loaded).First();
+Console.WriteLine($"Loaded back ({string.Join("; ", restoration.Restored)}); its fit report says {restored["Features"].FitReport.RowsUsed} rows, " +
+                  $"condition number {restored["Features"].FitReport.ConditionNumber:G3}.");
 var engine = ml.Model.CreatePredictionEngine<DigitImage, DigitPrediction>(loaded);
 DigitImage sample = images[^1];
 Console.WriteLine($"Saved to {path}; the loaded model reads the last image as {engine.Predict(sample).PredictedDigit} (label {sample.Digit}).");
