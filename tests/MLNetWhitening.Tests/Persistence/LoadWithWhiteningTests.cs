@@ -14,22 +14,11 @@ namespace MLNetWhitening.Tests.Persistence;
 [TestClass]
 public sealed class LoadWithWhiteningTests
 {
-    public sealed class ThreeColumns
-    {
-        public float A { get; set; }
-
-        public float B { get; set; }
-
-        public float C { get; set; }
-
-        public bool Label { get; set; }
-    }
-
     [TestMethod]
     public void LoadWithWhitening_PutsTheWhiteningTransformerBack_WithEveryFittedValueAndItsFitReport()
     {
         var ml = new MLContext(seed: 1);
-        IDataView data = ThreeColumnData(ml, 300, seed: 2);
+        IDataView data = Measurements.Load(ml, 300, seed: 2);
         var model = ml.Transforms.Concatenate("Raw", "A", "B", "C")
             .Append(ml.Transforms.WhitenZca("Features", "Raw", new ZcaWhiteningOptions { Epsilon = 1e-3 }))
             .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression("Label", "Features", maximumNumberOfIterations: 5))
@@ -196,16 +185,6 @@ public sealed class LoadWithWhiteningTests
     }
 
     private static StringStringEntryProto Metadata(ModelProto model, string key) => model.MetadataProps.Single(p => p.Key == key);
-
-    private static IDataView ThreeColumnData(MLContext ml, int n, int seed)
-    {
-        var random = new Random(seed);
-        return ml.Data.LoadFromEnumerable(Enumerable.Range(0, n).Select(_ =>
-        {
-            float a = (float)TestData.Gaussian(random), b = a + (float)TestData.Gaussian(random);
-            return new ThreeColumns { A = a, B = b, C = 100 + 3 * a - b, Label = a + 0.3 * TestData.Gaussian(random) > 0 };
-        }).ToArray());
-    }
 
     /// <summary>A graph of y = 2x over one row [d], by another producer.</summary>
     private static byte[] DoublingGraph(string input, string output, int d)

@@ -19,17 +19,6 @@ public sealed class PipelineOnnxExportTests
 {
     public TestContext TestContext { get; set; } = null!;
 
-    public sealed class Measurements
-    {
-        public float A { get; set; }
-
-        public float B { get; set; }
-
-        public float C { get; set; }
-
-        public bool Label { get; set; }
-    }
-
     [TestMethod]
     public void MlNetsConvertToOnnx_OfAPipelineWithWhitening_SilentlyExportsOnlyTheStepsAfterIt()
     {
@@ -91,12 +80,7 @@ public sealed class PipelineOnnxExportTests
     private static (MLContext, IDataView, ITransformer) ConcatenateWhitenTrainer()
     {
         var ml = new MLContext(seed: 1);
-        var random = new Random(6);
-        IDataView data = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 300).Select(_ =>
-        {
-            float a = (float)TestData.Gaussian(random), b = a + (float)TestData.Gaussian(random);
-            return new Measurements { A = 1000 + a, B = b, C = 3 * a - b + 0.1f * (float)TestData.Gaussian(random), Label = a + 0.3 * TestData.Gaussian(random) > 0 };
-        }).ToArray());
+        IDataView data = Measurements.Load(ml, 300, seed: 6);
         ITransformer model = ml.Transforms.Concatenate("Raw", "A", "B", "C")
             .Append(ml.Transforms.WhitenZca("Features", "Raw", new ZcaWhiteningOptions { Epsilon = 1e-3 }))
             .Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression("Label", "Features", maximumNumberOfIterations: 20))
