@@ -8,7 +8,8 @@ namespace MLNetWhitening.Benchmarks;
 
 /// <summary>
 /// Entry point. <c>-- accuracy [condition]</c> prints the matrix-root accuracy table; <c>-- zca-quick d [rows] [repeats]</c> times
-/// WhitenZca fit and transform with a Stopwatch; <c>-- roots-measure [outputPath]</c>
+/// WhitenZca fit and transform with a Stopwatch; <c>-- loaded-quick d [rows] [repeats]</c> times scoring the fitted, restored
+/// and ML.NET-loaded model; <c>-- roots-measure [outputPath]</c>
 /// writes the tables of docs/matrix-roots.md (default /tmp/mlnw-roots.md, timings next to it as *.time.md); anything else goes to
 /// BenchmarkDotNet (e.g. <c>-- --filter '*MatrixRootBenchmarks*'</c>).
 /// </summary>
@@ -36,6 +37,13 @@ public static class Program
         {
             QuickZcaTiming.Run(int.Parse(args[1], CultureInfo.InvariantCulture),
                 args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : ZcaFitBenchmarks.Rows,
+                args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5);
+            return;
+        }
+        if (args.Length > 1 && args[0] == "loaded-quick")
+        {
+            QuickLoadedTiming.Run(int.Parse(args[1], CultureInfo.InvariantCulture),
+                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20_000,
                 args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5);
             return;
         }

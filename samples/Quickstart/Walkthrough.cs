@@ -93,7 +93,9 @@ public static class Walkthrough
         Summary.Write(console, curves, rows, whiteness);
         var deployment = Step(console, "Saving, loading and using the whitened pipeline", () =>
             Deployment.Run(ml, whitened.Variant, budget, trainView, test, settings.OutputDirectory));
-        console.MarkupLine($"Saved the whitened pipeline to [link]{Markup.Escape(deployment.ModelPath)}[/]; the loaded model predicts:");
+        console.MarkupLine($"Saved the whitened pipeline to [link]{Markup.Escape(deployment.ModelPath)}[/] and loaded it back with LoadWithWhitening " +
+                           $"({Markup.Escape(string.Join("; ", deployment.Restoration.Restored))}; restored fit report: {deployment.RestoredFitReport.RowsUsed} rows, " +
+                           $"residual {deployment.RestoredFitReport.WhiteningResidual:G2}). It predicts:");
         foreach (var p in deployment.Predictions)
             console.MarkupLine($"  actual {Markup.Escape(p.Actual)} → predicted {Markup.Escape(p.Predicted)} (probability {p.Confidence:P0})");
         console.MarkupLine("Figures:");

@@ -44,6 +44,8 @@ public sealed class QuickstartWalkthroughTests
         Assert.IsTrue(File.Exists(report.Deployment.ModelPath));
         Assert.HasCount(5, report.Deployment.Predictions);
         Assert.IsTrue(report.Deployment.Predictions.All(p => p.Predicted.Length > 0));
+        Assert.HasCount(1, report.Deployment.Restoration.Restored, "the loader gives the whitening transformer back");
+        Assert.AreEqual(whitened.WhiteningResidual, report.Deployment.RestoredFitReport.WhiteningResidual);
         StringAssert.Contains(text.ToString(), "Figures:");
     }
 

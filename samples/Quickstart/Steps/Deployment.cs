@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetWhitening;
 
 namespace MLNetWhitening.Samples.Quickstart;
 
@@ -12,8 +13,8 @@ public static class Deployment
     /// <summary>One prediction of the loaded model.</summary>
     public sealed record Prediction(string Actual, string Predicted, float Confidence);
 
-    /// <summary>Where the model went and what it predicted.</summary>
-    public sealed record Result(string ModelPath, IReadOnlyList<Prediction> Predictions);
+    /// <summary>Where the model went, what the loader restored (our whitening transformer, with its fit report) and what it predicted.</summary>
+    public sealed record Result(string ModelPath, ModelRestoration Restoration, ZcaFitReport RestoredFitReport, IReadOnlyList<Prediction> Predictions);
 
     /// <summary>Fits features → classifier → readable label on <paramref name="train"/>, saves, loads, predicts.</summary>
     public static Result Run(MLContext ml, FeatureVariant features, int iterations, IDataView train, LabelledTable test, string directory, int rows = 5)
@@ -25,7 +26,10 @@ public static class Deployment
         string path = Path.GetFullPath(Path.Combine(directory, "whitening-pipeline.zip"));
         ml.Model.Save(model, train.Schema, path);
 
-        ITransformer loaded = ml.Model.Load(path, out _);
+        // LoadWithWhitening gives our transformer back (bit-identical, with its fit report); ml.Model.Load would give
+        // ML.NET's OnnxTransformer in its place.
+        ITransformer loaded = ml.Model.LoadWithWhitening(path, out _, out ModelRestoration restoration);
+        ZcaFitReport restoredReport = ((IEnumerable<ITransformer>)loaded).OfType<ZcaWhiteningTransformer>().Single().Columns.Single().FitReport;
         var inputSchema = SchemaDefinition.Create(typeof(DataViews.Row));
         inputSchema[nameof(DataViews.Row.Raw)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, test.Dimension);
         using var engine = ml.Model.CreatePredictionEngine<DataViews.Row, Output>(loaded, inputSchemaDefinition: inputSchema);
@@ -35,7 +39,7 @@ public static class Deployment
             Output output = engine.Predict(new DataViews.Row { Raw = test.Features[i], LabelText = test.Labels[i] });
             predictions.Add(new Prediction(test.Labels[i], output.PredictedText, output.Score.Max()));
         }
-        return new Result(path, predictions);
+        return new Result(path, restoration, restoredReport, predictions);
     }
 
     /// <summary>What the deployed pipeline returns for a row.</summary>

@@ -74,7 +74,7 @@ internal static class ZcaFitter
                     Device = device.type == DeviceType.CUDA ? "cuda" : "cpu",
                     Elapsed = clock.Elapsed,
                 };
-                models[c] = new ZcaColumnModel(name, columns[c].OutputColumnName, options.Kind, checkedColumns[c].Type,
+                models[c] = new ZcaColumnModel(name, columns[c].OutputColumnName, options.Kind, options.Epsilon,
                     acc.Mean.ToArray(), s.Whitening, s.Colouring, s.OutputDimension, report);
                 if (report.FallbackReason is not null)
                     channel?.Warning(MessageSensitivity.None, $"Column '{name}': fell back to the exact Eigen root: {report.FallbackReason}.");

@@ -1,5 +1,4 @@
 using System;
-using Microsoft.ML.Data;
 
 namespace MLNetWhitening;
 
@@ -18,23 +17,23 @@ public sealed class ZcaColumnModel
     private readonly double[] _whitening;
     private readonly double[] _colouring;
 
-    internal ZcaColumnModel(string inputColumnName, string outputColumnName, WhiteningKind kind, VectorDataViewType inputType,
+    internal ZcaColumnModel(string inputColumnName, string outputColumnName, WhiteningKind kind, double epsilon,
         double[] mean, double[] whitening, double[] colouring, int outputDimension, ZcaFitReport report)
     {
-        InputType = inputType;
         InputColumnName = inputColumnName;
         OutputColumnName = outputColumnName;
         Kind = kind;
+        Epsilon = epsilon;
         InputDimension = mean.Length;
         OutputDimension = outputDimension;
         _mean = mean;
         _whitening = whitening;
         _colouring = colouring;
         FitReport = report;
-        MeanSingle = Array.ConvertAll(mean, v => (float)v);
-        WhiteningSingle = Array.ConvertAll(whitening, v => (float)v);
-        Whitening = new AffineMap(WhiteningSingle, mean, new double[outputDimension]);
-        Colouring = new AffineMap(Array.ConvertAll(colouring, v => (float)v), new double[outputDimension], mean);
+        WhiteningState = AffineState.Whitening(InputDimension, outputDimension, mean, whitening);
+        ColouringState = AffineState.Colouring(InputDimension, outputDimension, mean, colouring);
+        Whitening = WhiteningState.ToMap();
+        Colouring = ColouringState.ToMap();
     }
 
     /// <summary>The column read: a known-size vector of Single or Double, length <see cref="InputDimension"/>.</summary>
@@ -45,6 +44,9 @@ public sealed class ZcaColumnModel
 
     /// <summary>Which whitening was fitted.</summary>
     public WhiteningKind Kind { get; }
+
+    /// <summary>ε, added to the covariance's diagonal before the root was taken: W = (Σ + εI)^(-1/2) for ZCA.</summary>
+    public double Epsilon { get; }
 
     /// <summary>d, the input vector length.</summary>
     public int InputDimension { get; }
@@ -64,14 +66,11 @@ public sealed class ZcaColumnModel
     /// <summary>Rows used, rows skipped, method, condition number, residual, time.</summary>
     public ZcaFitReport FitReport { get; }
 
-    /// <summary>μ as float32, length d (hand-over to persistence).</summary>
-    internal float[] MeanSingle { get; }
+    /// <summary>y = W (x − μ) in float64: what the transform and the saved graph are built from.</summary>
+    internal AffineState WhiteningState { get; }
 
-    /// <summary>The input column's type seen at fit (a vector of d Single or Double values); saving binds to it.</summary>
-    internal VectorDataViewType InputType { get; }
-
-    /// <summary>W as float32, k×d row-major (hand-over to persistence).</summary>
-    internal float[] WhiteningSingle { get; }
+    /// <summary>x = W⁺ y + μ in float64.</summary>
+    internal AffineState ColouringState { get; }
 
     internal AffineMap Whitening { get; }
 

@@ -18,12 +18,6 @@ internal sealed class SchemaOnlyDataView : IDataView
         Schema = schema;
     }
 
-    /// <summary>Creates a view of one column of the given name and type.</summary>
-    public SchemaOnlyDataView(string columnName, DataViewType columnType)
-        : this(OneColumn(columnName, columnType))
-    {
-    }
-
     /// <inheritdoc/>
     public DataViewSchema Schema { get; }
 
@@ -40,11 +34,4 @@ internal sealed class SchemaOnlyDataView : IDataView
     /// <inheritdoc/>
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         throw new NotSupportedException("This view only carries a schema; it has no rows to read.");
-
-    private static DataViewSchema OneColumn(string columnName, DataViewType columnType)
-    {
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumn(columnName, columnType);
-        return builder.ToSchema();
-    }
 }

@@ -1,5 +1,5 @@
-using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -38,12 +38,18 @@ public sealed class ZcaColouringTransformer : ITransformer
     public IDataView Transform(IDataView input) => _core.Transform(input);
 
     /// <summary>
-    /// Saves the colouring map for <c>mlContext.Model.Save</c> as an ONNX graph run by Microsoft.ML.OnnxTransformer,
-    /// as <see cref="ZcaWhiteningTransformer"/> does (docs/persistence.md); the application needs the native ONNX Runtime.
+    /// Writes the colouring maps as a standalone ONNX model, as <see cref="ZcaWhiteningTransformer.ExportToOnnx"/> does:
+    /// for each column, input = the whitened column's name, [N, k] of <paramref name="inputKind"/>; output = the original
+    /// input column's name (with ".output" appended when that is also an input's name), [N, d] float: x = y · W⁺ᵀ + μ.
     /// </summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => WhiteningOnnxExport.Save(ctx, Columns
-        .Select(c => new WhiteningColumnState(c.OutputColumnName, c.InputColumnName,
-            new VectorDataViewType(NumberDataViewType.Single, c.OutputDimension), c.MeanSingle,
-            Array.ConvertAll(c.ColouringMatrix.ToArray(), v => (float)v), c.InputDimension, c.OutputDimension, Colouring: true))
-        .ToArray());
+    /// <param name="stream">Receives the ModelProto bytes (IR 8, opset 13).</param>
+    /// <param name="inputKind"><see cref="DataKind.Single"/> (default) or <see cref="DataKind.Double"/>.</param>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="inputKind"/> is neither Single nor Double.</exception>
+    public void ExportToOnnx(Stream stream, DataKind inputKind = DataKind.Single) => ZcaOnnxExport.Write(stream, Columns, colouring: true, inputKind);
+
+    /// <summary>
+    /// Saves the colouring maps for <c>mlContext.Model.Save</c> as <see cref="ZcaWhiteningTransformer"/> saves its maps
+    /// (docs/persistence.md); <c>mlContext.Model.LoadWithWhitening</c> gives this transformer back.
+    /// </summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ZcaSavedForm.Save(ctx, Columns, colouring: true);
 }

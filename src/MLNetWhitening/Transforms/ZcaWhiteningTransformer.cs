@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -50,16 +51,26 @@ public sealed class ZcaWhiteningTransformer : ITransformer
     public ZcaColouringTransformer CreateColouringTransformer() => new(Columns);
 
     /// <summary>
-    /// Saves the fitted map for <c>mlContext.Model.Save</c>. ML.NET does not let an outside assembly write its own
-    /// model format, so the map is saved as a built-in ML.NET transformer (Persistence/WhiteningOnnxExport):
-    /// an ONNX graph of y = W (x − μ) run by Microsoft.ML.OnnxTransformer. <c>mlContext.Model.Load</c> gives that
-    /// transformer back (same output column, same numbers; the fit report is not saved). Saving and scoring the loaded
-    /// model need the native ONNX Runtime in the application (package Microsoft.ML.OnnxRuntime).
+    /// Writes the fitted maps as a standalone ONNX model for serving outside ML.NET (ONNX Runtime and other runtimes):
+    /// for each column, graph input = the input column's name, shape [N, d], element type <paramref name="inputKind"/>;
+    /// graph output = the output column's name (with ".output" appended when that is also an input's name), [N, k] float.
+    /// The graph centres in double as the transform does: y = (float)(x − μ) · Wᵀ (docs/persistence.md).
     /// </summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => WhiteningOnnxExport.Save(ctx, PersistedColumns());
+    /// <param name="stream">Receives the ModelProto bytes (IR 8, opset 13).</param>
+    /// <param name="inputKind"><see cref="DataKind.Single"/> (default) or <see cref="DataKind.Double"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputKind"/> is neither Single nor Double.</exception>
+    /// <example><code>
+    /// using (var file = File.Create("whitening.onnx"))
+    ///     zca.ExportToOnnx(file);
+    /// </code></example>
+    public void ExportToOnnx(Stream stream, DataKind inputKind = DataKind.Single) => ZcaOnnxExport.Write(stream, Columns, colouring: false, inputKind);
 
-    /// <summary>The fitted maps as persistence stores them.</summary>
-    internal WhiteningColumnState[] PersistedColumns() => Columns
-        .Select(c => new WhiteningColumnState(c.InputColumnName, c.OutputColumnName, c.InputType, c.MeanSingle, c.WhiteningSingle, c.InputDimension, c.OutputDimension))
-        .ToArray();
+    /// <summary>
+    /// Saves the fitted maps for <c>mlContext.Model.Save</c>. ML.NET does not let an outside assembly write its own model
+    /// format, so they are saved as ML.NET transformers that compute the same map (Persistence/Zca/ZcaSavedForm): a
+    /// conversion to double and an ONNX graph run by Microsoft.ML.OnnxTransformer, carrying the whole fitted state.
+    /// <c>mlContext.Model.Load</c> gives those back; <c>mlContext.Model.LoadWithWhitening</c> gives this transformer
+    /// back. Saving and scoring through OnnxTransformer need the native ONNX Runtime (package Microsoft.ML.OnnxRuntime).
+    /// </summary>
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ZcaSavedForm.Save(ctx, Columns, colouring: false);
 }

@@ -74,9 +74,8 @@ public sealed class ZcaWhiteningTrialLoopTests
     }
 
     /// <summary>
-    /// AutoML keeps the best trial's first-fold model in memory; the application saves it. Restoring our transformer
-    /// on load is not there yet, so this goes through mlContext.Model: the loaded whitening step is ML.NET's
-    /// OnnxTransformer, which centres in float32 (docs/persistence.md), hence a tolerance on the class probabilities.
+    /// AutoML keeps the best trial's first-fold model in memory; the application saves it and loads it back with
+    /// LoadWithWhitening, which restores our transformer, so the loaded model predicts bit for bit as the one in memory.
     /// </summary>
     [TestMethod]
     public void BestTrial_SavedAndLoaded_PredictsAsTheModelInMemory()
@@ -90,7 +89,8 @@ public sealed class ZcaWhiteningTrialLoopTests
         try
         {
             ml.Model.Save(best.Model, Data.Value.Experiment.Schema, path);
-            ITransformer loaded = ml.Model.Load(path, out _);
+            ITransformer loaded = ml.Model.LoadWithWhitening(path, out _, out ModelRestoration restoration);
+            Assert.HasCount(1, restoration.Restored, restoration.ToString());
             DigitRow[] heldOut = ml.Data.CreateEnumerable<DigitRow>(Data.Value.HeldOut, reuseRowObject: false).ToArray();
             var inMemory = ml.Model.CreatePredictionEngine<DigitRow, DigitScores>(best.Model);
             var restored = ml.Model.CreatePredictionEngine<DigitRow, DigitScores>(loaded);
@@ -105,7 +105,7 @@ public sealed class ZcaWhiteningTrialLoopTests
                     correct++;
             }
             Console.WriteLine($"{heldOut.Length} held-out digits: largest change of a class probability after save and load {largest:G3}");
-            Assert.IsTrue(largest < 1e-5, $"class probabilities differ by {largest:G3} after save and load");
+            Assert.AreEqual(0, largest, $"class probabilities differ by {largest:G3} after save and load");
             Assert.AreEqual(ml.MulticlassClassification.Evaluate(best.Model.Transform(Data.Value.HeldOut)).MicroAccuracy, (double)correct / heldOut.Length, 1e-12);
         }
         finally

@@ -113,13 +113,21 @@ public static class TestData
     }
 
     /// <summary>All values of a Single vector column, row by row.</summary>
-    public static float[][] ReadColumn(IDataView view, string column)
+    public static float[][] ReadColumn(IDataView view, string column) => Read<float>(view, column);
+
+    /// <summary>All values of a Single or Double vector column, widened to double, row by row.</summary>
+    public static double[][] ReadColumnAsDouble(IDataView view, string column) =>
+        view.Schema[column].Type is VectorDataViewType { ItemType: var item } && item == NumberDataViewType.Single
+            ? Read<float>(view, column).Select(r => Array.ConvertAll(r, v => (double)v)).ToArray()
+            : Read<double>(view, column);
+
+    private static T[][] Read<T>(IDataView view, string column)
     {
         DataViewSchema.Column col = view.Schema[column];
         using DataViewRowCursor cursor = view.GetRowCursor(new[] { col });
-        ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(col);
-        var rows = new List<float[]>();
-        VBuffer<float> buffer = default;
+        ValueGetter<VBuffer<T>> getter = cursor.GetGetter<VBuffer<T>>(col);
+        var rows = new List<T[]>();
+        VBuffer<T> buffer = default;
         while (cursor.MoveNext())
         {
             getter(ref buffer);

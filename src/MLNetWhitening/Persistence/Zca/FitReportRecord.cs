@@ -1,0 +1,64 @@
+using System;
+using MLNetWhitening.Torch;
+
+namespace MLNetWhitening.Persistence;
+
+/// <summary>A <see cref="ZcaFitReport"/> as saved in a graph's metadata (JSON), field for field.</summary>
+internal sealed class FitReportRecord
+{
+    public long RowsRead { get; set; }
+
+    public long RowsUsed { get; set; }
+
+    public long RowsSkipped { get; set; }
+
+    public MatrixRootMethod RequestedMethod { get; set; }
+
+    public MatrixRootMethod MethodUsed { get; set; }
+
+    public string? FallbackReason { get; set; }
+
+    public double ConditionNumber { get; set; }
+
+    public double WhiteningResidual { get; set; }
+
+    public double Float32WhiteningResidual { get; set; }
+
+    public double ResidualTolerance { get; set; }
+
+    public string Device { get; set; } = "cpu";
+
+    public TimeSpan Elapsed { get; set; }
+
+    public static FitReportRecord From(ZcaFitReport r) => new()
+    {
+        RowsRead = r.RowsRead,
+        RowsUsed = r.RowsUsed,
+        RowsSkipped = r.RowsSkipped,
+        RequestedMethod = r.RequestedMethod,
+        MethodUsed = r.MethodUsed,
+        FallbackReason = r.FallbackReason,
+        ConditionNumber = r.ConditionNumber,
+        WhiteningResidual = r.WhiteningResidual,
+        Float32WhiteningResidual = r.Float32WhiteningResidual,
+        ResidualTolerance = r.ResidualTolerance,
+        Device = r.Device,
+        Elapsed = r.Elapsed,
+    };
+
+    public ZcaFitReport ToReport() => new()
+    {
+        RowsRead = RowsRead,
+        RowsUsed = RowsUsed,
+        RowsSkipped = RowsSkipped,
+        RequestedMethod = RequestedMethod,
+        MethodUsed = MethodUsed,
+        FallbackReason = FallbackReason,
+        ConditionNumber = ConditionNumber,
+        WhiteningResidual = WhiteningResidual,
+        Float32WhiteningResidual = Float32WhiteningResidual,
+        ResidualTolerance = ResidualTolerance,
+        Device = Device,
+        Elapsed = Elapsed,
+    };
+}
