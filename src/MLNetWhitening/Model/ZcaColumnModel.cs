@@ -1,5 +1,6 @@
 using System;
 using Microsoft.ML.Data;
+using MLNetWhitening.Torch;
 
 namespace MLNetWhitening;
 

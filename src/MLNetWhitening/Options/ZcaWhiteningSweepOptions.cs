@@ -1,5 +1,6 @@
 using System;
 using Microsoft.ML.SearchSpace;
+using MLNetWhitening.Torch;
 
 namespace MLNetWhitening;
 
