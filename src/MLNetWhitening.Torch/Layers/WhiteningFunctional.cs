@@ -56,12 +56,17 @@ public static class WhiteningFunctional
 
         using var scope = NewDisposeScope();
         Tensor x = LayerInput.ToColumns(input, groups, g);
-        Tensor mean, w;
+        Tensor? shift = bias?.view(groups, g, 1);
+        Tensor y;
         if (training)
         {
-            mean = x.mean(new long[] { -1 }, keepdim: true);
-            Tensor centred = x - mean;
-            Tensor covariance = CovarianceFunction.Compute(centred, 1.0 / x.shape[^1]);
+            Tensor mean, centred;
+            using (no_grad())
+            {
+                mean = x.detach().mean(new long[] { -1 }, keepdim: true);
+                centred = x.detach() - mean;
+            }
+            Tensor covariance = CovarianceFunction.Compute(x, 1.0 / x.shape[^1], centred);
             LayerInput.CheckFinite(covariance);
             var whitening = new WhiteningOptions
             {
@@ -70,30 +75,25 @@ public static class WhiteningFunctional
                 Root = LayerMethod.Resolve(options.Root, input.device_type, g, input.dtype),
                 Verify = false,
             };
-            w = Whitening.Solve(covariance, whitening).Matrix;
+            Tensor w = Whitening.Solve(covariance, whitening).Matrix;
             Update(runningMean, runningWhitening, mean, w, options.Momentum);
-            return Finish(centred, w, weight, bias, groups, g, input.shape).MoveToOuterDisposeScope();
+            y = GroupWhiteningFunction.Compute(x, centred, Scaled(w, weight, groups, g), shift);
         }
-        mean = runningMean!.view(groups, g, 1);
-        return Finish(x - mean, runningWhitening!, weight, bias, groups, g, input.shape).MoveToOuterDisposeScope();
+        else
+        {
+            y = GroupWhiteningFunction.Evaluate(x - runningMean!.view(groups, g, 1), Scaled(runningWhitening!, weight, groups, g), shift);
+        }
+        return LayerInput.FromColumns(y, input.shape).MoveToOuterDisposeScope();
     }
 
-    /// <summary>y = (γ ∘ W) x̃ + β per group, back in the input's layout.</summary>
-    private static Tensor Finish(Tensor centred, Tensor w, Tensor? weight, Tensor? bias, long groups, long g, long[] shape)
-    {
-        if (weight is not null)
-            w = w * weight.view(groups, g, 1);
-        Tensor y = w.matmul(centred);
-        if (bias is not null)
-            y = y + bias.view(groups, g, 1);
-        return LayerInput.FromColumns(y, shape);
-    }
+    /// <summary>γ ∘ W: each row of W times its channel's scale (or W itself without an affine scale).</summary>
+    private static Tensor Scaled(Tensor w, Tensor? weight, long groups, long g) => weight is null ? w : w * weight.view(groups, g, 1);
 
     /// <summary>running ← (1 − m) · running + m · batch, in place, without gradient.</summary>
     private static void Update(Tensor? runningMean, Tensor? runningWhitening, Tensor mean, Tensor w, double momentum)
     {
         using var noGrad = no_grad();
-        runningMean?.mul_(1 - momentum).add_(mean.detach().reshape(runningMean.shape), momentum);
+        runningMean?.mul_(1 - momentum).add_(mean.reshape(runningMean.shape), momentum);
         runningWhitening?.mul_(1 - momentum).add_(w.detach(), momentum);
     }
 }

@@ -6,28 +6,41 @@ using static TorchSharp.torch;
 namespace MLNetWhitening.Torch;
 
 /// <summary>
-/// Autograd function Σ = s · X Xᵀ for centred data X (…, d, M) (variables in rows, observations in columns, as
-/// <c>torch.cov</c>), made exactly symmetric. Its backward, dL/dX = s (G + Gᵀ) X, is one matrix product; libtorch's
-/// autograd of X Xᵀ takes two (one per factor). apply(x, s).
+/// Autograd function Σ = s · X̃ X̃ᵀ with X̃ = X − mean(X) over the observations, for X (…, d, M) (variables in rows,
+/// observations in columns, as <c>torch.cov</c>), made exactly symmetric. Backward: dL/dX = s (G + Gᵀ) X̃, one matrix
+/// product. The mean's own term, −s Σᵢ (G + Gᵀ) X̃ᵢ / M, vanishes because X̃'s rows sum to zero, so neither the
+/// centring nor the mean needs an autograd node; libtorch's autograd of the same formula takes two products for
+/// X̃ X̃ᵀ and three passes over the data for the centring.
 /// </summary>
 internal sealed class CovarianceFunction : torch.autograd.SingleTensorFunction<CovarianceFunction>
 {
     /// <inheritdoc/>
     public override string Name => "CovarianceBackward";
 
-    /// <summary>s · X Xᵀ, (…, d, d); <paramref name="x"/> is (…, d, M), already centred.</summary>
-    public static Tensor Compute(Tensor x, double scale) => apply(x, scale);
+    /// <summary>s · X̃ X̃ᵀ, (…, d, d).</summary>
+    /// <param name="x">X, (…, d, M).</param>
+    /// <param name="scale">s, e.g. 1 / (M − correction).</param>
+    /// <param name="centred">X̃ when the caller has it already (no gradient flows to it); computed when null.</param>
+    public static Tensor Compute(Tensor x, double scale, Tensor? centred = null) => apply(x, scale, centred ?? Centre(x));
+
+    /// <summary>X − mean(X) over the last dimension, without autograd.</summary>
+    public static Tensor Centre(Tensor x)
+    {
+        using var noGrad = no_grad();
+        Tensor detached = x.detach();
+        return detached - detached.mean(new long[] { -1 }, keepdim: true);
+    }
 
     /// <inheritdoc/>
     public override Tensor forward(torch.autograd.AutogradContext ctx, params object[] vars)
     {
-        var x = (Tensor)vars[0];
         var scale = (double)vars[1];
-        ctx.save_for_backward(new List<Tensor> { x });
+        var centred = (Tensor)vars[2];
+        ctx.save_for_backward(new List<Tensor> { centred });
         ctx.save_data("scale", scale);
-        ctx.save_data("shape", x.shape);
+        ctx.save_data("shape", centred.shape);
         using var scope = NewDisposeScope();
-        return MatrixOps.Symmetrise(x.matmul(x.transpose(-1, -2))).mul_(scale).MoveToOuterDisposeScope();
+        return MatrixOps.Symmetrise(centred.matmul(centred.transpose(-1, -2))).mul_(scale).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -40,19 +53,19 @@ internal sealed class CovarianceFunction : torch.autograd.SingleTensorFunction<C
             bool inCallerScope;
             using (NewDisposeScope())
             {
-                Tensor x = ctx.get_saved_variables()[0];
+                Tensor centred = ctx.get_saved_variables()[0];
                 var scale = (double)ctx.get_data("scale");
-                grad = (grad_output + grad_output.transpose(-1, -2)).mul_(scale).matmul(x);
+                grad = (grad_output + grad_output.transpose(-1, -2)).mul_(scale).matmul(centred);
                 inCallerScope = ReturnedGradients.MoveToCaller(grad);
             }
             grad_output.Dispose(); // TorchSharp's wrapper for this call only
-            return ReturnedGradients.ForFirstArgument(grad, inCallerScope, 1);
+            return ReturnedGradients.ForFirstArgument(grad, inCallerScope, 2);
         }
         catch (Exception ex)
         {
             System.Diagnostics.Trace.TraceError($"{Name}: backward failed, returning a NaN gradient: {ex}");
             var shape = (long[])ctx.get_data("shape");
-            return new List<Tensor> { full(shape, double.NaN, dtype: grad_output.dtype, device: grad_output.device), null! };
+            return new List<Tensor> { full(shape, double.NaN, dtype: grad_output.dtype, device: grad_output.device), null!, null! };
         }
     }
 }

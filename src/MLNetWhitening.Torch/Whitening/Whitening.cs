@@ -33,9 +33,9 @@ public static class Whitening
     {
         CheckData(x, correction);
         using var scope = NewDisposeScope();
-        Tensor mean = x.mean(new long[] { -2 }, keepdim: true);
-        Tensor covariance = Covariance(x - mean, x.shape[^2] - correction);
-        return (mean.squeeze(-2).MoveToOuterDisposeScope(), covariance.MoveToOuterDisposeScope());
+        Tensor mean = x.mean(new long[] { -2 });
+        Tensor covariance = CovarianceFunction.Compute(x.transpose(-1, -2), 1.0 / (x.shape[^2] - correction));
+        return (mean.MoveToOuterDisposeScope(), covariance.MoveToOuterDisposeScope());
     }
 
     /// <summary>The whitening transform of data: its mean and W for <paramref name="options"/>' kind.</summary>
@@ -102,10 +102,6 @@ public static class Whitening
         t.Colouring?.MoveToOuterDisposeScope();
         return t;
     }
-
-    /// <summary>s · X Xᵀ with s = 1 / <paramref name="denominator"/>, X (…, N, d) centred rows; backward one product.</summary>
-    internal static Tensor Covariance(Tensor centredRows, long denominator) =>
-        CovarianceFunction.Compute(centredRows.transpose(-1, -2), 1.0 / denominator);
 
     private static void CheckData(Tensor x, long correction)
     {
