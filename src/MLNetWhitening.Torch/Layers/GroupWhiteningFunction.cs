@@ -14,6 +14,8 @@ namespace MLNetWhitening.Torch;
 /// Backward, with the centring folded in so that μ needs no autograd node (which would cost three passes over the
 /// data): dβ = Σ_m dY, dW = dY x̃ᵀ, and dx = Wᵀ (dY − dβ / M), since y depends on x also through μ = mean(x):
 /// dx_k = Wᵀ dY_k − Σ_m Wᵀ dY_m / M. The covariance's own path into x is <see cref="CovarianceFunction"/>'s.
+/// Under create_graph (double backward) x̃ is recomputed from the saved x with autograd, so that the gradient's own
+/// dependence on x through x̃ is part of the graph.
 /// </remarks>
 internal sealed class GroupWhiteningFunction : torch.autograd.SingleTensorFunction<GroupWhiteningFunction>
 {
@@ -33,11 +35,12 @@ internal sealed class GroupWhiteningFunction : torch.autograd.SingleTensorFuncti
     /// <inheritdoc/>
     public override Tensor forward(torch.autograd.AutogradContext ctx, params object[] vars)
     {
+        var x = (Tensor)vars[0];
         var centred = (Tensor)vars[1];
         var w = (Tensor)vars[2];
         var bias = (Tensor?)vars[3];
         ctx.save_data("bias", bias is not null);
-        ctx.save_for_backward(new List<Tensor> { centred, w });
+        ctx.save_for_backward(new List<Tensor> { x, centred, w });
         return Evaluate(centred, w, bias);
     }
 
@@ -49,7 +52,8 @@ internal sealed class GroupWhiteningFunction : torch.autograd.SingleTensorFuncti
         {
             using var scope = NewDisposeScope();
             List<Tensor> saved = ctx.get_saved_variables();
-            Tensor centred = saved[0], w = saved[1];
+            Tensor centred = is_grad_enabled() ? CovarianceFunction.CentreWithGraph(saved[0]) : saved[1];
+            Tensor w = saved[2];
             Tensor wt = w.transpose(-1, -2);
             Tensor biasGrad = grad_output.sum(new long[] { -1 }, keepdim: true);
             Tensor wGrad = grad_output.matmul(centred.transpose(-1, -2));
@@ -60,8 +64,8 @@ internal sealed class GroupWhiteningFunction : torch.autograd.SingleTensorFuncti
         catch (Exception ex)
         {
             System.Diagnostics.Trace.TraceError($"{Name}: backward failed, returning NaN gradients: {ex}");
-            Tensor centred = ctx.get_saved_variables()[0];
-            return new List<Tensor> { full_like(centred, double.NaN), null!, null!, null! };
+            Tensor x = ctx.get_saved_variables()[0];
+            return new List<Tensor> { full_like(x, double.NaN), null!, null!, null! };
         }
     }
 }

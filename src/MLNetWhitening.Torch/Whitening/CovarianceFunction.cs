@@ -10,7 +10,8 @@ namespace MLNetWhitening.Torch;
 /// observations in columns, as <c>torch.cov</c>), made exactly symmetric. Backward: dL/dX = s (G + Gᵀ) X̃, one matrix
 /// product. The mean's own term, −s Σᵢ (G + Gᵀ) X̃ᵢ / M, vanishes because X̃'s rows sum to zero, so neither the
 /// centring nor the mean needs an autograd node; libtorch's autograd of the same formula takes two products for
-/// X̃ X̃ᵀ and three passes over the data for the centring.
+/// X̃ X̃ᵀ and three passes over the data for the centring. Under create_graph (double backward) X̃ is recomputed from
+/// the saved X with autograd, so that the gradient's own dependence on X is part of the graph.
 /// </summary>
 internal sealed class CovarianceFunction : torch.autograd.SingleTensorFunction<CovarianceFunction>
 {
@@ -31,12 +32,16 @@ internal sealed class CovarianceFunction : torch.autograd.SingleTensorFunction<C
         return detached - detached.mean(new long[] { -1 }, keepdim: true);
     }
 
+    /// <summary>X − mean(X) over the last dimension, recorded by autograd (for a backward under create_graph).</summary>
+    public static Tensor CentreWithGraph(Tensor x) => x - x.mean(new long[] { -1 }, keepdim: true);
+
     /// <inheritdoc/>
     public override Tensor forward(torch.autograd.AutogradContext ctx, params object[] vars)
     {
+        var x = (Tensor)vars[0];
         var scale = (double)vars[1];
         var centred = (Tensor)vars[2];
-        ctx.save_for_backward(new List<Tensor> { centred });
+        ctx.save_for_backward(new List<Tensor> { x, centred });
         ctx.save_data("scale", scale);
         ctx.save_data("shape", centred.shape);
         using var scope = NewDisposeScope();
@@ -53,7 +58,8 @@ internal sealed class CovarianceFunction : torch.autograd.SingleTensorFunction<C
             bool inCallerScope;
             using (NewDisposeScope())
             {
-                Tensor centred = ctx.get_saved_variables()[0];
+                List<Tensor> saved = ctx.get_saved_variables();
+                Tensor centred = is_grad_enabled() ? CentreWithGraph(saved[0]) : saved[1];
                 var scale = (double)ctx.get_data("scale");
                 grad = (grad_output + grad_output.transpose(-1, -2)).mul_(scale).matmul(centred);
                 inCallerScope = ReturnedGradients.MoveToCaller(grad);

@@ -114,4 +114,33 @@ public sealed class DecorrelatedBatchNormGradientTests
         if (method == MatrixRootMethod.Eigen)
             Assert.IsLessThan(1e-6, error);
     }
+
+    /// <summary>
+    /// Double backward: the Hessian-vector product H v of L = ⟨y, G⟩ + ‖y‖⁴/100 with respect to the input, by autograd
+    /// with create_graph, against central differences of the gradient along v (float64, Eigen, distinct eigenvalues).
+    /// Measured 6e-7; with the centred batch taken as a constant in the double backward, 0.99.
+    /// </summary>
+    [TestMethod]
+    public void DoubleBackward_HessianVectorProductMatchesFiniteDifferencesOfTheGradient()
+    {
+        using var scope = NewDisposeScope();
+        using var layer = new DecorrelatedBatchNorm(4, Options(2, MatrixRootOptions.Default with { Method = MatrixRootMethod.Eigen }, 1e-3), null, float64);
+        Tensor x0 = LayerInputs.Correlated(240, new long[] { 6, 4, 2 }, 2);
+        var gen = new Generator(241);
+        Tensor g = randn(x0.shape, dtype: float64, generator: gen), v = randn(x0.shape, dtype: float64, generator: gen);
+        Tensor Gradient(Tensor at, bool graph)
+        {
+            Tensor x = at.detach().requires_grad_();
+            Tensor y = layer.forward(x);
+            Tensor loss = (y * g).sum() + y.square().sum().square() / 100;
+            Tensor grad = autograd.grad(new[] { loss }, new[] { x }, retain_graph: graph, create_graph: graph)[0];
+            return graph ? autograd.grad(new[] { (grad * v).sum() }, new[] { x })[0] : grad;
+        }
+        Tensor hv = Gradient(x0, graph: true);
+        const double h = 1e-4;
+        Tensor numeric = (Gradient(x0 + h * v, graph: false) - Gradient(x0 - h * v, graph: false)) / (2 * h);
+        double error = (linalg.norm(hv - numeric) / linalg.norm(numeric)).item<double>();
+        Console.WriteLine($"relative Hessian-vector error {error:G3}");
+        Assert.IsLessThan(1e-5, error);
+    }
 }
