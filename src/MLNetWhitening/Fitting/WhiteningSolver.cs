@@ -19,21 +19,12 @@ internal static class WhiteningSolver
     /// <param name="columnName">For error messages.</param>
     public static WhiteningSolution Solve(Tensor sigma, ZcaWhiteningOptions options, string columnName)
     {
-        var whitening = new WhiteningOptions
-        {
-            Kind = options.Kind,
-            Epsilon = options.Epsilon,
-            Rank = options.Rank,
-            Root = MatrixRootOptions.Default with { Method = options.Method },
-            Colouring = true,
-            Verify = true,
-        };
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         WhiteningTransform t;
         try
         {
-            t = Whitening.FromCovariance(sigma, whitening);
+            t = Whitening.FromCovariance(sigma, options.ToWhiteningOptions());
         }
         catch (WhiteningException e) when (e.NotPositiveDefinite)
         {
