@@ -11,7 +11,7 @@ namespace MLNetWhitening.Benchmarks;
 /// <summary>
 /// Entry point. <c>-- accuracy [condition]</c> prints the matrix-root accuracy table; <c>-- layer-quick [paper|grouped] [rounds]
 /// [implementations|all] [cpu]</c> times the decorrelated batch norm's training step beside its baselines, with output
-/// residuals; <c>-- layer-profile [paper|grouped] [rounds]</c> shows where its time goes;
+/// residuals; <c>-- layer-profile [paper|grouped] [rounds] [cpu]</c> shows where its time goes;
 /// <c>-- zca-quick d [rows] [repeats]</c> times
 /// WhitenZca fit and transform with a Stopwatch; <c>-- roots-measure [outputPath]</c>
 /// writes the tables of docs/matrix-roots.md (default /tmp/mlnw-roots.md, timings next to it as *.time.md); anything else goes to
@@ -47,7 +47,8 @@ public static class Program
         }
         if (args.Length > 0 && args[0] == "layer-profile")
         {
-            LayerProfile.Run(LayerSetting.Parse(args.Length > 1 ? args[1] : "paper"), args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10);
+            LayerProfile.Run(LayerSetting.Parse(args.Length > 1 ? args[1] : "paper"), args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10,
+                args.Length > 3 && args[3] == "cpu");
             return;
         }
         if (args.Length > 1 && args[0] == "zca-quick")

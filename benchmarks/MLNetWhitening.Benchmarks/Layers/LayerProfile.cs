@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using MLNetWhitening.Benchmarks.Roots;
 using MLNetWhitening.Torch;
@@ -10,15 +9,17 @@ using static TorchSharp.torch;
 namespace MLNetWhitening.Benchmarks.Layers;
 
 /// <summary>
-/// <c>-- layer-profile [paper|grouped] [rounds]</c>: where a training step's time goes. For every implementation, the
+/// <c>-- layer-profile [paper|grouped] [rounds] [cpu]</c>: where a training step's time goes. For every implementation, the
 /// whole step beside the root alone (forward, and forward + backward with a random upstream gradient) on the same
 /// regularised batch covariance, and two unit costs: one covariance-sized product (G × g × M × g) and one eigh of
-/// the groups. Minimum over interleaved rounds (the least disturbed run on a shared machine).
+/// the groups. Minimum over interleaved rounds (the least disturbed run on a shared machine); wall clock, or with
+/// <c>cpu</c> the CPU time of one thread (<see cref="StepClock"/>).
 /// </summary>
 internal static class LayerProfile
 {
-    public static void Run(LayerSetting s, int rounds)
+    public static void Run(LayerSetting s, int rounds, bool cpuTime)
     {
+        StepClock clock = StepClock.Create(cpuTime);
         using var scope = NewDisposeScope();
         Tensor x = LayerStep.CorrelatedInput(s, ScalarType.Float32, seed: 42);
         long groups = s.C / s.GroupSize, g = s.GroupSize;
@@ -46,13 +47,13 @@ internal static class LayerProfile
 
         var best = work.Keys.ToDictionary(k => k, _ => double.PositiveInfinity);
         foreach (var action in work.Values)
-            Time(action);
+            Time(clock, action);
         for (int r = 0; r < rounds; r++)
         {
             foreach (var (name, action) in work)
-                best[name] = Math.Min(best[name], Time(action));
+                best[name] = Math.Min(best[name], Time(clock, action));
         }
-        Console.WriteLine($"setting {s.Name}: N = {s.N}, C = {s.C}, {s.H} x {s.W}, groups of {g}; minimum of {rounds} interleaved rounds, ms");
+        Console.WriteLine($"setting {s.Name}: N = {s.N}, C = {s.C}, {s.H} x {s.W}, groups of {g}; {clock.Description}, minimum of {rounds} interleaved rounds, ms");
         Console.WriteLine("| work | ms |");
         Console.WriteLine("|---|---|");
         foreach (var (name, ms) in best)
@@ -67,11 +68,9 @@ internal static class LayerProfile
         root(leaf).backward(new[] { upstream });
     }
 
-    private static double Time(Action action)
+    private static double Time(StepClock clock, Action action)
     {
         using var scope = NewDisposeScope();
-        var clock = Stopwatch.StartNew();
-        action();
-        return clock.Elapsed.TotalMilliseconds;
+        return clock.Time(action);
     }
 }
