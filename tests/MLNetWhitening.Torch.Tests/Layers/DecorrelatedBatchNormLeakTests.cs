@@ -23,7 +23,7 @@ public sealed class DecorrelatedBatchNormLeakTests
     {
         var options = new DecorrelatedBatchNormOptions { GroupSize = 4, Root = MatrixRootOptions.Default with { Method = method } };
         using var model = nn.Sequential(nn.Linear(6, 8), new DecorrelatedBatchNorm(8, options), nn.Linear(8, 1));
-        using var optimizer = optim.Adam(model.parameters());
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
         using Tensor x = LayerInputs.Correlated(400, new long[] { 16, 6 }, 6).to(float32);
         void Step()
         {
@@ -39,7 +39,7 @@ public sealed class DecorrelatedBatchNormLeakTests
         Assert.AreEqual(before, Live, $"live tensors after {Steps} training steps");
     }
 
-    /// <summary>Eval-mode forwards, inside and outside a dispose scope (the output disposed by hand).</summary>
+    /// <summary>Eval-mode forwards, 500 inside a dispose scope and 500 outside (the output disposed by hand).</summary>
     [TestMethod]
     public void EvalForwards_LeaveNoLiveTensorsBehind()
     {
@@ -47,7 +47,7 @@ public sealed class DecorrelatedBatchNormLeakTests
         layer.eval();
         using Tensor x = LayerInputs.Correlated(410, new long[] { 16, 8, 3 }, 4).to(float32);
         long before = Live;
-        for (int i = 0; i < Steps; i++)
+        for (int i = 0; i < Steps / 2; i++)
         {
             using (NewDisposeScope())
                 layer.forward(x);
