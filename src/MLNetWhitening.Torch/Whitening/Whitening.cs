@@ -49,9 +49,12 @@ public static class Whitening
         options ??= WhiteningOptions.Default;
         options.Validate();
         CheckRank(x, options);
+        using var scope = NewDisposeScope();
         var (mean, covariance) = MeanAndCovariance(x, correction);
-        using (covariance)
-            return FromCovariance(covariance, options) with { Mean = mean };
+        WhiteningTransform t = FromCovariance(covariance, options);
+        t.Matrix.MoveToOuterDisposeScope();
+        t.Colouring?.MoveToOuterDisposeScope();
+        return t with { Mean = mean.MoveToOuterDisposeScope() };
     }
 
     /// <summary>W (and W⁺) of a covariance matrix or batch, with the diagnostics when verified.</summary>

@@ -24,7 +24,7 @@ internal static class WhiteningKinds
         SymmetricRoots.Result r = SymmetricRoots.Compute(se, o.Root, o.Verify, needsRoot: false);
         Tensor w = r.InverseRoot;
         if (!o.Verify)
-            return new WhiteningTransform(null, w, o.Colouring ? MatrixOps.Symmetrise(se.matmul(w)) : null, null);
+            return new WhiteningTransform(null, w, o.Colouring ? Colouring(se, w) : null, null);
 
         var residuals = r.Residuals ?? WhiteningVerification.Residuals(w, se);
         IReadOnlyList<WhiteningDiagnostics> diagnostics = WhiteningVerification.Diagnose(se, r.Checks!, (residuals.Float64, residuals.Float32));
@@ -32,12 +32,13 @@ internal static class WhiteningKinds
         if (o.Colouring)
         {
             // The verified product is float64 and carries no graph: reuse it where that is what the caller gets.
-            colouring = se.dtype == ScalarType.Float64 && !NeedsGraph(se)
-                ? MatrixOps.Symmetrise(residuals.Product)
-                : MatrixOps.Symmetrise(se.matmul(w.transpose(-1, -2)));
+            colouring = se.dtype == ScalarType.Float64 && !NeedsGraph(se) ? MatrixOps.Symmetrise(residuals.Product) : Colouring(se, w);
         }
         return new WhiteningTransform(null, w, colouring, diagnostics);
     }
+
+    /// <summary>ZCA's W⁺ = Σε^(1/2) = Σε W (W symmetric).</summary>
+    private static Tensor Colouring(Tensor se, Tensor w) => MatrixOps.Symmetrise(se.matmul(w.transpose(-1, -2)));
 
     /// <summary>Kessy, Lewin, Strimmer 2018: ZCA-cor W = P^(−1/2) V^(−1/2), V = diag(Σε); colouring V^(1/2) P^(1/2).</summary>
     private static WhiteningTransform ZcaCor(Tensor se, WhiteningOptions o)
