@@ -143,6 +143,24 @@ public sealed class DecorrelatedBatchNorm : torch.nn.Module<Tensor, Tensor>
         return output;
     }
 
+    /// <summary>
+    /// The eval-mode layer as one linear map per sample position, y = A x + b, in the shape of <c>nn.Linear</c>'s weight
+    /// and bias: A = diag(γ) blockdiag(W_run) (C, C) and b = β − A μ_run (C), without gradient. For folding the layer
+    /// into a neighbouring linear layer or an exported inference graph.
+    /// </summary>
+    public (Tensor Weight, Tensor Bias) ToLinear()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor a = block_diag(_runningWhitening.unbind(0));
+        if (_weight is not null)
+            a = a * _weight.unsqueeze(1);
+        Tensor b = -a.matmul(_runningMean);
+        if (_bias is not null)
+            b = b + _bias;
+        return (a.MoveToOuterDisposeScope(), b.MoveToOuterDisposeScope());
+    }
+
     /// <summary>Running mean 0, running whitening I, batch count 0.</summary>
     public void reset_running_stats()
     {

@@ -121,4 +121,21 @@ public sealed class DecorrelatedBatchNormStateTests
         foreach (var (name, value) in fresh.state_dict())
             Assert.IsTrue(value.eq(layer.state_dict()[name]).all().item<bool>(), name);
     }
+
+    [TestMethod]
+    public void ToLinear_IsTheEvalModeLayerAsOneLinearMap()
+    {
+        using var scope = NewDisposeScope();
+        using var layer = Trained(float64);
+        layer.eval();
+        var (weight, bias) = layer.ToLinear();
+        CollectionAssert.AreEqual(new long[] { 8, 8 }, weight.shape);
+        Assert.AreEqual(0.0, weight.narrow(0, 0, 4).narrow(1, 4, 4).abs().max().item<double>(), "block-diagonal");
+        Tensor x = LayerInputs.Correlated(330, new long[] { 7, 8 }, 4);
+        Tensor viaLinear = nn.functional.linear(x, weight, bias);
+        Assert.IsLessThan(1e-12, (layer.forward(x) - viaLinear).abs().max().item<double>());
+        Tensor x4 = LayerInputs.Correlated(331, new long[] { 3, 8, 2, 2 }, 4);
+        Tensor viaLinear4 = nn.functional.linear(x4.permute(0, 2, 3, 1), weight, bias).permute(0, 3, 1, 2);
+        Assert.IsLessThan(1e-12, (layer.forward(x4) - viaLinear4).abs().max().item<double>());
+    }
 }
