@@ -1,15 +1,19 @@
+using System;
 using System.Globalization;
 using System.IO;
 using BenchmarkDotNet.Running;
+using MLNetWhitening.Benchmarks.Layers;
 using MLNetWhitening.Benchmarks.Roots;
 using MLNetWhitening.Benchmarks.Zca;
 
 namespace MLNetWhitening.Benchmarks;
 
 /// <summary>
-/// Entry point. <c>-- accuracy [condition]</c> prints the matrix-root accuracy table; <c>-- zca-quick d [rows] [repeats]</c> times
-/// WhitenZca fit and transform with a Stopwatch; <c>-- loaded-quick d [rows] [repeats]</c> times scoring the fitted, restored
-/// and ML.NET-loaded model; <c>-- roots-measure [outputPath]</c>
+/// Entry point. <c>-- accuracy [condition]</c> prints the matrix-root accuracy table; <c>-- layer-quick [paper|grouped] [rounds]
+/// [implementations|all] [cpu]</c> times the decorrelated batch norm's training step beside its baselines, with output
+/// residuals; <c>-- layer-profile [paper|grouped] [rounds] [cpu]</c> shows where its time goes;
+/// <c>-- zca-quick d [rows] [repeats]</c> times WhitenZca fit and transform with a Stopwatch; <c>-- loaded-quick d [rows] [repeats]</c>
+/// times scoring the fitted, restored and ML.NET-loaded model; <c>-- roots-measure [outputPath]</c>
 /// writes the tables of docs/matrix-roots.md (default /tmp/mlnw-roots.md, timings next to it as *.time.md); anything else goes to
 /// BenchmarkDotNet (e.g. <c>-- --filter '*MatrixRootBenchmarks*'</c>).
 /// </summary>
@@ -31,6 +35,20 @@ public static class Program
         if (args.Length == 4 && args[0] == "export-data")
         {
             ZcaBenchmarkData.Export(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), args[3]);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "layer-quick")
+        {
+            LayerQuickTiming.Run(LayerSetting.Parse(args.Length > 1 ? args[1] : "paper"),
+                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10,
+                args.Length > 3 && args[3] != "all" ? Array.ConvertAll(args[3].Split(','), Enum.Parse<LayerImplementation>) : null,
+                args.Length > 4 && args[4] == "cpu");
+            return;
+        }
+        if (args.Length > 0 && args[0] == "layer-profile")
+        {
+            LayerProfile.Run(LayerSetting.Parse(args.Length > 1 ? args[1] : "paper"), args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10,
+                args.Length > 3 && args[3] == "cpu");
             return;
         }
         if (args.Length > 1 && args[0] == "zca-quick")

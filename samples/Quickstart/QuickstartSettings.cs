@@ -1,5 +1,6 @@
 using System.IO;
 using MLNetWhitening;
+using MLNetWhitening.Torch;
 
 namespace MLNetWhitening.Samples.Quickstart;
 

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.IO;
 using MLNetWhitening;
+using MLNetWhitening.Torch;
 using Spectre.Console;
 
 namespace MLNetWhitening.Samples.Quickstart;

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML;
 using MLNetWhitening;
+using MLNetWhitening.Torch;
 
 namespace MLNetWhitening.Samples.Quickstart;
 

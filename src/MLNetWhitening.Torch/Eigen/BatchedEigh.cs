@@ -11,7 +11,7 @@ namespace MLNetWhitening.Torch;
 /// </summary>
 /// <remarks>
 /// libtorch 2.10 runs a batched eigh on CPU one matrix after another (LAPACK syevd per matrix), so on a
-/// multi-core CPU most cores idle for small n. Measured here (GUIDE section 2): 64 × 64 × 64 took 14.1 ms in one call
+/// multi-core CPU most cores idle for small n. Measured (docs/benchmarks.md): 64 × 64 × 64 took 14.1 ms in one call
 /// and 8.8 ms as two halves on two threads. Each worker writes into slices of one preallocated result, so every
 /// tensor the caller sees is created on the caller's thread and its dispose scope (scopes are per thread).
 /// </remarks>

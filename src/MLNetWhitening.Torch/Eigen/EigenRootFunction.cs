@@ -12,7 +12,7 @@ namespace MLNetWhitening.Torch;
 /// <para>apply(a, values, vectors, kind): <c>a</c> is the (B, n, n) input that gradients flow to; values (B, n) and
 /// vectors (B, n, n) are its eigendecomposition, computed without autograd; kind is a <see cref="RootKind"/>. Inputs
 /// are validated by <see cref="EigenRoot"/> before apply, since backward runs as a native callback and must never throw.</para>
-/// <para>Backward (Daleckii–Krein, GUIDE section 1): dL/dA = V (K ∘ Vᵀ G_sym V) Vᵀ with G_sym = (G + Gᵀ)/2 and
+/// <para>Backward (Daleckii–Krein; Higham, "Functions of Matrices", 2008, Theorem 3.11): dL/dA = V (K ∘ Vᵀ G_sym V) Vᵀ with G_sym = (G + Gᵀ)/2 and
 /// K_ij = (f(λi) − f(λj)) / (λi − λj), written with s = √λ so that no difference of eigenvalues appears:
 /// f = √·: K_ij = 1 / (si + sj); f = 1/√·: K_ij = −1 / (si sj (si + sj)). Both equal f′(λ) on ties, so the
 /// gradient is finite and exact for repeated eigenvalues. For f = √· with si = sj = 0 (a pair inside the null space,

@@ -7,7 +7,7 @@ namespace MLNetWhitening.Torch;
 /// <summary>
 /// Autograd function behind <see cref="RobustLinalg.Eigh"/>: returns eigenvalues and eigenvectors packed in one
 /// (B, n + 1, n) tensor (row 0: λ ascending; rows 1..n: V), so that a single-output function carries both and the
-/// caller's slices receive zero gradients when unused (no MultiTensorFunction, GUIDE section 3).
+/// caller's slices receive zero gradients when unused (no MultiTensorFunction: in TorchSharp 0.107 one with an unused output crashes in backward).
 /// </summary>
 /// <remarks>
 /// apply(a, values, vectors, degree): a is the (B, n, n) input, values/vectors its eigendecomposition computed

@@ -1,4 +1,5 @@
 using System;
+using MLNetWhitening.Torch;
 
 namespace MLNetWhitening;
 

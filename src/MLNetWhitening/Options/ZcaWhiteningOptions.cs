@@ -56,16 +56,8 @@ public sealed record ZcaWhiteningOptions
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming the first bad option.</summary>
     public void Validate()
     {
-        if (!Enum.IsDefined(Kind))
-            throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Kind must be Zca, Pca or ZcaCor.");
-        if (double.IsNaN(Epsilon) || double.IsInfinity(Epsilon) || Epsilon < 0)
-            throw new ArgumentOutOfRangeException(nameof(Epsilon), Epsilon, $"Epsilon must be finite and ≥ 0, but got {Epsilon}.");
-        if (Rank < 0)
-            throw new ArgumentOutOfRangeException(nameof(Rank), Rank, $"Rank must be ≥ 0 (0 = all components), but got {Rank}.");
-        if (Rank > 0 && Kind != WhiteningKind.Pca)
-            throw new ArgumentException($"Rank applies to Kind = Pca only, but Kind = {Kind} and Rank = {Rank}. Leave Rank at 0 or use Kind = Pca.", nameof(Rank));
-        if (!Enum.IsDefined(Method))
-            throw new ArgumentOutOfRangeException(nameof(Method), Method, "Method must be one of Auto, Eigen, Mpa, Mtp, NewtonSchulz.");
+        // Kind, Epsilon, Rank and Method are the whitening core's options; the rest are the fit's.
+        ToWhiteningOptions().Validate();
         if (!Enum.IsDefined(Device))
             throw new ArgumentOutOfRangeException(nameof(Device), Device, "Device must be Auto, Cpu or Cuda.");
         if (MaximumNumberOfRows <= 0)
@@ -77,4 +69,15 @@ public sealed record ZcaWhiteningOptions
         if (BlockRows < 1)
             throw new ArgumentOutOfRangeException(nameof(BlockRows), BlockRows, $"BlockRows must be ≥ 1, but got {BlockRows}.");
     }
+
+    /// <summary>The whitening core's options for this fit: verified, with the colouring matrix.</summary>
+    internal WhiteningOptions ToWhiteningOptions() => new()
+    {
+        Kind = Kind,
+        Epsilon = Epsilon,
+        Rank = Rank,
+        Root = MatrixRootOptions.Default with { Method = Method },
+        Colouring = true,
+        Verify = true,
+    };
 }

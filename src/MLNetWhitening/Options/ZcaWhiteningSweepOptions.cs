@@ -1,6 +1,7 @@
 using System;
 using Microsoft.ML;
 using Microsoft.ML.SearchSpace;
+using MLNetWhitening.Torch;
 
 namespace MLNetWhitening;
 

@@ -104,16 +104,47 @@ public sealed class ReadmeExamples
         Tensor covariance = m.matmul(m.T) + eye(6, dtype: float64);   // eigenvalues spread over a decade or more
         Tensor a = m.matmul(m.T) / 6 + 6 * eye(6, dtype: float64);    // well conditioned, where Padé's default degrees are accurate
 
+        Tensor data = randn(500, 6, dtype: float64, generator: new Generator(seed: 4)).matmul(m);   // correlated columns
+
         // readme: torch
         Tensor y = MatrixRoots.InverseSqrt(covariance);                  // (n, n) or (B, n, n), float32/float64, any device
         Tensor x = MatrixRoots.Sqrt(a, MatrixRootOptions.Default with { Method = MatrixRootMethod.Mpa });
         var (values, vectors) = RobustLinalg.Eigh(a);                    // eigenvector gradients finite for repeated eigenvalues
+        WhiteningTransform t = Whitening.FromData(data);                 // data (N, d) or (B, N, d): Mean, Matrix (W), Diagnostics
+        Tensor white = Whitening.Apply(data, t.Mean!, t.Matrix);         // (data − μ) Wᵀ, covariance I up to ε
         // readme: end
+
+        Tensor whiteCovariance = white.T.matmul(white) / (data.shape[0] - 1);
+        Assert.IsTrue((whiteCovariance - eye(6, dtype: float64)).abs().max().item<double>() < 1e-3, "ε = 1e-5 keeps the output within 1e-3 of white here");
 
         Assert.IsTrue((y.matmul(covariance).matmul(y) - eye(6, dtype: float64)).abs().max().item<double>() < 1e-10);
         double relative = ((x.matmul(x) - a).norm().item<double>() / a.norm().item<double>());
         Console.WriteLine($"Padé [5, 5] square root: ‖X² − A‖_F/‖A‖_F = {relative:G3}");
         Assert.IsTrue(relative < 1e-5, "Padé's approximate root squares back to a");
         Assert.IsTrue(vectors.matmul(diag_embed(values)).matmul(vectors.mT).allclose(a, rtol: 1e-10, atol: 1e-10));
+    }
+
+    [TestMethod]
+    public void DecorrelatedBatchNorm_AsTheReadmeTrainsIt()
+    {
+        using var scope = NewDisposeScope();
+        Tensor images = randn(new long[] { 16, 3, 8, 8 }, generator: new Generator(600));
+        Tensor labels = randint(10, new long[] { 16 }, generator: new Generator(601));
+        // readme: torch-layer
+        var model = nn.Sequential(
+            nn.Conv2d(3, 64, 3, padding: 1),
+            WhiteningLayers.DecorrelatedBatchNorm(64, new DecorrelatedBatchNormOptions { GroupSize = 16 }),
+            nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10));
+        var optimizer = optim.Adam(model.parameters());
+        nn.functional.cross_entropy(model.forward(images), labels).backward();   // images (N, 3, H, W)
+        optimizer.step();
+        model.eval();                         // from now on the running mean and W; nothing is updated
+        // readme: end
+        var norm = (DecorrelatedBatchNorm)model.children().ElementAt(1);
+        Assert.AreEqual(1L, norm.num_batches_tracked.item<long>());
+        Assert.IsFalse(norm.training);
+        CollectionAssert.AreEqual(new long[] { 16, 10 }, model.forward(images).shape);
+        model.Dispose();
+        optimizer.Dispose();
     }
 }

@@ -1,3 +1,5 @@
+using MLNetWhitening.Torch;
+
 namespace MLNetWhitening.Persistence;
 
 /// <summary>

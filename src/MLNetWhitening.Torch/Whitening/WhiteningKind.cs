@@ -1,6 +1,9 @@
-namespace MLNetWhitening;
+namespace MLNetWhitening.Torch;
 
-/// <summary>Which whitening matrix W the estimator fits; every kind gives Cov(W (x − μ)) = I up to ε.</summary>
+/// <summary>
+/// Which whitening matrix W to compute from a covariance Σ; every kind gives Cov(W (x − μ)) = I up to ε
+/// (<see cref="Whitening"/>, and the ML.NET estimator's <c>ZcaWhiteningOptions.Kind</c>).
+/// </summary>
 public enum WhiteningKind
 {
     /// <summary>ZCA (Mahalanobis) whitening: W = (Σ + εI)^(-1/2), symmetric, d×d; the output stays closest to the input.</summary>

@@ -1,0 +1,107 @@
+using System;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetWhitening.Torch;
+
+/// <summary>
+/// What the decorrelated batch norm checks before any numerical work (backward must never throw, and libtorch must
+/// never see a shape it would abort on), and the two layouts it moves between: the input (N, C, *) and the group
+/// columns (G, g, M), M = N · (product of *), in which the statistics and the whitening are one batched product each.
+/// </summary>
+internal static class LayerInput
+{
+    private const string Layer = "DecorrelatedBatchNorm";
+
+    /// <summary>Rank 2–4, float32 or float64, C = <paramref name="numFeatures"/> (when known).</summary>
+    public static void CheckInput(Tensor input, long? numFeatures)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.IsInvalid)
+            throw new ArgumentException("The input tensor has been disposed.", nameof(input));
+        if (input.dim() < 2 || input.dim() > 4)
+            throw new ArgumentException($"{Layer}: expected an input (N, C), (N, C, L) or (N, C, H, W), but got rank {input.dim()} with shape {ShapeText(input.shape)}.", nameof(input));
+        if (input.dtype != ScalarType.Float32 && input.dtype != ScalarType.Float64)
+            throw new ArgumentException($"{Layer}: expected a float32 or float64 input, but got {input.dtype}.", nameof(input));
+        if (numFeatures is long c && input.shape[1] != c)
+            throw new ArgumentException($"{Layer}: expected {c} channels (dimension 1 of the input), but got shape {ShapeText(input.shape)}.", nameof(input));
+    }
+
+    /// <summary>
+    /// A state tensor the caller passed (running statistics, affine parameters): the expected shape, and the input's
+    /// dtype and device, so that a module left in another dtype or on another device gets a clear message.
+    /// </summary>
+    public static void CheckState(Tensor? state, string name, long[] shape, Tensor input)
+    {
+        if (state is null)
+            return;
+        if (state.IsInvalid)
+            throw new ArgumentException($"{Layer}: {name} has been disposed.", name);
+        if (!ShapeEquals(state.shape, shape))
+            throw new ArgumentException($"{Layer}: expected {name} of shape {ShapeText(shape)}, but got {ShapeText(state.shape)}.", name);
+        if (state.dtype != input.dtype)
+            throw new ArgumentException($"{Layer}: {name} is {state.dtype} but the input is {input.dtype}; convert one of them (e.g. module.to({input.dtype})).", name);
+        if (state.device_type != input.device_type || state.device_index != input.device_index)
+            throw new ArgumentException($"{Layer}: {name} is on {state.device} but the input is on {input.device}; move one of them (e.g. module.to(input.device)).", name);
+    }
+
+    /// <summary>Training mode: at least 2 samples per channel (a covariance needs them).</summary>
+    public static void CheckSamples(Tensor input)
+    {
+        long samples = Samples(input);
+        if (samples < 2)
+            throw new ArgumentException($"{Layer}: training mode needs at least 2 samples per channel (N × spatial size), but got {samples} from shape {ShapeText(input.shape)}.", nameof(input));
+    }
+
+    /// <summary>Training mode: every group's covariance finite, which it is exactly when the input holds no NaN or ∞ (and does not overflow). One read-back.</summary>
+    public static void CheckFinite(Tensor covariance)
+    {
+        bool finite;
+        using (no_grad())
+        using (Tensor trace = covariance.detach().diagonal(0, -2, -1).sum())
+            finite = double.IsFinite(trace.ToDouble());
+        if (!finite)
+            throw new ArgumentException($"{Layer}: the input holds NaN or infinite values (or values so large that their covariance overflows); training mode needs finite input.", "input");
+    }
+
+    /// <summary>N times the spatial size: the samples each channel's statistics are taken over.</summary>
+    public static long Samples(Tensor input)
+    {
+        long m = input.shape[0];
+        for (int i = 2; i < input.dim(); i++)
+            m *= input.shape[i];
+        return m;
+    }
+
+    /// <summary>(N, C, *) → (G, g, M): a view for (N, C), one copy otherwise.</summary>
+    public static Tensor ToColumns(Tensor input, long groups, long groupSize)
+    {
+        Tensor channelsFirst = input.dim() == 2 ? input.t() : input.transpose(0, 1);
+        return channelsFirst.reshape(groups, groupSize, -1);
+    }
+
+    /// <summary>(G, g, M) → the input's (N, C, *) layout, contiguous.</summary>
+    public static Tensor FromColumns(Tensor columns, long[] shape)
+    {
+        long c = shape[1];
+        if (shape.Length == 2)
+            return columns.reshape(c, shape[0]).t().contiguous();
+        var channelsFirst = (long[])shape.Clone();
+        (channelsFirst[0], channelsFirst[1]) = (shape[1], shape[0]);
+        return columns.reshape(channelsFirst).transpose(0, 1).contiguous();
+    }
+
+    public static string ShapeText(long[] shape) => "(" + string.Join(", ", shape) + ")";
+
+    private static bool ShapeEquals(long[] a, long[] b)
+    {
+        if (a.Length != b.Length)
+            return false;
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i])
+                return false;
+        }
+        return true;
+    }
+}

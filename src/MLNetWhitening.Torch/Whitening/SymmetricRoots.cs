@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetWhitening.Torch;
+
+/// <summary>
+/// A^(−1/2), and A^(1/2) when asked, of a symmetric positive definite matrix or batch, for the ZCA kinds. Unverified:
+/// <see cref="MatrixRoots.InverseSqrt"/> as it comes. Verified: the exact roots from one eigendecomposition, or a faster
+/// method's inverse root checked against the tolerance matrix by matrix, and the matrices that miss it recomputed by
+/// the exact roots (the reason recorded). An approximate method needs only the eigenvalues for κ, which LAPACK computes
+/// several times faster than the eigenvectors. Differentiable whenever the input requires grad.
+/// </summary>
+internal static class SymmetricRoots
+{
+    /// <summary>The roots; <see cref="Checks"/> and <see cref="Residuals"/> (against A, as verified, or null when not
+    /// known) only when verified.</summary>
+    public sealed record Result(Tensor InverseRoot, Tensor? Root, RootChecks? Checks, (double[] Float64, double[] Float32, Tensor Product)? Residuals);
+
+    /// <param name="a">(d, d) or (B, d, d), float32 or float64, symmetric.</param>
+    /// <param name="options">The root's method and settings.</param>
+    /// <param name="verify">Verify and fall back (see the class summary).</param>
+    /// <param name="needsRoot">Also return A^(1/2).</param>
+    public static Result Compute(Tensor a, MatrixRootOptions options, bool verify, bool needsRoot)
+    {
+        MatrixRootMethod method = MatrixRoots.ResolveMethod(a, options);
+        if (!verify)
+        {
+            Tensor inverse = MatrixRoots.InverseSqrt(a, options with { Method = method });
+            return new Result(inverse, needsRoot ? MatrixOps.Symmetrise(a.matmul(inverse)) : null, null, null);
+        }
+        if (method == MatrixRootMethod.Eigen)
+            return Exact(a, needsRoot, null);
+
+        Tensor values;
+        using (no_grad())
+            values = linalg.eigvalsh(a.detach());
+        WhiteningVerification.CheckPositive(values);
+        double[] kappa = WhiteningVerification.Condition(values);
+        Tensor root = MatrixOps.Symmetrise(MatrixRoots.InverseSqrt(a, options with { Method = method }));
+        var residuals = WhiteningVerification.Residuals(root, a);
+        long d = a.shape[^1];
+        var reasons = new string?[kappa.Length];
+        var failing = new List<long>();
+        for (int i = 0; i < kappa.Length; i++)
+        {
+            double tolerance = WhiteningVerification.Tolerance(d, kappa[i], a.dtype);
+            if (!(residuals.Float64[i] <= tolerance))
+            {
+                reasons[i] = $"{method} gave residual {residuals.Float64[i]:G3} > tolerance {tolerance:G3}";
+                failing.Add(i);
+            }
+        }
+        if (failing.Count == 0)
+        {
+            var checks = new RootChecks(kappa, Enumerable.Repeat(method, kappa.Length).ToArray(), reasons);
+            return new Result(root, needsRoot ? MatrixOps.Symmetrise(a.matmul(root)) : null, checks, residuals);
+        }
+        if (failing.Count == kappa.Length)
+            return Exact(a, needsRoot, reasons);
+        return Merge(a, root, kappa, method, reasons, failing, needsRoot);
+    }
+
+    /// <summary>Some matrices of a batch missed the tolerance: only those are recomputed exactly.</summary>
+    private static Result Merge(Tensor a, Tensor root, double[] kappa, MatrixRootMethod method, string?[] reasons, List<long> failing, bool needsRoot)
+    {
+        Tensor index = tensor(failing.ToArray(), device: a.device);
+        Result exact = Exact(a.index_select(0, index), needsRoot, failing.Select(i => reasons[i]).ToArray());
+        Tensor inverse = root.index_copy(0, index, exact.InverseRoot);
+        Tensor? sqrt = null;
+        if (needsRoot)
+            sqrt = MatrixOps.Symmetrise(a.matmul(root)).index_copy(0, index, exact.Root!);
+        var methods = Enumerable.Repeat(method, kappa.Length).ToArray();
+        for (int j = 0; j < failing.Count; j++)
+        {
+            methods[failing[j]] = MatrixRootMethod.Eigen;
+            kappa[failing[j]] = exact.Checks!.Condition[j];
+        }
+        return new Result(inverse, sqrt, new RootChecks(kappa, methods, reasons), null);
+    }
+
+    /// <summary>
+    /// The exact roots from one eigendecomposition: V diag(λ^(∓1/2)) Vᵀ, by the Daleckii–Krein autograd function when
+    /// <paramref name="a"/> requires grad.
+    /// </summary>
+    public static Result Exact(Tensor a, bool needsRoot, string?[]? reasons)
+    {
+        var (values, vectors) = Eigh(a);
+        WhiteningVerification.CheckPositive(values);
+        double[] kappa = WhiteningVerification.Condition(values);
+        Tensor inverse = MatrixOps.Symmetrise(Evaluate(a, values, vectors, RootKind.InverseSqrt));
+        Tensor? root = needsRoot ? MatrixOps.Symmetrise(Evaluate(a, values, vectors, RootKind.Sqrt)) : null;
+        var checks = new RootChecks(kappa, Enumerable.Repeat(MatrixRootMethod.Eigen, kappa.Length).ToArray(), reasons ?? new string?[kappa.Length]);
+        return new Result(inverse, root, checks, null);
+    }
+
+    /// <summary>Eigenvalues ascending and eigenvectors of A, without autograd (a batch split over threads on CPU).</summary>
+    public static (Tensor Values, Tensor Vectors) Eigh(Tensor a)
+    {
+        using var noGrad = no_grad();
+        return a.dim() == 2 ? linalg.eigh(a.detach()) : BatchedEigh.Compute(a);
+    }
+
+    /// <summary>V diag(f(λ)) Vᵀ; through <see cref="EigenRootFunction"/> when a graph is being recorded for A.</summary>
+    private static Tensor Evaluate(Tensor a, Tensor values, Tensor vectors, RootKind kind)
+    {
+        if (!(is_grad_enabled() && a.requires_grad))
+        {
+            Tensor f = kind == RootKind.InverseSqrt ? values.rsqrt() : values.sqrt();
+            return (vectors * f.unsqueeze(-2)).matmul(vectors.transpose(-1, -2));
+        }
+        if (a.dim() == 3)
+            return EigenRootFunction.apply(a, values, vectors, kind);
+        return EigenRootFunction.apply(a.unsqueeze(0), values.unsqueeze(0), vectors.unsqueeze(0), kind).squeeze(0);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetWhitening.Torch;
+
+/// <summary>
+/// W (and W⁺ when asked) of each <see cref="WhiteningKind"/> from the regularised covariance Σε = Σ + εI, (d, d) or
+/// (B, d, d), and, when verified, the diagnostics of every matrix (<see cref="WhiteningVerification"/>).
+/// </summary>
+internal static class WhiteningKinds
+{
+    public static WhiteningTransform Solve(Tensor se, WhiteningOptions o) => o.Kind switch
+    {
+        WhiteningKind.Pca => Pca(se, o),
+        WhiteningKind.ZcaCor => ZcaCor(se, o),
+        _ => Zca(se, o),
+    };
+
+    /// <summary>W = Σε^(−1/2); W⁺ = Σε^(1/2) = Σε W, which is the residual's own product when verified.</summary>
+    private static WhiteningTransform Zca(Tensor se, WhiteningOptions o)
+    {
+        SymmetricRoots.Result r = SymmetricRoots.Compute(se, o.Root, o.Verify, needsRoot: false);
+        Tensor w = r.InverseRoot;
+        if (!o.Verify)
+            return new WhiteningTransform(null, w, o.Colouring ? Colouring(se, w) : null, null);
+
+        var residuals = r.Residuals ?? WhiteningVerification.Residuals(w, se);
+        IReadOnlyList<WhiteningDiagnostics> diagnostics = WhiteningVerification.Diagnose(se, r.Checks!, (residuals.Float64, residuals.Float32));
+        Tensor? colouring = null;
+        if (o.Colouring)
+        {
+            // The verified product is float64 and carries no graph: reuse it where that is what the caller gets.
+            colouring = se.dtype == ScalarType.Float64 && !NeedsGraph(se) ? MatrixOps.Symmetrise(residuals.Product) : Colouring(se, w);
+        }
+        return new WhiteningTransform(null, w, colouring, diagnostics);
+    }
+
+    /// <summary>ZCA's W⁺ = Σε^(1/2) = Σε W (W symmetric).</summary>
+    private static Tensor Colouring(Tensor se, Tensor w) => MatrixOps.Symmetrise(se.matmul(w.transpose(-1, -2)));
+
+    /// <summary>Kessy, Lewin, Strimmer 2018: ZCA-cor W = P^(−1/2) V^(−1/2), V = diag(Σε); colouring V^(1/2) P^(1/2).</summary>
+    private static WhiteningTransform ZcaCor(Tensor se, WhiteningOptions o)
+    {
+        Tensor std = se.diagonal(0, -2, -1).sqrt();
+        Tensor p = MatrixOps.Symmetrise(se / (std.unsqueeze(-1) * std.unsqueeze(-2)));
+        SymmetricRoots.Result r = SymmetricRoots.Compute(p, o.Root, o.Verify, needsRoot: o.Colouring);
+        Tensor w = r.InverseRoot / std.unsqueeze(-2);
+        Tensor? colouring = o.Colouring ? std.unsqueeze(-1) * r.Root! : null;
+        return new WhiteningTransform(null, w, colouring, o.Verify ? Diagnose(w, se, r.Checks!) : null);
+    }
+
+    /// <summary>PCA whitening: W = diag((λ + ε)^(−1/2)) Vᵀ, λ descending, each eigenvector's largest-|·| entry made positive.</summary>
+    private static WhiteningTransform Pca(Tensor se, WhiteningOptions o)
+    {
+        var (values, vectors) = Eigh(se);
+        WhiteningVerification.CheckPositive(values);
+        long d = se.shape[^1];
+        long k = o.Rank == 0 ? d : o.Rank;
+        Tensor lambda = values.flip(-1).narrow(-1, 0, k);
+        Tensor v = vectors.flip(-1).narrow(-1, 0, k);
+        Tensor sign;
+        using (no_grad())
+        {
+            Tensor pivot = v.abs().argmax(-2, keepdim: true);
+            sign = v.gather(-2, pivot).sign();
+            sign = where(sign == 0, ones_like(sign), sign);
+        }
+        v = v * sign;
+        Tensor w = (v * lambda.rsqrt().unsqueeze(-2)).transpose(-1, -2);
+        Tensor? colouring = o.Colouring ? v * lambda.sqrt().unsqueeze(-2) : null;
+        if (!o.Verify)
+            return new WhiteningTransform(null, w, colouring, null);
+        double[] kappa = WhiteningVerification.Condition(values);
+        var checks = new RootChecks(kappa, Enumerable.Repeat(MatrixRootMethod.Eigen, kappa.Length).ToArray(), new string?[kappa.Length]);
+        return new WhiteningTransform(null, w, colouring, Diagnose(w, se, checks));
+    }
+
+    private static IReadOnlyList<WhiteningDiagnostics> Diagnose(Tensor w, Tensor se, RootChecks checks)
+    {
+        var (f64, f32, product) = WhiteningVerification.Residuals(w, se);
+        product.Dispose();
+        return WhiteningVerification.Diagnose(se, checks, (f64, f32));
+    }
+
+    /// <summary>The eigendecomposition, through the robust eigenvector gradient (Wang et al. 2021) when a graph is recorded.</summary>
+    private static (Tensor Values, Tensor Vectors) Eigh(Tensor se)
+    {
+        var (values, vectors) = SymmetricRoots.Eigh(se);
+        if (!NeedsGraph(se))
+            return (values, vectors);
+        bool batched = se.dim() == 3;
+        Tensor x = batched ? se : se.unsqueeze(0);
+        Tensor packed = RobustEighFunction.apply(x, batched ? values : values.unsqueeze(0), batched ? vectors : vectors.unsqueeze(0), 9);
+        long n = se.shape[^1];
+        Tensor outValues = packed.select(-2, 0), outVectors = packed.narrow(-2, 1, n);
+        return batched ? (outValues, outVectors) : (outValues.squeeze(0), outVectors.squeeze(0));
+    }
+
+    private static bool NeedsGraph(Tensor t) => is_grad_enabled() && t.requires_grad;
+}

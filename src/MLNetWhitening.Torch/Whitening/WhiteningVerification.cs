@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetWhitening.Torch;
+
+/// <summary>
+/// The checks behind <see cref="WhiteningOptions.Verify"/>: positive definiteness from the eigenvalues, the condition
+/// number, the tolerance a backward-stable eigendecomposition meets, and the residual ‖W Σε Wᵀ − I‖_F / √k. All run
+/// without autograd; every per-matrix number is read back in one transfer.
+/// </summary>
+internal static class WhiteningVerification
+{
+    /// <summary>Residual above which no W is accepted, whatever the conditioning.</summary>
+    public const double PoorResidual = 1e-3;
+
+    /// <summary>τ = max(1e-6, 100 · d · κ · u), u the unit roundoff of <paramref name="dtype"/> (2⁻⁵³ or 2⁻²⁴).</summary>
+    public static double Tolerance(long d, double conditionNumber, ScalarType dtype) =>
+        Math.Max(1e-6, 100.0 * d * conditionNumber * UnitRoundoff(dtype));
+
+    private static double UnitRoundoff(ScalarType dtype) => dtype == ScalarType.Float64 ? 1.0 / (1L << 53) : 1.0 / (1 << 24);
+
+    /// <summary>
+    /// Throws <see cref="WhiteningException"/> for the first matrix whose smallest eigenvalue is not positive (or NaN).
+    /// <paramref name="values"/>: (d) or (B, d).
+    /// </summary>
+    public static void CheckPositive(Tensor values)
+    {
+        double[] min;
+        using (no_grad())
+            min = MatrixOps.ToHost(values.detach().min(-1).values);
+        for (int i = 0; i < min.Length; i++)
+        {
+            if (!(min[i] > 0))
+                throw new WhiteningException(
+                    $"The regularised covariance Σ + εI{At(i, values.dim() > 1)} is singular or not finite (smallest eigenvalue {min[i]:G3}). " +
+                    "Set WhiteningOptions.Epsilon > 0 (constant or duplicated features, or fewer samples than features, make Σ singular).",
+                    i, min[i], null);
+        }
+    }
+
+    /// <summary>κ = λ_max / λ_min of each matrix, from its eigenvalues (d) or (B, d).</summary>
+    public static double[] Condition(Tensor values)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor v = values.detach();
+        return MatrixOps.ToHost(v.max(-1).values / v.min(-1).values);
+    }
+
+    /// <summary>
+    /// ‖W A Wᵀ − I‖_F / √k in float64, the same for W rounded to float32, and A Wᵀ (float64). With W₃₂ = W + E the
+    /// float32 residual is W A Wᵀ − I + E (A Wᵀ) + (E (A Wᵀ))ᵀ + E A Eᵀ, computed to first order: the last term is
+    /// smaller than the others by about 2⁻²⁴ √κ. Three products instead of four. <paramref name="w"/>: (k, d) or
+    /// (B, k, d); <paramref name="a"/>: (d, d) or (B, d, d).
+    /// </summary>
+    public static (double[] Float64, double[] Float32, Tensor Product) Residuals(Tensor w, Tensor a)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        long k = w.shape[^2];
+        Tensor w64 = w.detach().to(ScalarType.Float64), a64 = a.detach().to(ScalarType.Float64);
+        Tensor product = a64.matmul(w64.transpose(-1, -2));
+        Tensor r = w64.matmul(product) - eye(k, dtype: ScalarType.Float64, device: w.device);
+        Tensor e = w64.to(ScalarType.Float32).to(ScalarType.Float64) - w64;
+        Tensor ep = e.matmul(product);
+        Tensor r32 = r + ep + ep.transpose(-1, -2);
+        double scale = Math.Sqrt(k);
+        double[] norms = MatrixOps.ToHost(stack(new[] { linalg.matrix_norm(r), linalg.matrix_norm(r32) }));
+        int count = norms.Length / 2;
+        var f64 = new double[count];
+        var f32 = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            f64[i] = norms[i] / scale;
+            f32[i] = norms[count + i] / scale;
+        }
+        return (f64, f32, product.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The diagnostics of W against Σε (<paramref name="se"/>, d × d or a batch), after throwing
+    /// <see cref="WhiteningException"/> for the first matrix whose residual exceeds max(τ, <see cref="PoorResidual"/>)
+    /// or whose float32 residual is not finite.
+    /// </summary>
+    public static IReadOnlyList<WhiteningDiagnostics> Diagnose(Tensor se, RootChecks checks, (double[] Float64, double[] Float32) residuals)
+    {
+        long d = se.shape[^1];
+        var list = new WhiteningDiagnostics[checks.Condition.Length];
+        for (int i = 0; i < list.Length; i++)
+        {
+            double tolerance = Tolerance(d, checks.Condition[i], se.dtype);
+            var diagnostics = new WhiteningDiagnostics(checks.Methods[i], checks.Reasons[i], checks.Condition[i],
+                residuals.Float64[i], residuals.Float32[i], tolerance);
+            if (!(diagnostics.Residual <= Math.Max(tolerance, PoorResidual)) || !double.IsFinite(diagnostics.Float32Residual))
+                throw new WhiteningException(
+                    $"The whitening matrix{At(i, se.dim() > 2)} is not accurate (residual ‖W Σε Wᵀ − I‖_F/√k = {diagnostics.Residual:G3}, " +
+                    $"tolerance {tolerance:G3}, condition number {diagnostics.ConditionNumber:G3}). Increase WhiteningOptions.Epsilon or rescale the input.",
+                    i, double.NaN, diagnostics);
+            list[i] = diagnostics;
+        }
+        return list;
+    }
+
+    private static string At(int index, bool batched) => batched ? $" at batch index {index}" : "";
+}
+
+/// <summary>Per matrix of a verified root: κ, the method that produced it, and why a fallback happened (or null).</summary>
+internal sealed record RootChecks(double[] Condition, MatrixRootMethod[] Methods, string?[] Reasons);
