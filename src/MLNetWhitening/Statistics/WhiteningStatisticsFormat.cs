@@ -74,9 +74,10 @@ internal static class WhiteningStatisticsFormat
     {
         var crc = new Crc32();
         var header = new byte[FixedHeaderBytes];
-        Take(stream, crc, header, "the header");
-        if (!header.AsSpan(0, 8).SequenceEqual(Magic))
+        Take(stream, crc, header.AsSpan(0, Magic.Length), "the header");
+        if (!header.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw Invalid("the data does not start with \"MLNWSTAT\"; it is not whitening statistics written by WhiteningStatistics.WriteTo");
+        Take(stream, crc, header.AsSpan(Magic.Length), "the header");
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(8));
         if (version != Version)
             throw Invalid($"format version {version}; this library reads version {Version}{(version > Version ? " (written by a newer MLNetWhitening)" : "")}");
