@@ -76,7 +76,8 @@ public static class Demo
         }).ToArray();
     }
 
-    private static double RelativeDifference(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    /// <summary>‖a − b‖_F / ‖b‖_F.</summary>
+    public static double RelativeDifference(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double diff = 0, norm = 0;
         for (int i = 0; i < a.Length; i++)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Tasks;
 using Microsoft.ML;
 using Orleans;
+using Orleans.Placement;
 using Orleans.Runtime;
 
 namespace MLNetWhitening.Samples.DistributedFit;
@@ -10,8 +11,10 @@ namespace MLNetWhitening.Samples.DistributedFit;
 /// <summary>
 /// Computes one shard's whitening statistics with the same estimator code a single-machine fit runs
 /// (<see cref="ZcaWhiteningEstimator.ComputeStatistics"/>), on the thread pool so that the silo's scheduler stays free,
-/// and returns them as bytes. Stateless: a retried call after a silo failure simply reads the shard again.
+/// and returns them as bytes. Stateless: a retried call after a silo failure simply reads the shard again. Placed on the
+/// less busy of two random silos (Orleans' activation-count placement), so the shards of one fit spread over the cluster.
 /// </summary>
+[ActivationCountBasedPlacement]
 public sealed class ShardStatisticsGrain(ILocalSiloDetails silo, IShardProgress progress) : Grain, IShardStatisticsGrain
 {
     /// <inheritdoc/>

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.IO;
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.ML.Data;
 
@@ -178,6 +179,11 @@ internal static class WhiteningStatisticsFormat
 
     private static void PutDoubles(Stream stream, Crc32 crc, ReadOnlySpan<double> values, byte[] buffer)
     {
+        if (BitConverter.IsLittleEndian)
+        {
+            Put(stream, crc, MemoryMarshal.AsBytes(values));
+            return;
+        }
         Span<byte> bytes = buffer.AsSpan(0, values.Length * sizeof(double));
         for (int j = 0; j < values.Length; j++)
             BinaryPrimitives.WriteDoubleLittleEndian(bytes.Slice(j * sizeof(double)), values[j]);
@@ -199,6 +205,11 @@ internal static class WhiteningStatisticsFormat
 
     private static void TakeDoubles(Stream stream, Crc32 crc, Span<double> values, byte[] buffer, string what)
     {
+        if (BitConverter.IsLittleEndian)
+        {
+            Take(stream, crc, MemoryMarshal.AsBytes(values), what);
+            return;
+        }
         Span<byte> bytes = buffer.AsSpan(0, values.Length * sizeof(double));
         Take(stream, crc, bytes, what);
         for (int j = 0; j < values.Length; j++)

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -24,16 +25,18 @@ public static class DigitShards
     public static ZcaColumnModel SinglePass()
     {
         var ml = new MLContext(seed: 1);
-        var definition = SchemaDefinition.Create(typeof(Row));
-        IDataView rows = ml.Data.LoadFromEnumerable(Demo.ReadDigits().Select(l => new Row { Features = l.Split(',')[..64].Select(float.Parse).ToArray() }), definition);
+        IDataView rows = ml.Data.LoadFromEnumerable(Demo.ReadDigits().Select(l => new Row { Features = Pixels(l) }));
         return ShardStatisticsGrain.Estimator(ml, Format, Demo.Options).Fit(rows).Columns[0];
     }
 
-    /// <summary>‖a − b‖_F / ‖b‖_F.</summary>
-    public static double RelativeDifference(ReadOnlyMemory<double> a, ReadOnlyMemory<double> b) =>
-        Math.Sqrt(a.ToArray().Zip(b.ToArray(), (x, y) => (x - y) * (x - y)).Sum() / b.ToArray().Sum(y => y * y));
+    /// <summary>The 64 pixel values of a digits CSV line.</summary>
+    public static float[] Pixels(string line) => line.Split(',')[..64].Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
 
-    private sealed class Row
+    /// <summary>‖a − b‖_F / ‖b‖_F.</summary>
+    public static double RelativeDifference(ReadOnlyMemory<double> a, ReadOnlyMemory<double> b) => Demo.RelativeDifference(a.Span, b.Span);
+
+    /// <summary>One digit's pixels, as a data view row.</summary>
+    public sealed class Row
     {
         [VectorType(64)]
         public float[] Features { get; set; } = new float[64];

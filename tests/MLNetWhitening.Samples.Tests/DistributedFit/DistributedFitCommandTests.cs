@@ -55,7 +55,7 @@ public sealed class DistributedFitCommandTests
         StringAssert.Contains(output, "column 'Features' (d = 64, Single, MissingValues = Error, 1797 rows used, 0 skipped): fitted");
         var ml = new MLContext(seed: 1);
         ITransformer loaded = ml.Model.Load(model, out _);
-        float[] x = Demo.ReadDigits()[123].Split(',')[..64].Select(float.Parse).ToArray();
+        float[] x = DigitShards.Pixels(Demo.ReadDigits()[123]);
         float[] expected = DigitShards.SinglePass().Whiten(x);
         float[] actual = Whiten(ml, loaded, x);
         for (int i = 0; i < 64; i++)
@@ -90,7 +90,7 @@ public sealed class DistributedFitCommandTests
     public async Task ParquetShard_GivesTheSameStatisticsAsTheCsv()
     {
         Shard shard = DigitShards.Write(1, TestContext)[0];
-        float[][] rows = File.ReadAllLines(shard.Path).Skip(1).Select(l => l.Split(',')[..64].Select(float.Parse).ToArray()).ToArray();
+        float[][] rows = File.ReadAllLines(shard.Path).Skip(1).Select(DigitShards.Pixels).ToArray();
         string single = await WriteParquet(Path.ChangeExtension(shard.Path, ".f32.parquet"), rows, j => new DataField<float>($"p{j}"), rowGroup: 500);
         string mixed = await WriteParquet(Path.ChangeExtension(shard.Path, ".f64.parquet"), rows, j => j == 3 ? new DataField<double>($"p{j}") : new DataField<float>($"p{j}"), rowGroup: 700);
 
@@ -112,7 +112,7 @@ public sealed class DistributedFitCommandTests
     public async Task ParquetShard_WithANullableColumn_IsRefusedNamingIt()
     {
         Shard shard = DigitShards.Write(1, TestContext)[0];
-        float[][] rows = File.ReadAllLines(shard.Path).Skip(1).Take(10).Select(l => l.Split(',')[..64].Select(float.Parse).ToArray()).ToArray();
+        float[][] rows = File.ReadAllLines(shard.Path).Skip(1).Take(10).Select(DigitShards.Pixels).ToArray();
         string path = await WriteParquet(Path.ChangeExtension(shard.Path, ".parquet"), rows, j => new DataField<float>($"p{j}", j == 5), rowGroup: 10);
 
         var ex = Assert.ThrowsExactly<InvalidOperationException>(() => ShardStatisticsGrain.Compute(path, DigitShards.Format));
@@ -143,19 +143,12 @@ public sealed class DistributedFitCommandTests
 
     private static float[] Whiten(MLContext ml, ITransformer model, float[] x)
     {
-        var definition = SchemaDefinition.Create(typeof(Row));
-        IDataView one = ml.Data.LoadFromEnumerable(new[] { new Row { Features = x } }, definition);
+        IDataView one = ml.Data.LoadFromEnumerable(new[] { new DigitShards.Row { Features = x } });
         using DataViewRowCursor cursor = model.Transform(one).GetRowCursor(model.Transform(one).Schema.Where(c => c.Name == "White"));
         ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(cursor.Schema["White"]);
         Assert.IsTrue(cursor.MoveNext());
         VBuffer<float> y = default;
         getter(ref y);
         return y.DenseValues().ToArray();
-    }
-
-    private sealed class Row
-    {
-        [VectorType(64)]
-        public float[] Features { get; set; } = new float[64];
     }
 }

@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
-using Microsoft.ML;
 using Microsoft.ML.Data;
 
 namespace MLNetWhitening.Tests;
@@ -12,7 +10,7 @@ namespace MLNetWhitening.Tests;
 /// xⱼ = mⱼ + sⱼ (uⱼ + 0.6 uⱼ₋₁ + 0.4 c) with u, c uniform on [−1, 1) from a counter-based generator (SplitMix64),
 /// means mⱼ around 5 and scales sⱼ over one decade.
 /// </summary>
-public sealed class GeneratedRowsDataView : IDataView
+public sealed class GeneratedRowsDataView : SingleVectorColumnView
 {
     private readonly ulong _seed;
     private readonly int _d;
@@ -26,6 +24,7 @@ public sealed class GeneratedRowsDataView : IDataView
     /// <param name="count">Rows 0..count − 1, when <paramref name="rows"/> is null.</param>
     /// <param name="rows">The row indices this view holds, in this order (a shard); null for all rows.</param>
     public GeneratedRowsDataView(ulong seed, int d, long count, int[]? rows = null)
+        : base(d)
     {
         _seed = seed;
         _d = d;
@@ -33,18 +32,11 @@ public sealed class GeneratedRowsDataView : IDataView
         _rows = rows;
         _means = Enumerable.Range(0, d).Select(j => (float)(5 + Uniform(seed, ulong.MaxValue, j))).ToArray();
         _scales = Enumerable.Range(0, d).Select(j => (float)Math.Pow(10, (double)j / Math.Max(d - 1, 1))).ToArray();
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, d));
-        Schema = builder.ToSchema();
     }
 
-    public bool CanShuffle => false;
+    protected override long Count => _count;
 
-    public DataViewSchema Schema { get; }
-
-    public long? GetRowCount() => _count;
-
-    /// <summary>Row <paramref name="row"/> as the view returns it.</summary>
+    /// <summary>Row <paramref name="row"/> of the whole set (not of this view's subset).</summary>
     public void Generate(long row, Span<float> x)
     {
         double common = Uniform(_seed, (ulong)row, _d);
@@ -57,11 +49,12 @@ public sealed class GeneratedRowsDataView : IDataView
         }
     }
 
-    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
-        new Cursor(this, columnsNeeded.Any());
-
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        new[] { GetRowCursor(columnsNeeded, rand) };
+    protected override void GetRow(long position, ref VBuffer<float> destination)
+    {
+        VBufferEditor<float> editor = VBufferEditor.Create(ref destination, _d);
+        Generate(_rows?[position] ?? position, editor.Values);
+        destination = editor.Commit();
+    }
 
     /// <summary>Uniform on [−1, 1), a function of (seed, row, column) only.</summary>
     private static double Uniform(ulong seed, ulong row, int column)
@@ -71,41 +64,5 @@ public sealed class GeneratedRowsDataView : IDataView
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         z ^= z >> 31;
         return (z >> 11) * (2.0 / (1UL << 53)) - 1;
-    }
-
-    private sealed class Cursor : DataViewRowCursor
-    {
-        private readonly GeneratedRowsDataView _view;
-        private readonly bool _active;
-        private long _position = -1;
-
-        public Cursor(GeneratedRowsDataView view, bool active)
-        {
-            _view = view;
-            _active = active;
-        }
-
-        public override DataViewSchema Schema => _view.Schema;
-
-        public override long Position => _position;
-
-        public override long Batch => 0;
-
-        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = new DataViewRowId((ulong)_position, 0);
-
-        public override bool IsColumnActive(DataViewSchema.Column column) => _active;
-
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-        {
-            ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) =>
-            {
-                VBufferEditor<float> editor = VBufferEditor.Create(ref dst, _view._d);
-                _view.Generate(_view._rows?[_position] ?? _position, editor.Values);
-                dst = editor.Commit();
-            };
-            return (ValueGetter<TValue>)(Delegate)getter;
-        }
-
-        public override bool MoveNext() => ++_position < _view._count;
     }
 }
