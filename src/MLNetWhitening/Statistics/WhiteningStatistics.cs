@@ -171,7 +171,7 @@ public sealed class WhiteningStatistics
         $"column '{ColumnName}' (d = {Dimension}, {InputType.ItemType}, MissingValues = {MissingValues}, {RowsUsed} rows used, {RowsSkipped} skipped)";
 
     /// <summary>Refuses statistics of another column, dimension, item type or missing-value policy.</summary>
-    internal void CheckCompatible(WhiteningStatistics other, string paramName)
+    private void CheckCompatible(WhiteningStatistics other, string paramName)
     {
         string? what = other.ColumnName != ColumnName ? "the column names differ"
             : other.Dimension != Dimension ? "the dimensions differ"
