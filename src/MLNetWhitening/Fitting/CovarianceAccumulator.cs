@@ -87,11 +87,9 @@ internal sealed class CovarianceAccumulator : IDisposable
         else
         {
             for (int j = 0; j < _delta.Length; j++)
-            {
                 _delta[j] = block.Sums[j] / rows;
-                _mean[j] += _delta[j] * rows / n;
-            }
-            _scatter.Add(block, rows, _delta, -(double)rows * rows / n);
+            ChanUpdate.UpdateMean(_mean, _delta, rows, n);
+            _scatter.Add(block, rows, _delta, ChanUpdate.ShiftedBlockFactor(rows, n));
         }
         Count = n;
         Pending = 0;
@@ -102,12 +100,24 @@ internal sealed class CovarianceAccumulator : IDisposable
     /// <summary>Σ = M2 / denominator, exactly symmetric, (d × d) float64 on the fit device; the caller disposes it.</summary>
     public Tensor Covariance(CovarianceDenominator denominator)
     {
+        double denom = denominator == CovarianceDenominator.N ? Count : Math.Max(Count - 1, 1);
+        return Scaled(1.0 / denom);
+    }
+
+    private Tensor Scaled(double scale)
+    {
         if (Pending > 0)
             throw new InvalidOperationException("Flush the pending rows first.");
         if (Count == 0)
             throw new InvalidOperationException("No rows were accumulated.");
-        double denom = denominator == CovarianceDenominator.N ? Count : Math.Max(Count - 1, 1);
-        return _scatter.Scaled(1.0 / denom);
+        return _scatter.Scaled(scale);
+    }
+
+    /// <summary>M2 itself, (d × d) row-major float64, exactly symmetric (a new array).</summary>
+    public double[] CoMoment()
+    {
+        using var scope = NewDisposeScope();
+        return Scaled(1.0).contiguous().cpu().data<double>().ToArray();
     }
 
     public void Dispose() => _scatter.Dispose();

@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -62,21 +61,5 @@ internal sealed class ManagedScatter : IScatter
 
     public void Dispose() => _background?.Dispose();
 
-    /// <summary>Row i from column i on: C[i, i..] += (factor δ_i) δ[i..].</summary>
-    private void AddOuter(ReadOnlySpan<double> delta, double factor)
-    {
-        if (factor == 0)
-            return;
-        for (int i = 0; i < _d; i++)
-        {
-            Span<double> row = _upper.AsSpan(i * _padded + i, _d - i);
-            ReadOnlySpan<double> tail = delta.Slice(i);
-            Vector256<double> s = Vector256.Create(factor * delta[i]);
-            int j = 0;
-            for (; j + 4 <= row.Length; j += 4)
-                (Vector256.Create(row.Slice(j, 4)) + s * Vector256.Create(tail.Slice(j, 4))).CopyTo(row.Slice(j, 4));
-            for (; j < row.Length; j++)
-                row[j] += factor * delta[i] * tail[j];
-        }
-    }
+    private void AddOuter(ReadOnlySpan<double> delta, double factor) => ChanUpdate.AddOuterUpper(_upper, _padded, delta, factor);
 }

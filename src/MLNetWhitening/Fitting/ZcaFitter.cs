@@ -10,130 +10,103 @@ using TorchSharp;
 namespace MLNetWhitening;
 
 /// <summary>
-/// The fit: one cursor pass over the input for all columns at once, rows gathered into (BlockRows × d) float64 blocks
-/// (<see cref="StripBlock"/>) of a <see cref="CovarianceAccumulator"/> per column; then <see cref="WhiteningSolver"/> per column.
-/// Memory: one or two blocks per column (two when block products run in the background) plus the d×d statistics,
-/// whatever the number of rows.
+/// The fit: the statistics of every column from one cursor pass over the input (<see cref="StatisticsPass"/>), then
+/// W per column from its statistics (<see cref="WhiteningSolver"/>). Fitting from statistics computed elsewhere (merged
+/// shards) is the second half alone, so it gives what one pass over all the rows gives.
 /// </summary>
 internal static class ZcaFitter
 {
-    /// <summary>Rows between two progress messages on the ML.NET channel.</summary>
-    private const long ProgressInterval = 100_000;
-
-    /// <summary>Cap on one column's block buffer (float64 values, 32 MiB): wide columns get fewer rows per block.</summary>
-    private const int MaxBlockValues = 1 << 22;
-
     public static ZcaColumnModel[] Fit(IDataView data, IReadOnlyList<InputOutputColumnPair> columns, ZcaWhiteningOptions options, IHost? host)
     {
         var clock = Stopwatch.StartNew();
+        using IChannel? channel = host?.Start("Fit");
+        WhiteningStatistics[] statistics = ComputeStatistics(data, columns, options, host, channel);
+        return Fit(statistics, columns, options, channel, clock);
+    }
+
+    /// <summary>The statistics of each column pair's input column, from one pass over <paramref name="data"/>.</summary>
+    public static WhiteningStatistics[] ComputeStatistics(IDataView data, IReadOnlyList<InputOutputColumnPair> columns, ZcaWhiteningOptions options,
+        IHost? host, IChannel? channel)
+    {
         var checkedColumns = columns
             .Select(c => ColumnChecks.CheckInput(data.Schema, c.InputColumnName, null, nameof(data)))
             .ToArray();
         for (int c = 0; c < columns.Count; c++)
-        {
-            int d = checkedColumns[c].Type.Size;
-            if (options.Rank > d)
-                throw new ArgumentOutOfRangeException(nameof(options.Rank), options.Rank,
-                    $"Rank must be ≤ the dimension of input column '{columns[c].InputColumnName}' ({d}), but got {options.Rank}.");
-        }
+            CheckRank(options, checkedColumns[c].Type.Size, columns[c].InputColumnName);
         torch.Device device = DeviceSelector.Resolve(options.Device);
-        using IChannel? channel = host?.Start("Fit");
-
-        var accumulators = new CovarianceAccumulator[columns.Count];
-        try
-        {
-            for (int c = 0; c < columns.Count; c++)
-            {
-                int d = checkedColumns[c].Type.Size;
-                int blockRows = (int)Math.Max(1, Math.Min(options.BlockRows, Math.Min(options.MaximumNumberOfRows, MaxBlockValues / Math.Max(d, 1))));
-                accumulators[c] = new CovarianceAccumulator(d, blockRows, device, helpers: BackgroundHelpers(options, columns.Count));
-            }
-            var (rowsRead, skipped) = Pass(data, columns, checkedColumns, accumulators, options, host, channel);
-
-            var models = new ZcaColumnModel[columns.Count];
-            for (int c = 0; c < columns.Count; c++)
-            {
-                string name = columns[c].InputColumnName;
-                CovarianceAccumulator acc = accumulators[c];
-                if (acc.Count == 0)
-                    throw new InvalidOperationException($"Input column '{name}': no rows to fit on (rows read {rowsRead}, skipped {skipped[c]}).");
-                using torch.Tensor sigma = acc.Covariance(options.Denominator);
-                WhiteningSolution s = WhiteningSolver.Solve(sigma, options, name);
-                var report = new ZcaFitReport
-                {
-                    RowsRead = rowsRead,
-                    RowsUsed = acc.Count,
-                    RowsSkipped = skipped[c],
-                    RequestedMethod = options.Method,
-                    MethodUsed = s.MethodUsed,
-                    FallbackReason = s.FallbackReason,
-                    ConditionNumber = s.ConditionNumber,
-                    WhiteningResidual = s.Residual,
-                    Float32WhiteningResidual = s.Float32Residual,
-                    ResidualTolerance = s.Tolerance,
-                    Device = device.type == DeviceType.CUDA ? "cuda" : "cpu",
-                    Elapsed = clock.Elapsed,
-                };
-                models[c] = new ZcaColumnModel(name, columns[c].OutputColumnName, options.Kind, options.Epsilon,
-                    acc.Mean.ToArray(), s.Whitening, s.Colouring, s.OutputDimension, report);
-                if (report.FallbackReason is not null)
-                    channel?.Warning(MessageSensitivity.None, $"Column '{name}': fell back to the exact Eigen root: {report.FallbackReason}.");
-                channel?.Info(MessageSensitivity.None,
-                    $"Column '{name}': {report.RowsUsed} rows used, {report.RowsSkipped} skipped, method {report.MethodUsed}" +
-                    $"{(report.FallbackReason is null ? "" : $" (fallback: {report.FallbackReason})")}, condition number {report.ConditionNumber:G3}, " +
-                    $"residual {report.WhiteningResidual:G3}, {report.Elapsed.TotalMilliseconds:F0} ms.");
-            }
-            return models;
-        }
-        finally
-        {
-            foreach (CovarianceAccumulator? acc in accumulators)
-                acc?.Dispose();
-        }
+        return StatisticsPass.Run(data, checkedColumns, options, device, host, channel);
     }
 
-    /// <summary>
-    /// Helper threads per column for block products in the background: the cores besides the caller, shared among the
-    /// columns (they all merge on the same row), at least one; none on one core or when the options turn it off.
-    /// </summary>
-    private static int BackgroundHelpers(ZcaWhiteningOptions options, int columns) =>
-        !options.BackgroundProducts || Environment.ProcessorCount < 2 ? 0 : Math.Max(1, (Environment.ProcessorCount - 1) / columns);
-
-    private static (long RowsRead, long[] Skipped) Pass(IDataView data, IReadOnlyList<InputOutputColumnPair> columns,
-        (DataViewSchema.Column Column, VectorDataViewType Type)[] checkedColumns, CovarianceAccumulator[] accumulators,
-        ZcaWhiteningOptions options, IHost? host, IChannel? channel)
+    /// <summary>W per column pair from the statistics of its input column (same order as <paramref name="columns"/>).</summary>
+    public static ZcaColumnModel[] Fit(IReadOnlyList<WhiteningStatistics> statistics, IReadOnlyList<InputOutputColumnPair> columns, ZcaWhiteningOptions options,
+        IChannel? channel, Stopwatch clock)
     {
-        int count = columns.Count;
-        var skipped = new long[count];
-
-        long rowsRead = 0;
-        using IProgressChannel? progress = host?.StartProgressChannel("ZCA whitening fit");
-        progress?.SetHeader(new ProgressHeader(new[] { "rows" }), entry => entry.SetProgress(0, rowsRead));
-        using DataViewRowCursor cursor = data.GetRowCursor(checkedColumns.Select(c => c.Column).Distinct());
-        var readers = checkedColumns.Select(c => new ColumnBlockReader(cursor, c.Column, c.Type)).ToArray();
-        while (rowsRead < options.MaximumNumberOfRows && cursor.MoveNext())
+        CheckStatistics(statistics, columns, options);
+        torch.Device device = DeviceSelector.Resolve(options.Device);
+        var models = new ZcaColumnModel[columns.Count];
+        for (int c = 0; c < columns.Count; c++)
         {
-            for (int c = 0; c < count; c++)
+            string name = columns[c].InputColumnName;
+            WhiteningStatistics stats = statistics[c];
+            if (stats.RowsUsed == 0)
+                throw new InvalidOperationException($"Input column '{name}': no rows to fit on (rows read {stats.RowsRead}, skipped {stats.RowsSkipped}).");
+            int d = stats.Dimension;
+            using torch.Tensor sigma = torch.tensor(stats.Covariance(options.Denominator), new long[] { d, d }, torch.ScalarType.Float64).to(device);
+            WhiteningSolution s = WhiteningSolver.Solve(sigma, options, name);
+            var report = new ZcaFitReport
             {
-                CovarianceAccumulator acc = accumulators[c];
-                if (!readers[c].Read(acc.Block, acc.Pending))
-                {
-                    if (options.MissingValues == MissingValuePolicy.Error)
-                        throw new InvalidOperationException(
-                            $"Input column '{columns[c].InputColumnName}' holds a NaN or infinite value in row {rowsRead} (0-based, cursor order). " +
-                            "Remove or impute missing values first, or set ZcaWhiteningOptions.MissingValues = MissingValuePolicy.SkipRow.");
-                    skipped[c]++;
-                    continue;
-                }
-                acc.Commit();
-            }
-            rowsRead++;
-            if (rowsRead % ProgressInterval == 0)
-                channel?.Info(MessageSensitivity.None, $"ZCA whitening fit: {rowsRead} rows processed.");
+                RowsRead = stats.RowsRead,
+                RowsUsed = stats.RowsUsed,
+                RowsSkipped = stats.RowsSkipped,
+                RequestedMethod = options.Method,
+                MethodUsed = s.MethodUsed,
+                FallbackReason = s.FallbackReason,
+                ConditionNumber = s.ConditionNumber,
+                WhiteningResidual = s.Residual,
+                Float32WhiteningResidual = s.Float32Residual,
+                ResidualTolerance = s.Tolerance,
+                Device = device.type == DeviceType.CUDA ? "cuda" : "cpu",
+                Elapsed = clock.Elapsed,
+            };
+            models[c] = new ZcaColumnModel(name, columns[c].OutputColumnName, options.Kind, options.Epsilon,
+                stats.Mean.ToArray(), s.Whitening, s.Colouring, s.OutputDimension, report);
+            if (report.FallbackReason is not null)
+                channel?.Warning(MessageSensitivity.None, $"Column '{name}': fell back to the exact Eigen root: {report.FallbackReason}.");
+            channel?.Info(MessageSensitivity.None,
+                $"Column '{name}': {report.RowsUsed} rows used, {report.RowsSkipped} skipped, method {report.MethodUsed}" +
+                $"{(report.FallbackReason is null ? "" : $" (fallback: {report.FallbackReason})")}, condition number {report.ConditionNumber:G3}, " +
+                $"residual {report.WhiteningResidual:G3}, {report.Elapsed.TotalMilliseconds:F0} ms.");
         }
-        foreach (CovarianceAccumulator acc in accumulators)
-            acc.Flush();
-        channel?.Info(MessageSensitivity.None, $"ZCA whitening fit: pass done, {rowsRead} rows read.");
-        return (rowsRead, skipped);
+        return models;
+    }
+
+    private static void CheckRank(ZcaWhiteningOptions options, int d, string columnName)
+    {
+        if (options.Rank > d)
+            throw new ArgumentOutOfRangeException(nameof(options.Rank), options.Rank,
+                $"Rank must be ≤ the dimension of input column '{columnName}' ({d}), but got {options.Rank}.");
+    }
+
+    /// <summary>One statistics value per column pair, of its input column, read with the options' missing-value policy.</summary>
+    private static void CheckStatistics(IReadOnlyList<WhiteningStatistics> statistics, IReadOnlyList<InputOutputColumnPair> columns, ZcaWhiteningOptions options)
+    {
+        if (statistics.Count != columns.Count)
+            throw new ArgumentException(
+                $"Expected one WhiteningStatistics per column pair ({columns.Count}: {string.Join(", ", columns.Select(c => $"'{c.InputColumnName}'"))}), but got {statistics.Count}.",
+                nameof(statistics));
+        for (int c = 0; c < columns.Count; c++)
+        {
+            WhiteningStatistics? stats = statistics[c];
+            string name = columns[c].InputColumnName;
+            if (stats is null)
+                throw new ArgumentNullException(nameof(statistics), $"The statistics for input column '{name}' (position {c}) are null.");
+            if (stats.ColumnName != name)
+                throw new ArgumentException($"Statistics at position {c} are of {stats}, but column pair {c} reads input column '{name}'.", nameof(statistics));
+            if (stats.MissingValues != options.MissingValues)
+                throw new ArgumentException(
+                    $"Statistics of {stats} were computed with MissingValues = {stats.MissingValues}, but the estimator's options say {options.MissingValues}. " +
+                    "Compute the statistics with the same options.", nameof(statistics));
+            CheckRank(options, stats.Dimension, name);
+        }
     }
 }

@@ -3,7 +3,7 @@ using MLNetWhitening.Torch;
 
 namespace MLNetWhitening;
 
-/// <summary>What one column's fit did and how good its W is. Produced by <see cref="ZcaWhiteningEstimator.Fit"/>.</summary>
+/// <summary>What one column's fit did and how good its W is. Produced by <see cref="ZcaWhiteningEstimator.Fit(Microsoft.ML.IDataView)"/>.</summary>
 public sealed record ZcaFitReport
 {
     /// <summary>Rows read from the input cursor (at most <see cref="ZcaWhiteningOptions.MaximumNumberOfRows"/>).</summary>

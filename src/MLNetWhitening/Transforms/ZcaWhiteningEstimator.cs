@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
@@ -8,7 +9,7 @@ namespace MLNetWhitening;
 
 /// <summary>
 /// Fits ZCA, PCA or ZCA-cor whitening of one or more vector columns in one streaming pass. Cheap to create; all the
-/// work is in <see cref="Fit"/>. Create it with <c>mlContext.Transforms.WhitenZca(...)</c>, or with the constructor
+/// work is in <see cref="Fit(IDataView)"/>. Create it with <c>mlContext.Transforms.WhitenZca(...)</c>, or with the constructor
 /// when fit progress should reach <c>mlContext.Log</c>.
 /// </summary>
 /// <remarks>
@@ -63,6 +64,39 @@ public sealed class ZcaWhiteningEstimator : IEstimator<ZcaWhiteningTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         return new ZcaWhiteningTransformer(ZcaFitter.Fit(input, _columns, Options, _host));
+    }
+
+    /// <summary>
+    /// The map step of a distributed fit: one streaming pass over <paramref name="input"/> (one shard of the training
+    /// data) with the same code and options as <see cref="Fit(IDataView)"/>, returning each column pair's statistics
+    /// instead of fitting. Merge the shards' statistics (<see cref="WhiteningStatistics.Merge(IEnumerable{WhiteningStatistics})"/>)
+    /// and pass them to <see cref="Fit(IReadOnlyList{WhiteningStatistics})"/>.
+    /// </summary>
+    /// <returns>One <see cref="WhiteningStatistics"/> per column pair, in the order of <see cref="Columns"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An input column is missing, a scalar, not Single/Double, or variable-size; Rank exceeds its dimension.</exception>
+    /// <exception cref="InvalidOperationException">NaN/∞ with <see cref="MissingValuePolicy.Error"/>; CUDA asked for but unavailable.</exception>
+    public WhiteningStatistics[] ComputeStatistics(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using IChannel? channel = _host?.Start("Statistics");
+        return ZcaFitter.ComputeStatistics(input, _columns, Options, _host, channel);
+    }
+
+    /// <summary>
+    /// The reduce step of a distributed fit: W per column from statistics (<see cref="ComputeStatistics"/> of every
+    /// shard, merged), exactly as <see cref="Fit(IDataView)"/> computes it after its pass; statistics of all the rows
+    /// give the same transformer as one pass over them, up to float64 rounding. The fit report's row counts are the
+    /// statistics'; its <see cref="ZcaFitReport.Elapsed"/> is this call's time.
+    /// </summary>
+    /// <param name="statistics">One per column pair, in the order of <see cref="Columns"/>, each of that pair's input column.</param>
+    /// <exception cref="ArgumentException">A count, column name or missing-value policy that does not match the estimator; Rank exceeds the dimension.</exception>
+    /// <exception cref="InvalidOperationException">No rows used; CUDA asked for but unavailable; a W that fails verification.</exception>
+    public ZcaWhiteningTransformer Fit(params IReadOnlyList<WhiteningStatistics> statistics)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        var clock = Stopwatch.StartNew();
+        using IChannel? channel = _host?.Start("Fit");
+        return new ZcaWhiteningTransformer(ZcaFitter.Fit(statistics, _columns, Options, channel, clock));
     }
 
     /// <summary>The input shape plus one Single vector column per output (hiding an input column of the same name).</summary>

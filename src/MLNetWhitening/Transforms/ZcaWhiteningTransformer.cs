@@ -11,7 +11,7 @@ namespace MLNetWhitening;
 /// <summary>
 /// The fitted whitening: for each column pair, output = W (input − μ), a Single vector of length k
 /// (d, or the PCA rank). Immutable and thread-safe; Transform is lazy; other columns pass through, and an output
-/// named like its input hides it. Produced by <see cref="ZcaWhiteningEstimator.Fit"/>.
+/// named like its input hides it. Produced by <see cref="ZcaWhiteningEstimator.Fit(IDataView)"/>.
 /// </summary>
 public sealed class ZcaWhiteningTransformer : ITransformer
 {

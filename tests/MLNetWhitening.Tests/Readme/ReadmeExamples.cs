@@ -84,6 +84,32 @@ public sealed class ReadmeExamples
     }
 
     [TestMethod]
+    public void DistributedFit_ShardsMergeIntoTheSinglePassFit()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView digits = TestData.LoadDigits(mlContext);
+        IDataView[] shards =
+        [
+            mlContext.Data.TakeRows(digits, 600),
+            mlContext.Data.TakeRows(mlContext.Data.SkipRows(digits, 600), 600),
+            mlContext.Data.SkipRows(digits, 1200),
+        ];
+
+        // readme: distributed
+        var estimator = mlContext.Transforms.WhitenZca("Features", "Pixels", new ZcaWhiteningOptions { Epsilon = 1 });
+        // Map, on each worker, for its shard (any IDataView): the statistics, as bytes to send.
+        byte[] Map(IDataView shard) => estimator.ComputeStatistics(shard)[0].ToBytes();
+        // Reduce, where the bytes come together: merge (O(d²) each), then fit, as if one pass had read every shard.
+        WhiteningStatistics all = WhiteningStatistics.Merge(shards.Select(Map).Select(WhiteningStatistics.FromBytes));
+        ZcaWhiteningTransformer model = estimator.Fit(all);
+        // readme: end
+
+        ZcaColumnModel single = estimator.Fit(digits)["Features"];
+        Assert.AreEqual(1797L, model["Features"].FitReport.RowsUsed);
+        Assert.IsTrue(Shards.RelativeDifference(model["Features"].WhiteningMatrix.Span, single.WhiteningMatrix.Span) < 1e-12);
+    }
+
+    [TestMethod]
     public void SweepFactory_BuildsTheTrialsEstimator()
     {
         // readme: automl

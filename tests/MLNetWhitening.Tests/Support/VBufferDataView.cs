@@ -1,64 +1,11 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using Microsoft.ML;
 using Microsoft.ML.Data;
 
 namespace MLNetWhitening.Tests;
 
 /// <summary>A minimal in-memory view with one Single vector column "Features" holding the given (possibly sparse) rows.</summary>
-public sealed class VBufferDataView : IDataView
+public sealed class VBufferDataView(VBuffer<float>[] rows, int size) : SingleVectorColumnView(size)
 {
-    private readonly VBuffer<float>[] _rows;
+    protected override long Count => rows.Length;
 
-    public VBufferDataView(VBuffer<float>[] rows, int size)
-    {
-        _rows = rows;
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, size));
-        Schema = builder.ToSchema();
-    }
-
-    public bool CanShuffle => false;
-
-    public DataViewSchema Schema { get; }
-
-    public long? GetRowCount() => _rows.Length;
-
-    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
-        new Cursor(this, columnsNeeded.Any());
-
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        new[] { GetRowCursor(columnsNeeded, rand) };
-
-    private sealed class Cursor : DataViewRowCursor
-    {
-        private readonly VBufferDataView _view;
-        private readonly bool _active;
-        private long _position = -1;
-
-        public Cursor(VBufferDataView view, bool active)
-        {
-            _view = view;
-            _active = active;
-        }
-
-        public override DataViewSchema Schema => _view.Schema;
-
-        public override long Position => _position;
-
-        public override long Batch => 0;
-
-        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = new DataViewRowId((ulong)_position, 0);
-
-        public override bool IsColumnActive(DataViewSchema.Column column) => _active;
-
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
-        {
-            ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> dst) => _view._rows[_position].CopyTo(ref dst);
-            return (ValueGetter<TValue>)(Delegate)getter;
-        }
-
-        public override bool MoveNext() => ++_position < _view._rows.Length;
-    }
+    protected override void GetRow(long position, ref VBuffer<float> destination) => rows[position].CopyTo(ref destination);
 }
