@@ -77,7 +77,7 @@ internal static class RootRefinement
                     kept.Add(i);
             }
             if (first)
-                EstimateSmallest(m, kept, active, measured, state, scaling);
+                EstimateSmallest(m, kept, active, measured, state, scaling, target);
             first = false;
             foreach (int i in kept)
                 scaling.Observe(active[i], measured[3 * i]);
@@ -103,12 +103,10 @@ internal static class RootRefinement
             int steps = int.MaxValue;
             foreach (int g in active)
                 steps = Math.Min(steps, Math.Max(1, scaling.StepsUntil(g, target, state.StepsLeft(g))));
+            var plan = new StepCoefficients(scaling, active, steps, m);
             for (int s = 0; s < steps; s++)
             {
-                var alpha = new double[active.Length];
-                for (int i = 0; i < active.Length; i++)
-                    alpha[i] = scaling.Next(active[i]);
-                (z, y, m) = Step(z, y, m, identity, alpha);
+                (z, y, m) = Step(z, y, m, identity, plan, s);
                 foreach (int g in active)
                     state.Iterations[g]++;
             }
@@ -179,14 +177,12 @@ internal static class RootRefinement
     /// the pair apart: the residual's floor rose 10–100× at κ ≥ 1e6 (float64) with no gain in accuracy (measured), and
     /// the default tolerance then failed.
     /// </summary>
-    private static (Tensor Z, Tensor Y, Tensor M) Step(Tensor z, Tensor y, Tensor m, Tensor identity, double[] alpha)
+    private static (Tensor Z, Tensor Y, Tensor M) Step(Tensor z, Tensor y, Tensor m, Tensor identity, StepCoefficients plan, int step)
     {
         Tensor zNext, yNext, mNext;
         using (NewDisposeScope())
         {
-            Tensor t = Uniform(alpha, out double a)
-                ? identity * (1.5 * a) - m * (0.5 * a * a * a)
-                : identity * Column(alpha, x => 1.5 * x, m) - m * Column(alpha, x => 0.5 * x * x * x, m);
+            Tensor t = plan.T(step, identity, m);
             yNext = y.matmul(t).MoveToOuterDisposeScope();
             zNext = t.matmul(z).MoveToOuterDisposeScope();
             mNext = Product(zNext, yNext).MoveToOuterDisposeScope();
@@ -203,28 +199,31 @@ internal static class RootRefinement
     /// <summary>
     /// For the matrices whose first residual shows a poor start, a lower bound on the smallest eigenvalue of M₀ from
     /// inverse iteration (one Cholesky factorisation, n³/3 flops); only theirs, so that a matrix's scales never depend on
-    /// the others of its batch. A matrix whose M₀ has no Cholesky factor, or an estimate at the rounding level n u
-    /// (A singular at this precision: the iteration cannot lift an eigenvalue that is 0), stops here.
+    /// the others of its batch. A matrix stops here when M₀ has no Cholesky factor (A is not positive definite at this
+    /// precision) or when its scales plan more steps than <see cref="MatrixRootOptions.RefinementMaxIterations"/> allows.
     /// </summary>
-    private static void EstimateSmallest(Tensor m, List<int> kept, int[] active, double[] measured, State state, RefinementScaling scaling)
+    private static void EstimateSmallest(Tensor m, List<int> kept, int[] active, double[] measured, State state, RefinementScaling scaling, double target)
     {
         if (!kept.Exists(i => measured[3 * i] >= GoodStart))
             return;
         double[] estimate = SmallestEigenvalueEstimate.Estimate(MatrixOps.Symmetrise(m));
-        double singular = m.shape[^1] * UnitRoundoff(m.dtype);
         for (int k = kept.Count - 1; k >= 0; k--)
         {
-            int i = kept[k];
+            int i = kept[k], g = active[i];
             if (measured[3 * i] < GoodStart)
                 continue;
-            if (!(estimate[i] > singular))
+            if (!(estimate[i] > 0))
             {
-                state.Fail(active[i], "A is not positive definite at this precision (Z₀ A Z₀ has no Cholesky factor, or its smallest eigenvalue is at the rounding level)");
+                state.Fail(g, "A is not positive definite at this precision (Z₀ A Z₀ has no Cholesky factor)");
                 kept.RemoveAt(k);
+                continue;
             }
-            else
+            scaling.RaiseLowerBound(g, LyapunovSolver.EstimateShare * estimate[i]);
+            int needed = scaling.StepsUntil(g, target, int.MaxValue / 2);
+            if (needed > state.StepsLeft(g))
             {
-                scaling.RaiseLowerBound(active[i], LyapunovSolver.EstimateShare * estimate[i]);
+                state.Fail(g, $"its smallest eigenvalue needs about {needed} iterations, more than RefinementMaxIterations = {state.StepsLeft(g)}: A is nearly singular for this dtype");
+                kept.RemoveAt(k);
             }
         }
     }
@@ -253,21 +252,6 @@ internal static class RootRefinement
 
     /// <summary>The smallest ℓ the scales use (see <see cref="RefinementScaling"/>): far below any start of ours.</summary>
     private static double LowestBound(ScalarType dtype) => dtype == ScalarType.Float64 ? 1e-8 : 1e-4;
-
-    private static bool Uniform(double[] alpha, out double value)
-    {
-        value = alpha[0];
-        foreach (double x in alpha)
-        {
-            if (x != value)
-                return false;
-        }
-        return true;
-    }
-
-    /// <summary>f(α_i) per matrix as a (B, 1, 1) constant in <paramref name="like"/>'s dtype and device.</summary>
-    private static Tensor Column(double[] alpha, Func<double, double> f, Tensor like) =>
-        tensor(Array.ConvertAll(alpha, x => f(x)), new long[] { alpha.Length, 1, 1 }, dtype: like.dtype, device: like.device);
 
     private static int[] Range(int count)
     {

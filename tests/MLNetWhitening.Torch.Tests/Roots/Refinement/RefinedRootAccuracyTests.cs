@@ -2,6 +2,7 @@ using System;
 using MLNetWhitening.Torch.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
+using static MLNetWhitening.Torch.Tests.Support.RootCalls;
 using static TorchSharp.torch;
 
 namespace MLNetWhitening.Torch.Tests.Roots.Refinement;
@@ -22,9 +23,6 @@ public sealed class RefinedRootAccuracyTests
 
     private static MatrixRootOptions Refined(MatrixRootMethod method) => MatrixRootOptions.Default with { Method = method, Refine = true };
 
-    private static (Tensor Root, MatrixRootReport Report) Root(Tensor a, bool inverse, MatrixRootOptions o) =>
-        inverse ? MatrixRoots.InverseSqrtEx(a, o) : MatrixRoots.SqrtEx(a, o);
-
     /// <summary>
     /// The refinement's rounding level: its error is an orthogonal factor U = I + K on the exact root with
     /// ‖K‖ ≈ c u √κ, c ≤ 14 over 40 seeds at n = 2..8 (docs/matrix-roots.md); eigh's error is about u √κ / 2 for the
@@ -38,8 +36,8 @@ public sealed class RefinedRootAccuracyTests
         var (a64, sqrt, inverseSqrt) = SpdMatrices.RandomWithRoots(seed, 1, n, condition);
         Tensor reference = inverse ? inverseSqrt : sqrt;
         Tensor a = a64.to(dtype);
-        var (refined, report) = Root(a, inverse, Refined(method));
-        Tensor eigh = Root(a, inverse, MatrixRootOptions.Default with { Method = MatrixRootMethod.Eigen }).Root;
+        var (refined, report) = RootEx(a, inverse, Refined(method));
+        Tensor eigh = Root(a, inverse, MatrixRootOptions.Default with { Method = MatrixRootMethod.Eigen });
         double refinedError = SpdMatrices.RelativeError(refined, reference), eighError = SpdMatrices.RelativeError(eigh, reference);
         TestContext.WriteLine($"seed {seed}, {method}, {dtype}, n = {n}, κ = {condition:G1}, {(inverse ? "A^(-1/2)" : "A^(1/2)")}: refined {refinedError:E1}, eigh {eighError:E1}; {report.Refinement}");
         return (refinedError, eighError, report);

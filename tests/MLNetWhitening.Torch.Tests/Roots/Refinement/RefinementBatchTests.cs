@@ -3,6 +3,7 @@ using System.Linq;
 using MLNetWhitening.Torch.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
+using static MLNetWhitening.Torch.Tests.Support.RootCalls;
 using static TorchSharp.torch;
 
 namespace MLNetWhitening.Torch.Tests.Roots.Refinement;
@@ -29,12 +30,12 @@ public sealed class RefinementBatchTests
     {
         using var scope = NewDisposeScope();
         Tensor batch = MixedBatch(7100);
-        var (roots, report) = inverse ? MatrixRoots.InverseSqrtEx(batch, Refined) : MatrixRoots.SqrtEx(batch, Refined);
+        var (roots, report) = RootEx(batch, inverse, Refined);
         Assert.IsTrue(report.Converged, report.ToString());
         for (int i = 0; i < batch.shape[0]; i++)
         {
             Tensor single = batch[i];
-            var (alone, aloneReport) = inverse ? MatrixRoots.InverseSqrtEx(single, Refined) : MatrixRoots.SqrtEx(single, Refined);
+            var (alone, aloneReport) = RootEx(single, inverse, Refined);
             // Checked when any matrix of the batch is due, a matrix may stop a step earlier than alone, never later.
             Assert.IsLessThanOrEqualTo(aloneReport.Refinement!.Iterations, report.Refinement!.IterationsPerMatrix[i], $"matrix {i}");
             Assert.IsLessThanOrEqualTo(report.Refinement.TolerancePerMatrix[i], report.Refinement.ResidualPerMatrix[i], $"matrix {i}");

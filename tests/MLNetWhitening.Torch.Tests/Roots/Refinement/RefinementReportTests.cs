@@ -52,13 +52,24 @@ public sealed class RefinementReportTests
     }
 
     [TestMethod]
+    public void NearlySingularMatrix_StopsBeforeIteratingWhenTheCapCannotBeMet()
+    {
+        using var scope = NewDisposeScope();
+        var (_, report) = MatrixRoots.InverseSqrtEx(SpdMatrices.Random(7309, 1, 16, 1e12), Refined with { RefinementMaxIterations = 5 });
+        Assert.IsFalse(report.Converged);
+        Assert.AreEqual(0, report.Refinement!.Iterations);
+        StringAssert.Contains(report.Refinement.Reason, "nearly singular");
+    }
+
+    [TestMethod]
     public void IterationCap_IsReported()
     {
         using var scope = NewDisposeScope();
-        var (_, report) = MatrixRoots.SqrtEx(SpdMatrices.Random(7302, 2, 16, 1e6), Refined with { RefinementMaxIterations = 2 });
+        // A good start (κ = 10: no estimate, no early stop) that needs 3 iterations, capped at 1.
+        var (_, report) = MatrixRoots.SqrtEx(SpdMatrices.Random(7302, 2, 16, 1e1), Refined with { RefinementMaxIterations = 1 });
         Assert.IsFalse(report.Converged);
-        Assert.AreEqual(2, report.Refinement!.Iterations);
-        StringAssert.Contains(report.Refinement.Reason, "RefinementMaxIterations = 2");
+        Assert.AreEqual(1, report.Refinement!.Iterations);
+        StringAssert.Contains(report.Refinement.Reason, "RefinementMaxIterations = 1");
     }
 
     [TestMethod]
@@ -74,10 +85,11 @@ public sealed class RefinementReportTests
     }
 
     [TestMethod]
-    public void SingularMatrix_SquareRootRefinementReportsNotPositiveDefinite()
+    public void IndefiniteMatrix_SquareRootRefinementReportsNotPositiveDefinite()
     {
+        // Eigenvalues 1..2 and −1e-9: the diagonal passes the input check, but no root is real.
         using var scope = NewDisposeScope();
-        Tensor a = SpdMatrices.RankDeficientPlusEps(7304, 12, 6, 0);
+        Tensor a = SpdMatrices.RankDeficientPlusEps(7304, 12, 6, -1e-9);
         var (_, report) = MatrixRoots.SqrtEx(a, Refined);
         Assert.IsFalse(report.Converged);
         StringAssert.Contains(report.Refinement!.Reason, "not positive definite");
