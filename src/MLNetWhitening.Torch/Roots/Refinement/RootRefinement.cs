@@ -14,14 +14,15 @@ namespace MLNetWhitening.Torch;
 /// <remarks>
 /// <para>The form: the coupled iteration derived from the sign function (Higham 2008, "Functions of Matrices", ch. 6;
 /// Newton–Schulz is the [1/0] member of its Padé family), which is stable: its Fréchet derivative at the limit is
-/// idempotent, so a rounding error is carried along but not amplified. The single-matrix Newton steps
-/// X ← X (3I − X² A) / 2 (Guo and Higham 2006) and X ← X + (X R + R X) / 4 with R = I − X A X are not: a perturbation
-/// across eigenvalues λ_i, λ_j grows by up to (√(λ_i / λ_j) − √(λ_j / λ_i))² / 4 per step (derived; measured: from the
-/// exact root at κ = 1e4 the error grew from 7e-14 to 3e-1 in 12 steps, while the coupled iteration kept 7e-14).</para>
+/// idempotent, so a rounding error is carried along but not amplified. The single-matrix Newton step
+/// X ← X (3I − X² A) / 2 is not (Guo and Higham 2006), nor its symmetric form X ← X + (X R + R X) / 4 with
+/// R = I − X A X: a perturbation across eigenvalues λ_i, λ_j is multiplied by ((λ_i/λ_j)^(1/4) − (λ_j/λ_i)^(1/4))² / 4
+/// per step, up to about √κ / 4 (derived; measured: from the exact root at κ = 1e4 the error grew from 7e-14 to 3e-1
+/// in 12 steps, while the coupled iteration kept 7e-14).</para>
 /// <para>Carried along, not corrected: an error of Z₀ that is not a function of A ends up in the result, amplified by up
 /// to √κ. So the approximant must be evaluated without cancellation: Padé in powers of A / ‖A‖_F
 /// (<see cref="PadeCoefficients.PInScaledA"/>; in Z = I − A / ‖A‖_F its rounding left the refined root 10–100× less
-/// accurate than eigh), Taylor's inverse series has positive terms, Newton–Schulz is exact in A.</para>
+/// accurate than eigh), Taylor's inverse series has positive terms, Newton–Schulz starts from (A / tr A, I).</para>
 /// <para>Each approximant has p ≤ 1 for every eigenvalue p of M₀ = Z₀ A Z₀ (it underestimates λ^(−1/2)), so the
 /// scales need only a lower bound: 1 − ‖M₀ − I‖_F, or an inverse-iteration estimate of λ_min(M₀) when the start is
 /// poor (<see cref="RefinementScaling"/>). The scales are planned on the host, so the residual is read back (a device
@@ -172,7 +173,7 @@ internal static class RootRefinement
     /// T = α (3I − α² M) / 2, Y ← Y T, Z ← T Z, M ← Z Y; the previous iterates are freed at once (at d = 2048 in float64
     /// each is 32 MB). Z, Y and M are symmetric in exact arithmetic but are not symmetrised here. Symmetrising M makes
     /// the iteration unstable: an error across eigenvalues λ_i, λ_j of A is then multiplied by
-    /// (√(s_i / s_j) − √(s_j / s_i))² / 4 a step, s = √λ (derived; measured at κ = 1e4: the residual rose from 9e-9 by
+    /// ((λ_i/λ_j)^(1/4) − (λ_j/λ_i)^(1/4))² / 4 a step (derived; measured at κ = 1e4: the residual rose from 9e-9 by
     /// 15–25× a step). Symmetrising Z and Y leaves the first-order error propagation as it is (derived), but perturbs
     /// the pair apart: the residual's floor rose 10–100× at κ ≥ 1e6 (float64) with no gain in accuracy (measured), and
     /// the default tolerance then failed.
