@@ -13,14 +13,17 @@ public abstract class OneInvocationConfig : ManualConfig
 {
     protected OneInvocationConfig(int warmups, int iterations, string id)
     {
-        AddJob(Job.Default
-            .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true))
-            .WithLaunchCount(1)
-            .WithWarmupCount(warmups)
-            .WithIterationCount(iterations)
-            .WithInvocationCount(1)
-            .WithUnrollFactor(1)
-            .WithId(id));
+        var toolchain = new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true);
+        AddJob(DryRun.Requested
+            ? DryRun.Job(toolchain)
+            : Job.Default
+                .WithToolchain(toolchain)
+                .WithLaunchCount(1)
+                .WithWarmupCount(warmups)
+                .WithIterationCount(iterations)
+                .WithInvocationCount(1)
+                .WithUnrollFactor(1)
+                .WithId(id));
         WithOptions(ConfigOptions.DisableOptimizationsValidator);
     }
 }

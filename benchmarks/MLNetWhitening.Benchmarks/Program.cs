@@ -14,7 +14,9 @@ namespace MLNetWhitening.Benchmarks;
 /// residuals; <c>-- layer-profile [paper|grouped] [rounds] [cpu]</c> shows where its time goes;
 /// <c>-- zca-quick d [rows] [repeats]</c> times WhitenZca fit and transform with a Stopwatch; <c>-- loaded-quick d [rows] [repeats]</c>
 /// times scoring the fitted, restored and ML.NET-loaded model; <c>-- roots-measure [outputPath]</c>
-/// writes the tables of docs/matrix-roots.md (default /tmp/mlnw-roots.md, timings next to it as *.time.md); anything else goes to
+/// writes the tables of docs/matrix-roots.md (default /tmp/mlnw-roots.md, timings next to it as *.time.md);
+/// <c>-- refine-measure [outputPath]</c> writes the refinement table of docs/matrix-roots.md (default /tmp/mlnw-refine.md);
+/// <c>-- roots-quick batch n [dtype] [rounds] [all|forward|auto]</c> times roots interleaved with a Stopwatch; anything else goes to
 /// BenchmarkDotNet (e.g. <c>-- --filter '*MatrixRootBenchmarks*'</c>).
 /// </summary>
 public static class Program
@@ -63,6 +65,18 @@ public static class Program
             QuickLoadedTiming.Run(int.Parse(args[1], CultureInfo.InvariantCulture),
                 args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20_000,
                 args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "refine-measure")
+        {
+            RefinementMeasurements.Run(args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "mlnw-refine.md"), args.Length > 2 ? args[2] : "full");
+            return;
+        }
+        if (args.Length > 2 && args[0] == "roots-quick")
+        {
+            QuickRootTiming.Run(long.Parse(args[1], CultureInfo.InvariantCulture), long.Parse(args[2], CultureInfo.InvariantCulture),
+                args.Length > 3 && args[3] == "float64" ? TorchSharp.torch.ScalarType.Float64 : TorchSharp.torch.ScalarType.Float32,
+                args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 30, args.Length > 5 ? args[5] : "all");
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -17,6 +17,8 @@ internal static class SteadyState
     /// <summary>Calls <paramref name="workload"/> at least once and until <paramref name="seconds"/> have passed.</summary>
     public static void WarmUp(Action workload, double seconds = 3)
     {
+        if (DryRun.Requested)
+            seconds = 0;
         var clock = Stopwatch.StartNew();
         do
         {

@@ -12,6 +12,8 @@ public enum RootImplementation
     Mpa,
     Mtp,
     NewtonSchulz,
+    /// <summary><see cref="MatrixRootMethod.Mpa"/> refined to the dtype's accuracy (<see cref="MatrixRootOptions.Refine"/>).</summary>
+    MpaRefined,
     /// <summary>Baseline: libtorch eigh with its own autograd.</summary>
     BaselineEighAutograd,
     /// <summary>Baseline: straightforward port of the paper's MPA-Lya ([5,5], 8 backward iterations).</summary>
@@ -35,6 +37,7 @@ internal static class RootRunner
         RootImplementation.Mpa => MatrixRootOptions.Default with { Method = MatrixRootMethod.Mpa },
         RootImplementation.Mtp => MatrixRootOptions.Default with { Method = MatrixRootMethod.Mtp },
         RootImplementation.NewtonSchulz => MatrixRootOptions.Default with { Method = MatrixRootMethod.NewtonSchulz },
+        RootImplementation.MpaRefined => MatrixRootOptions.Default with { Method = MatrixRootMethod.Mpa, Refine = true },
         _ => throw new ArgumentOutOfRangeException(nameof(impl), impl, "Not one of our methods."),
     };
 

@@ -17,7 +17,10 @@ internal static class RootReferences
     /// (batch, n, n) float64 V diag(λ) Vᵀ, V Haar-random orthogonal, λ log-spaced from 1 down to 1/<paramref name="condition"/>
     /// (randomly permuted), exactly symmetric.
     /// </summary>
-    public static Tensor RandomSpd(long seed, long batch, long n, double condition)
+    public static Tensor RandomSpd(long seed, long batch, long n, double condition) => RandomSpdWithRoots(seed, batch, n, condition).A;
+
+    /// <summary><see cref="RandomSpd"/> with the roots of its construction, V diag(λ^(±1/2)) Vᵀ, all float64.</summary>
+    public static (Tensor A, Tensor Sqrt, Tensor InverseSqrt) RandomSpdWithRoots(long seed, long batch, long n, double condition)
     {
         var gen = new Generator((ulong)seed);
         Tensor exponents = n == 1 ? zeros(batch, 1, dtype: float64) : linspace(0, 1, n, dtype: float64).expand(batch, n);
@@ -26,8 +29,12 @@ internal static class RootReferences
         var (q, rr) = linalg.qr(randn(new long[] { batch, n, n }, dtype: float64, generator: gen));
         // Sign fix makes Q Haar-distributed.
         Tensor v = q * rr.diagonal(0, -2, -1).sign().unsqueeze(-2);
-        Tensor a = (v * values.unsqueeze(-2)).matmul(v.transpose(-1, -2));
-        return (a + a.transpose(-1, -2)) * 0.5;
+        Tensor Conjugated(Tensor d)
+        {
+            Tensor x = (v * d.unsqueeze(-2)).matmul(v.transpose(-1, -2));
+            return (x + x.transpose(-1, -2)) * 0.5;
+        }
+        return (Conjugated(values), Conjugated(values.sqrt()), Conjugated(values.rsqrt()));
     }
 
     /// <summary>A seeded symmetric random matrix of <paramref name="like"/>'s shape and dtype (an upstream gradient).</summary>

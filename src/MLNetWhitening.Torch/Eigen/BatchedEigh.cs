@@ -20,17 +20,17 @@ internal static class BatchedEigh
     /// <summary>Above this matrix size a single eigh already keeps the cores busy, so the batch is not split.</summary>
     private const long MaxSplitSize = 512;
 
-    /// <summary>Eigenvalues (B, n) ascending and eigenvectors (B, n, n) in columns; never tracked by autograd.</summary>
-    /// <param name="a">(B, n, n) symmetric, float32 or float64.</param>
+    /// <summary>Eigenvalues (…, n) ascending and eigenvectors (…, n, n) in columns; never tracked by autograd.</summary>
+    /// <param name="a">(n, n) or (B, n, n) symmetric, float32 or float64.</param>
     public static (Tensor Values, Tensor Vectors) Compute(Tensor a)
     {
         using var noGrad = no_grad();
-        long batch = a.shape[0], n = a.shape[^1];
-        int workers = Workers(a);
+        int workers = a.dim() == 2 ? 1 : Workers(a);
         if (workers <= 1)
-            return linalg.eigh(a.detach());
+            return linalg.eigh(a);
 
-        Tensor source = a.detach();
+        long batch = a.shape[0], n = a.shape[^1];
+        Tensor source = a;
         Tensor values = empty(new[] { batch, n }, dtype: a.dtype, device: a.device);
         Tensor vectors = empty(new[] { batch, n, n }, dtype: a.dtype, device: a.device);
 

@@ -21,6 +21,12 @@ namespace MLNetWhitening.Torch;
 /// itself; the two agree as the forward converges. That backward is built from matrix products only, so it supports
 /// double backward (create_graph).
 /// </para>
+/// <para>
+/// With <see cref="MatrixRootOptions.Refine"/> (and whenever <see cref="MatrixRootMethod.Auto"/> picks an approximate
+/// method) the approximation is refined to the dtype's accuracy by matrix products; <see cref="SqrtEx"/> and
+/// <see cref="InverseSqrtEx"/> return what the refinement did instead of throwing when it does not converge, in the
+/// manner of <c>torch.linalg.cholesky_ex</c>.
+/// </para>
 /// </remarks>
 public static class MatrixRoots
 {
@@ -28,22 +34,54 @@ public static class MatrixRoots
     /// <param name="a">Shape (n, n) or (B, n, n), float32 or float64.</param>
     /// <param name="options">Method and accuracy settings; <see cref="MatrixRootOptions.Default"/> when null.</param>
     /// <returns>X with X X = A, of <paramref name="a"/>'s shape, dtype and device.</returns>
+    /// <exception cref="ArgumentException">Bad input (shape, dtype, values).</exception>
+    /// <exception cref="ArithmeticException">A requested refinement did not converge (see <see cref="SqrtEx"/>).</exception>
     /// <example><code>
     /// Tensor x = MatrixRoots.Sqrt(a);                          // Auto
     /// Tensor y = MatrixRoots.Sqrt(a, MatrixRootOptions.Default with { Method = MatrixRootMethod.Mpa });
     /// </code></example>
-    public static Tensor Sqrt(Tensor a, MatrixRootOptions? options = null) => Compute(a, RootKind.Sqrt, options);
+    public static Tensor Sqrt(Tensor a, MatrixRootOptions? options = null) => Converged(Compute(a, RootKind.Sqrt, options), nameof(SqrtEx));
 
     /// <summary>The inverse square root A^(-1/2) of a symmetric positive definite matrix or batch.</summary>
     /// <param name="a">Shape (n, n) or (B, n, n), float32 or float64, positive definite (regularise a singular
     /// matrix first, e.g. A + εI).</param>
     /// <param name="options">Method and accuracy settings; <see cref="MatrixRootOptions.Default"/> when null.</param>
     /// <returns>Y with Y A Y = I, of <paramref name="a"/>'s shape, dtype and device.</returns>
-    public static Tensor InverseSqrt(Tensor a, MatrixRootOptions? options = null) => Compute(a, RootKind.InverseSqrt, options);
+    /// <exception cref="ArgumentException">Bad input (shape, dtype, values, not positive definite).</exception>
+    /// <exception cref="ArithmeticException">A requested refinement did not converge (see <see cref="InverseSqrtEx"/>).</exception>
+    public static Tensor InverseSqrt(Tensor a, MatrixRootOptions? options = null) => Converged(Compute(a, RootKind.InverseSqrt, options), nameof(InverseSqrtEx));
+
+    /// <summary>
+    /// <see cref="Sqrt"/> with a report of how the root was computed; a refinement that does not converge is reported
+    /// (<see cref="MatrixRootReport.Converged"/> false, the root its last iterate), not thrown.
+    /// </summary>
+    /// <param name="a">Shape (n, n) or (B, n, n), float32 or float64.</param>
+    /// <param name="options">Method and accuracy settings; <see cref="MatrixRootOptions.Default"/> when null.</param>
+    /// <returns>The root, as from <see cref="Sqrt"/>, and the report.</returns>
+    /// <exception cref="ArgumentException">Bad input (shape, dtype, values).</exception>
+    public static (Tensor Root, MatrixRootReport Report) SqrtEx(Tensor a, MatrixRootOptions? options = null) => Compute(a, RootKind.Sqrt, options);
+
+    /// <summary>
+    /// <see cref="InverseSqrt"/> with a report of how the root was computed; a refinement that does not converge is
+    /// reported (<see cref="MatrixRootReport.Converged"/> false, the root its last iterate), not thrown.
+    /// </summary>
+    /// <param name="a">Shape (n, n) or (B, n, n), float32 or float64, positive definite.</param>
+    /// <param name="options">Method and accuracy settings; <see cref="MatrixRootOptions.Default"/> when null.</param>
+    /// <returns>The root, as from <see cref="InverseSqrt"/>, and the report.</returns>
+    /// <exception cref="ArgumentException">Bad input (shape, dtype, values, not positive definite).</exception>
+    /// <example><code>
+    /// var options = MatrixRootOptions.Default with { Method = MatrixRootMethod.Mpa, Refine = true };
+    /// var (w, report) = MatrixRoots.InverseSqrtEx(covariance, options);
+    /// if (!report.Converged)   // e.g. too ill-conditioned for the dtype: use the exact method
+    ///     w = MatrixRoots.InverseSqrt(covariance, options with { Method = MatrixRootMethod.Eigen });
+    /// </code></example>
+    public static (Tensor Root, MatrixRootReport Report) InverseSqrtEx(Tensor a, MatrixRootOptions? options = null) => Compute(a, RootKind.InverseSqrt, options);
 
     /// <summary>The method that <see cref="Sqrt"/> and <see cref="InverseSqrt"/> would use for this input and options.</summary>
     /// <param name="a">Shape (n, n) or (B, n, n).</param>
     /// <param name="options">When its <see cref="MatrixRootOptions.Method"/> is not Auto, that method is returned.</param>
+    /// <remarks>When Auto resolves to an approximate method, it also refines it, and falls back to
+    /// <see cref="MatrixRootMethod.Eigen"/> where the refinement does not converge (<see cref="MatrixRootReport"/>).</remarks>
     public static MatrixRootMethod ResolveMethod(Tensor a, MatrixRootOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -51,35 +89,59 @@ public static class MatrixRoots
         return options.Method == MatrixRootMethod.Auto ? AutoMethod.Choose(a) : options.Method;
     }
 
-    private static Tensor Compute(Tensor a, RootKind kind, MatrixRootOptions? options)
+    private static Tensor Converged((Tensor Root, MatrixRootReport Report) computed, string reportingVariant)
+    {
+        if (computed.Report.Converged)
+            return computed.Root;
+        computed.Root.Dispose();
+        throw new ArithmeticException($"{computed.Report.Method} with Refine: {computed.Report.Refinement}. For this input use Method = Eigen or a looser RefinementTolerance, or call {reportingVariant} for the unconverged root and the report.");
+    }
+
+    private static (Tensor Root, MatrixRootReport Report) Compute(Tensor a, RootKind kind, MatrixRootOptions? options)
     {
         ArgumentNullException.ThrowIfNull(a);
         options ??= MatrixRootOptions.Default;
         options.Validate();
         MatrixInput.CheckShapeAndType(a, nameof(a));
 
-        bool batched = a.dim() == 3;
+        bool auto = options.Method == MatrixRootMethod.Auto;
+        MatrixRootMethod method = auto ? AutoMethod.Choose(a) : options.Method;
         if (a.shape[0] == 0 || a.shape[^1] == 0)
-            return a.detach().clone();
+            return (a.detach().clone(), new MatrixRootReport(method, null, null));
 
         using var scope = NewDisposeScope();
-        Tensor x = batched ? a : a.unsqueeze(0);
+        bool batched = a.dim() == 3;
         if (options.ValidateInput)
-            MatrixInput.CheckValues(x, kind, nameof(a), kind == RootKind.Sqrt ? "The square root" : "The inverse square root");
+            MatrixInput.CheckValues(a, kind, nameof(a), kind == RootKind.Sqrt ? "The square root" : "The inverse square root");
 
-        MatrixRootMethod method = options.Method == MatrixRootMethod.Auto ? AutoMethod.Choose(a) : options.Method;
-        Tensor result = method switch
+        if (method == MatrixRootMethod.Eigen)
+            return (Exact(a, kind).MoveToOuterDisposeScope(), new MatrixRootReport(method, null, null));
+
+        // Auto returns accurate roots only: it always refines the approximate method it picks.
+        MatrixRootOptions o = auto ? options with { Method = method, Refine = true } : options;
+        Tensor x = batched ? a : a.unsqueeze(0);
+        var (result, refinement) = method switch
         {
-            MatrixRootMethod.Eigen => EigenRoot.Compute(x, kind),
-            MatrixRootMethod.Mpa => PadeRoot.Compute(x, kind, options),
-            MatrixRootMethod.Mtp => TaylorRoot.Compute(x, kind, options),
-            MatrixRootMethod.NewtonSchulz => NewtonSchulzRoot.Compute(x, kind, options),
+            MatrixRootMethod.Mpa => PadeRoot.Compute(x, kind, o),
+            MatrixRootMethod.Mtp => TaylorRoot.Compute(x, kind, o),
+            MatrixRootMethod.NewtonSchulz => NewtonSchulzRoot.Compute(x, kind, o),
             _ => throw new ArgumentOutOfRangeException(nameof(options), method, "Unknown matrix root method."),
         };
         if (!batched)
             result = result.squeeze(0);
-        return result.MoveToOuterDisposeScope();
+        string? fallback = null;
+        if (auto && refinement is { Converged: false })
+        {
+            fallback = $"the {method} refinement did not converge ({refinement.Reason})";
+            result = Exact(a, kind);
+            method = MatrixRootMethod.Eigen;
+        }
+        return (result.MoveToOuterDisposeScope(), new MatrixRootReport(method, refinement, fallback));
     }
+
+    /// <summary>The Eigen root; a batch of one goes through as a single matrix (libtorch multiplies those faster).</summary>
+    private static Tensor Exact(Tensor a, RootKind kind) =>
+        a.dim() == 3 && a.shape[0] == 1 ? EigenRoot.Compute(a.squeeze(0), kind).unsqueeze(0) : EigenRoot.Compute(a, kind);
 }
 
 /// <summary>Which function of the matrix is computed.</summary>

@@ -22,13 +22,13 @@ internal readonly record struct MatrixValueSummary(double Scale, double Asymmetr
     /// <summary>Square tiles for the asymmetry pass, so that the transposed reads stay in cache.</summary>
     private const int Tile = 32;
 
-    /// <summary>The summary of <paramref name="a"/>, (B, n, n) float32 or float64 on any device; never modifies it.</summary>
+    /// <summary>The summary of <paramref name="a"/>, (n, n) or (B, n, n) float32 or float64 on any device; never modifies it.</summary>
     public static MatrixValueSummary Of(Tensor a)
     {
         if (a.device_type == DeviceType.CPU && a.is_contiguous() && a.NumberOfElements * a.ElementSize <= int.MaxValue)
         {
-            long batch = a.shape[0];
             int n = (int)a.shape[^1];
+            long batch = a.NumberOfElements / ((long)n * n);
             if (a.dtype == ScalarType.Float32)
                 return OfValues(MemoryMarshal.Cast<byte, float>(a.bytes), batch, n);
             if (a.dtype == ScalarType.Float64)

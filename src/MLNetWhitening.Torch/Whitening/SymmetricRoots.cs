@@ -111,8 +111,9 @@ internal static class SymmetricRoots
             Tensor f = kind == RootKind.InverseSqrt ? values.rsqrt() : values.sqrt();
             return (vectors * f.unsqueeze(-2)).matmul(vectors.transpose(-1, -2));
         }
+        // The eigenvalues were checked positive (WhiteningVerification.CheckPositive), so no zero eigenvalue is possible.
         if (a.dim() == 3)
-            return EigenRootFunction.apply(a, values, vectors, kind);
-        return EigenRootFunction.apply(a.unsqueeze(0), values.unsqueeze(0), vectors.unsqueeze(0), kind).squeeze(0);
+            return EigenRootFunction.Apply(a, values, vectors, kind, false);
+        return EigenRootFunction.Apply(a.unsqueeze(0), values.unsqueeze(0), vectors.unsqueeze(0), kind, false).squeeze(0);
     }
 }

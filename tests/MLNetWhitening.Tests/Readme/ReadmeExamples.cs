@@ -133,13 +133,17 @@ public sealed class ReadmeExamples
         Tensor data = randn(500, 6, dtype: float64, generator: new Generator(seed: 4)).matmul(m);   // correlated columns
 
         // readme: torch
-        Tensor y = MatrixRoots.InverseSqrt(covariance);                  // (n, n) or (B, n, n), float32/float64, any device
-        Tensor x = MatrixRoots.Sqrt(a, MatrixRootOptions.Default with { Method = MatrixRootMethod.Mpa });
+        Tensor y = MatrixRoots.InverseSqrt(covariance);                  // (n, n) or (B, n, n), float32/float64, any device; exact
+        Tensor x = MatrixRoots.Sqrt(a, MatrixRootOptions.Default with { Method = MatrixRootMethod.Mpa });   // the paper's approximation
+        var (w, report) = MatrixRoots.InverseSqrtEx(covariance,          // Padé refined to the dtype's accuracy by products
+            MatrixRootOptions.Default with { Method = MatrixRootMethod.Mpa, Refine = true });   // report: converged, iterations, residual
         var (values, vectors) = RobustLinalg.Eigh(a);                    // eigenvector gradients finite for repeated eigenvalues
         WhiteningTransform t = Whitening.FromData(data);                 // data (N, d) or (B, N, d): Mean, Matrix (W), Diagnostics
         Tensor white = Whitening.Apply(data, t.Mean!, t.Matrix);         // (data − μ) Wᵀ, covariance I up to ε
         // readme: end
 
+        Assert.IsTrue(report.Converged, report.ToString());
+        Assert.IsTrue((w - y).abs().max().item<double>() < 1e-10, "the refined Padé root is the exact one to float64 accuracy");
         Tensor whiteCovariance = white.T.matmul(white) / (data.shape[0] - 1);
         Assert.IsTrue((whiteCovariance - eye(6, dtype: float64)).abs().max().item<double>() < 1e-3, "ε = 1e-5 keeps the output within 1e-3 of white here");
 

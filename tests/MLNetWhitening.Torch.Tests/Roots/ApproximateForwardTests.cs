@@ -3,6 +3,7 @@ using System.Linq;
 using MLNetWhitening.Torch.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
+using static MLNetWhitening.Torch.Tests.Support.RootCalls;
 using static TorchSharp.torch;
 
 namespace MLNetWhitening.Torch.Tests.Roots;
@@ -11,8 +12,6 @@ namespace MLNetWhitening.Torch.Tests.Roots;
 public sealed class ApproximateForwardTests
 {
     private static MatrixRootOptions With(MatrixRootMethod method) => MatrixRootOptions.Default with { Method = method };
-
-    private static Tensor Root(Tensor a, bool inverse, MatrixRootOptions o) => inverse ? MatrixRoots.InverseSqrt(a, o) : MatrixRoots.Sqrt(a, o);
 
     private static double[][] Eigenvalues(Tensor a)
     {

@@ -3,6 +3,7 @@ using System.Linq;
 using MLNetWhitening.Torch.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
+using static MLNetWhitening.Torch.Tests.Support.RootCalls;
 using static TorchSharp.torch;
 
 namespace MLNetWhitening.Torch.Tests.Roots;
@@ -11,17 +12,6 @@ namespace MLNetWhitening.Torch.Tests.Roots;
 public sealed class LyapunovBackwardTests
 {
     private static MatrixRootOptions With(MatrixRootMethod method) => MatrixRootOptions.Default with { Method = method };
-
-    private static Tensor Root(Tensor a, bool inverse, MatrixRootOptions o) => inverse ? MatrixRoots.InverseSqrt(a, o) : MatrixRoots.Sqrt(a, o);
-
-    /// <summary>The root and dL/dA for L = ⟨G, root(A)⟩.</summary>
-    private static (Tensor Root, Tensor Grad) RootAndGradient(Tensor a, Tensor g, bool inverse, MatrixRootOptions o)
-    {
-        Tensor leaf = a.detach().requires_grad_(true);
-        Tensor r = Root(leaf, inverse, o);
-        Tensor grad = autograd.grad(new[] { r }, new[] { leaf }, new[] { g })[0];
-        return (r.detach(), grad);
-    }
 
     [TestMethod]
     [DataRow(MatrixRootMethod.Mpa, false)]

@@ -80,6 +80,36 @@ public sealed class PadeCoefficientsTests
     }
 
     [TestMethod]
+    public void PadeInPowersOfTheScaledMatrix_IsTheSamePolynomialWithPositiveCoefficients()
+    {
+        // P(z) = P̃(1 − z) exactly; for the diagonal and [d + 1, d] pairs P̃ and Q̃ have positive coefficients, so P(Z)
+        // evaluated in X = A / ‖A‖_F = I − Z adds no cancellation.
+        for (int d = 1; d <= 16; d++)
+        foreach (var (m, n) in new[] { (d, d), (d + 1, d) })
+        {
+            if (m > 16)
+                continue;
+            PadeCoefficients c = PadeCoefficients.Get(m, n);
+            foreach (var (exact, shifted) in new[] { (c.ExactP, PadeCoefficients.InOneMinusZ(c.ExactP)), (c.ExactQ, PadeCoefficients.InOneMinusZ(c.ExactQ)) })
+            {
+                Assert.IsTrue(shifted.All(x => x.Numerator.Sign > 0), $"[{m}, {n}]: {string.Join(", ", shifted)}");
+                foreach (Rational x in new[] { R(0, 1), R(1, 3), R(5, 7), R(1, 1) })
+                    Assert.AreEqual(Evaluate(exact, Rational.One - x), Evaluate(shifted, x), $"[{m}, {n}] at x = {x}");
+            }
+            CollectionAssert.AreEqual(PadeCoefficients.InOneMinusZ(c.ExactP).Select(r => r.ToDouble()).ToArray(), c.PInScaledA);
+            CollectionAssert.AreEqual(PadeCoefficients.InOneMinusZ(c.ExactQ).Select(r => r.ToDouble()).ToArray(), c.QInScaledA);
+        }
+    }
+
+    private static Rational Evaluate(Rational[] c, Rational x)
+    {
+        Rational value = Rational.Zero;
+        for (int k = c.Length - 1; k >= 0; k--)
+            value = value * x + c[k];
+        return value;
+    }
+
+    [TestMethod]
     public void MatrixPolynomial_SharesPowersWithTheFewestProducts()
     {
         PadeCoefficients c = PadeCoefficients.Get(5, 5);

@@ -11,24 +11,38 @@ internal static class SpdMatrices
     /// (batch, n, n) float64 V diag(λ) Vᵀ with V Haar-random orthogonal and λ log-spaced from <paramref name="scale"/>
     /// down to <paramref name="scale"/> / <paramref name="condition"/> (randomly permuted), exactly symmetric.
     /// </summary>
-    public static Tensor Random(long seed, long batch, long n, double condition, double scale = 1.0)
+    public static Tensor Random(long seed, long batch, long n, double condition, double scale = 1.0) =>
+        RandomWithRoots(seed, batch, n, condition, scale).A;
+
+    /// <summary>
+    /// <see cref="Random"/> with the roots of its construction, V diag(λ^(±1/2)) Vᵀ in float64: a reference independent
+    /// of any eigensolver (it differs from the exact root of the rounded A by the rounding of A, about u √κ).
+    /// </summary>
+    public static (Tensor A, Tensor Sqrt, Tensor InverseSqrt) RandomWithRoots(long seed, long batch, long n, double condition, double scale = 1.0)
     {
         var gen = new Generator((ulong)seed);
         Tensor exponents = n == 1 ? zeros(batch, 1, dtype: float64) : linspace(0, 1, n, dtype: float64).expand(batch, n);
         Tensor perm = rand(new long[] { batch, n }, dtype: float64, generator: gen).argsort(-1);
         Tensor values = exponents.gather(-1, perm).mul(-Math.Log(condition)).exp().mul(scale);
-        return WithEigenvalues(values, gen);
+        Tensor v = RandomOrthogonal(batch, n, gen);
+        return (Conjugate(v, values), Conjugate(v, values.sqrt()), Conjugate(v, values.rsqrt()));
     }
 
     /// <summary>(batch, n, n) V diag(values) Vᵀ for given eigenvalues (batch, n), V random orthogonal from <paramref name="gen"/>.</summary>
-    public static Tensor WithEigenvalues(Tensor values, Generator gen)
+    public static Tensor WithEigenvalues(Tensor values, Generator gen) => Conjugate(RandomOrthogonal(values.shape[0], values.shape[1], gen), values.to(float64));
+
+    /// <summary>Haar-random orthogonal (batch, n, n), float64.</summary>
+    private static Tensor RandomOrthogonal(long batch, long n, Generator gen)
     {
-        long batch = values.shape[0], n = values.shape[1];
-        Tensor gaussian = randn(new long[] { batch, n, n }, dtype: float64, generator: gen);
-        var (q, rr) = linalg.qr(gaussian);
+        var (q, rr) = linalg.qr(randn(new long[] { batch, n, n }, dtype: float64, generator: gen));
         // Sign fix makes Q Haar-distributed.
-        Tensor v = q * rr.diagonal(0, -2, -1).sign().unsqueeze(-2);
-        Tensor a = (v * values.to(float64).unsqueeze(-2)).matmul(v.transpose(-1, -2));
+        return q * rr.diagonal(0, -2, -1).sign().unsqueeze(-2);
+    }
+
+    /// <summary>V diag(d) Vᵀ, exactly symmetric.</summary>
+    private static Tensor Conjugate(Tensor v, Tensor d)
+    {
+        Tensor a = (v * d.unsqueeze(-2)).matmul(v.transpose(-1, -2));
         return (a + a.transpose(-1, -2)) * 0.5;
     }
 

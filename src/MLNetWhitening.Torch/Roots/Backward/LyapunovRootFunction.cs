@@ -25,20 +25,21 @@ internal sealed class LyapunovRootFunction : torch.autograd.SingleTensorFunction
     public override string Name => "MatrixRootLyapunovBackward";
 
     /// <summary>
-    /// The method's forward (no autograd inside) with this node's backward; <paramref name="a"/> is (B, n, n).
-    /// <paramref name="spectrum"/> is what the method knows about its root's spectrum (it sets the backward's scales).
+    /// The root from <paramref name="compute"/> (no autograd inside; it must not throw) with this node's backward;
+    /// <paramref name="a"/> is (B, n, n). <paramref name="spectrum"/> is what the method knows about its root's spectrum
+    /// (it sets the backward's scales).
     /// </summary>
-    public static Tensor Apply(Tensor a, RootKind kind, MatrixRootOptions o, Func<Tensor, RootKind, MatrixRootOptions, Tensor> forward, RootSpectrum spectrum) =>
-        apply(a, kind, o, forward, spectrum);
+    public static Tensor Apply(Tensor a, RootKind kind, MatrixRootOptions o, Func<Tensor, Tensor> compute, RootSpectrum spectrum) =>
+        apply(a, kind, o, compute, spectrum);
 
     public override Tensor forward(torch.autograd.AutogradContext ctx, params object[] vars)
     {
         var a = (Tensor)vars[0];
         var kind = (RootKind)vars[1];
         var o = (MatrixRootOptions)vars[2];
-        var method = (Func<Tensor, RootKind, MatrixRootOptions, Tensor>)vars[3];
+        var compute = (Func<Tensor, Tensor>)vars[3];
         var spectrum = (RootSpectrum)vars[4];
-        Tensor root = method(a, kind, o);
+        Tensor root = compute(a);
         ctx.save_for_backward(new List<Tensor> { root });
         ctx.save_data("kind", kind);
         ctx.save_data("tolerance", o.BackwardTolerance > 0 ? o.BackwardTolerance : LyapunovSolver.DefaultTolerance(a.dtype));

@@ -25,7 +25,7 @@ internal static class LyapunovSolver
     /// n = 16..1024; λ_min = 0.3..1e-6) the iterations were 874 / 832 / 825 / 835 for 0.5 / 0.7 / 0.85 / 1, and 820 with
     /// the exact λ_min.
     /// </summary>
-    private const double EstimateShare = 0.8;
+    internal const double EstimateShare = 0.8;
 
     /// <summary>Iterations used by the last <see cref="Solve"/> on this thread (diagnostics and tests).</summary>
     [ThreadStatic]

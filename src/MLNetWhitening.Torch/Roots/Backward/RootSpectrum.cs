@@ -55,6 +55,9 @@ internal readonly record struct RootSpectrum(double MinOverMax, bool EstimateSma
     public static RootSpectrum NewtonSchulz(int iterations, RootKind kind) =>
         new(kind == RootKind.InverseSqrt ? Math.Pow(2.0 / 3.0, iterations) : 0, true);
 
+    /// <summary>No bound known in advance (a refined, exact root): estimated from the root itself.</summary>
+    public static RootSpectrum Unknown => new(0, true);
+
     private static RootSpectrum FromBound(double ratio) => new(ratio, true);
 
     /// <summary>

@@ -53,11 +53,15 @@ internal static class SmallestEigenvalueEstimate
         return values;
     }
 
-    /// <summary>(batch, n, 1) float64 Gaussian vectors from the fixed <see cref="Seed"/>, on the CPU.</summary>
+    /// <summary>
+    /// (batch, n, 1) float64: one Gaussian vector from the fixed <see cref="Seed"/>, the same for every matrix, on the
+    /// CPU. The same vector, not one per matrix: libtorch's sampler fills a tensor in blocks, so the first matrix's
+    /// vector would change with the batch size, and with it the estimate (a matrix's scales must not depend on its batch).
+    /// </summary>
     internal static Tensor StartVectors(long batch, long n)
     {
         using var generator = new Generator(Seed);
-        return randn(new[] { batch, n, 1L }, dtype: float64, generator: generator);
+        return randn(new[] { 1L, n, 1L }, dtype: float64, generator: generator).expand(batch, n, 1);
     }
 
     /// <summary>‖v‖₂ of each (n, 1) vector of the batch.</summary>

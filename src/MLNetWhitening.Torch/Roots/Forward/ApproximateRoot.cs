@@ -6,7 +6,8 @@ namespace MLNetWhitening.Torch;
 
 /// <summary>
 /// The entry shared by the approximate forwards (Mpa, Mtp, NewtonSchulz): the checks they need beyond
-/// <see cref="MatrixInput"/>, then the forward wrapped in the Lyapunov backward.
+/// <see cref="MatrixInput"/>, the forward, its refinement when asked for (<see cref="RootRefinement"/>, started from
+/// the method's inverse square root), and the Lyapunov backward when a gradient is needed.
 /// </summary>
 internal static class ApproximateRoot
 {
@@ -15,11 +16,28 @@ internal static class ApproximateRoot
     /// <param name="o">Validated options.</param>
     /// <param name="forward">The method's forward, (B, n, n) in and out, called without autograd.</param>
     /// <param name="spectrum">What the method knows about the spectrum of the root it returns, for the backward.</param>
-    public static Tensor Apply(Tensor a, RootKind kind, MatrixRootOptions o, Func<Tensor, RootKind, MatrixRootOptions, Tensor> forward, RootSpectrum spectrum)
+    /// <returns>The root and, when <see cref="MatrixRootOptions.Refine"/>, the refinement's report.</returns>
+    public static (Tensor Root, RefinementReport? Refinement) Apply(Tensor a, RootKind kind, MatrixRootOptions o, Func<Tensor, RootKind, MatrixRootOptions, Tensor> forward, RootSpectrum spectrum)
     {
         if (o.ValidateInput && kind == RootKind.InverseSqrt)
             CheckPositiveDefinite(a, nameof(a));
-        return LyapunovRootFunction.Apply(a, kind, o, forward, spectrum);
+        RefinementReport? refinement = null;
+        Tensor Compute(Tensor input)
+        {
+            if (!o.Refine)
+                return forward(input, kind, o);
+            using var scope = NewDisposeScope();
+            (Tensor root, refinement) = RootRefinement.Run(input, forward(input, RootKind.InverseSqrt, o), kind, o);
+            return root.MoveToOuterDisposeScope();
+        }
+        if (!(is_grad_enabled() && a.requires_grad))
+        {
+            using var noGrad = no_grad();
+            return (Compute(a), refinement);
+        }
+        // A refined root is exact: its spectrum is A's, for which nothing is known in advance.
+        Tensor result = LyapunovRootFunction.Apply(a, kind, o, Compute, o.Refine ? RootSpectrum.Unknown : spectrum);
+        return (result, refinement);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,6 +30,13 @@ internal static class MatrixOps
         return Identity(a) - a / scale;
     }
 
+    /// <summary>A / s with s = ‖A‖_F per matrix, whose eigenvalues lie in [0, 1] for a positive semidefinite A; <paramref name="scale"/> receives s, (B, 1, 1).</summary>
+    public static Tensor ScaledByFrobeniusNorm(Tensor a, out Tensor scale)
+    {
+        scale = FrobeniusNorm(a);
+        return a / scale;
+    }
+
     /// <summary>
     /// The values of a float32 or float64 tensor, flattened, as doubles on the host: one transfer, and no conversion
     /// operation on the device (each TorchSharp call costs a few µs, which matters in the backward's loop).
@@ -50,6 +58,33 @@ internal static class MatrixOps
             if (!ReferenceEquals(host, t))
                 host.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The smallest value of a float32 or float64 tensor, NaN if any is NaN: on the CPU read in place (no tensor
+    /// operation, which costs a few µs in TorchSharp), elsewhere one reduction and one read-back.
+    /// </summary>
+    public static double Min(Tensor t)
+    {
+        if (t.device_type != DeviceType.CPU || !t.is_contiguous())
+            return t.min().ToDouble();
+        return t.dtype == ScalarType.Float64
+            ? Min<double>(MemoryMarshal.Cast<byte, double>(t.bytes))
+            : Min<float>(MemoryMarshal.Cast<byte, float>(t.bytes));
+    }
+
+    private static double Min<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        T min = T.PositiveInfinity;
+        foreach (T v in values)
+        {
+            if (T.IsNaN(v))
+                return double.NaN;
+            if (v < min)
+                min = v;
+        }
+        return double.CreateTruncating(min);
     }
 
     /// <summary>A positive floor far below any meaningful norm, to keep a zero matrix from dividing by zero.</summary>

@@ -14,7 +14,7 @@ internal static class NewtonSchulzRoot
     /// <param name="a">(B, n, n), float32 or float64, validated.</param>
     /// <param name="kind">Square root or inverse square root.</param>
     /// <param name="o">Uses <see cref="MatrixRootOptions.NewtonSchulzIterations"/>.</param>
-    public static Tensor Compute(Tensor a, RootKind kind, MatrixRootOptions o) =>
+    public static (Tensor Root, RefinementReport? Refinement) Compute(Tensor a, RootKind kind, MatrixRootOptions o) =>
         ApproximateRoot.Apply(a, kind, o, Forward, RootSpectrum.NewtonSchulz(o.NewtonSchulzIterations, kind));
 
     /// <summary>The forward alone, without autograd; (B, n, n) in and out. 3K − 3 matrix products for K iterations.</summary>

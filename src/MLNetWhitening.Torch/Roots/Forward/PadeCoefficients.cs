@@ -1,12 +1,14 @@
 using System;
 using System.Collections.Concurrent;
+using System.Numerics;
 
 namespace MLNetWhitening.Torch;
 
 /// <summary>
 /// Coefficients of the [m, n] Padé approximant Q(z)^(−1) P(z) of f(z) = (1 − z)^(1/2) (Song et al. 2022, MPA),
 /// derived once in exact rational arithmetic from the Taylor coefficients and cached. The same pair gives the inverse
-/// square root as P(z)^(−1) Q(z) (their inverse square root MPA).
+/// square root as P(z)^(−1) Q(z) (their inverse square root MPA). Also the same polynomials in x = 1 − z, the variable
+/// the forward evaluates them in (<see cref="PInScaledA"/>).
 /// </summary>
 internal sealed class PadeCoefficients
 {
@@ -16,11 +18,12 @@ internal sealed class PadeCoefficients
     private const int CheckPoints = 4096;
 
     /// <summary>
-    /// Largest accepted cancellation factor sum_k |c_k| / min_(z in [0, 1]) |c(z)| of P or Q. Evaluating the polynomial
-    /// near z = 1 (an eigenvalue of A much below ‖A‖_F) loses a factor this large to rounding: 4.5e12 × 2^(−52) = 1e-3
-    /// relative in float64. The factor grows about 5.8× per degree (8.1e3 for the [5, 5] P, 1.9e9 for [12, 12],
-    /// 2.1e12 for [16, 16]), so diagonal degrees up to 16 are accepted. In float32 the same factor times 6e-8 applies:
-    /// beyond [5, 5] rounding, not the approximation, limits the accuracy for nearly singular inputs.
+    /// Largest accepted factor sum_k |c_k| / min_(z in [0, 1]) |c(z)| of P or Q (in z). It bounds the condition number
+    /// max P / min P ≤ 1 / min P of the matrix P(Z) (P(0) = 1), by which the forward's LU solve can amplify rounding:
+    /// 4.5e12 × 2^(−52) = 1e-3 relative in float64. (The forward evaluates P and Q in x = 1 − z, where they do not
+    /// cancel: <see cref="PInScaledA"/>.) The factor grows about 5.8× per degree (8.1e3 for the [5, 5] P, 1.9e9 for
+    /// [12, 12], 2.1e12 for [16, 16]), so diagonal degrees up to 16 are accepted. In float32 the same factor times 6e-8
+    /// applies: beyond [5, 5] rounding, not the approximation, limits the accuracy for nearly singular inputs.
     /// </summary>
     internal const double MaxCancellation = 4.5e12;
 
@@ -30,6 +33,8 @@ internal sealed class PadeCoefficients
         ExactQ = q;
         P = Array.ConvertAll(p, r => r.ToDouble());
         Q = Array.ConvertAll(q, r => r.ToDouble());
+        PInScaledA = Array.ConvertAll(InOneMinusZ(p), r => r.ToDouble());
+        QInScaledA = Array.ConvertAll(InOneMinusZ(q), r => r.ToDouble());
     }
 
     /// <summary>Numerator p_0..p_m, exact.</summary>
@@ -43,6 +48,18 @@ internal sealed class PadeCoefficients
 
     /// <summary>Denominator q_0..q_n, nearest doubles.</summary>
     public double[] Q { get; }
+
+    /// <summary>
+    /// P as a polynomial in x = 1 − z, i.e. in X = A / ‖A‖_F (nearest doubles). For the diagonal and [d + 1, d] pairs
+    /// every coefficient is positive (P's zeros lie at z &gt; 1, so at x &lt; 0), and X is positive semidefinite: each term
+    /// of P(X) is, so evaluating it adds no cancellation. In z = 1 − x the same P cancels by the factor that
+    /// <see cref="Cancellation"/> measures (8.1e3 at [5, 5]), and that rounding, not being a function of A, survived
+    /// the refinement as an error 10–100× eigh's (docs/matrix-roots.md).
+    /// </summary>
+    public double[] PInScaledA { get; }
+
+    /// <summary>Q as a polynomial in x = 1 − z (see <see cref="PInScaledA"/>).</summary>
+    public double[] QInScaledA { get; }
 
     /// <summary>
     /// The [m, n] coefficients. Throws <see cref="ArgumentOutOfRangeException"/> when the Padé system is singular, or
@@ -87,6 +104,24 @@ internal sealed class PadeCoefficients
         double cancellation = Math.Max(Cancellation(result.P), Cancellation(result.Q));
         if (!(cancellation <= MaxCancellation))
             throw new ArgumentOutOfRangeException(nameof(MatrixRootOptions.PadeNumeratorDegree), m, $"The Padé approximant of degree [{m}, {n}] cannot be evaluated accurately: its coefficients cancel by a factor {cancellation:G2} on [0, 1] (at most {MaxCancellation:G2} is accepted, i.e. about [16, 16]); choose lower degrees.");
+        return result;
+    }
+
+    /// <summary>The coefficients of c(1 − x) in powers of x: sum_k c_k (1 − x)^k = sum_j (−1)^j x^j sum_(k≥j) binom(k, j) c_k.</summary>
+    internal static Rational[] InOneMinusZ(Rational[] c)
+    {
+        var result = new Rational[c.Length];
+        for (int j = 0; j < c.Length; j++)
+        {
+            Rational sum = Rational.Zero;
+            BigInteger binomial = BigInteger.One; // binom(k, j), starting at k = j
+            for (int k = j; k < c.Length; k++)
+            {
+                sum += c[k] * new Rational(binomial, 1);
+                binomial = binomial * (k + 1) / (k + 1 - j);
+            }
+            result[j] = j % 2 == 0 ? sum : -sum;
+        }
         return result;
     }
 

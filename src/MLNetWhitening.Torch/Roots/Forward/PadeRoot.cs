@@ -6,14 +6,16 @@ namespace MLNetWhitening.Torch;
 /// <summary>
 /// Matrix Padé approximant (MPA, Song et al. 2022, forward pass): with s = ‖A‖_F and Z = I − A / s,
 /// A^(1/2) ≈ √s · Q(Z)^(−1) P(Z) and A^(−1/2) ≈ P(Z)^(−1) Q(Z) / √s, by LU solves, never an
-/// explicit inverse. Backward by the Lyapunov equation (<see cref="LyapunovRootFunction"/>).
+/// explicit inverse. P and Q are evaluated as polynomials in A / s = I − Z (<see cref="PadeCoefficients.PInScaledA"/>),
+/// which for the usual degrees have positive coefficients and so no cancellation. Backward by the Lyapunov equation
+/// (<see cref="LyapunovRootFunction"/>).
 /// </summary>
 internal static class PadeRoot
 {
     /// <param name="a">(B, n, n), float32 or float64, validated.</param>
     /// <param name="kind">Square root or inverse square root.</param>
     /// <param name="o">Uses <see cref="MatrixRootOptions.PadeNumeratorDegree"/> and <see cref="MatrixRootOptions.PadeDenominatorDegree"/>.</param>
-    public static Tensor Compute(Tensor a, RootKind kind, MatrixRootOptions o)
+    public static (Tensor Root, RefinementReport? Refinement) Compute(Tensor a, RootKind kind, MatrixRootOptions o)
     {
         // Derive (or fetch) the coefficients here, in forward, so that a bad degree pair throws before any autograd work.
         PadeCoefficients.Get(o.PadeNumeratorDegree, o.PadeDenominatorDegree);
@@ -25,8 +27,8 @@ internal static class PadeRoot
     {
         using var scope = NewDisposeScope();
         PadeCoefficients c = PadeCoefficients.Get(o.PadeNumeratorDegree, o.PadeDenominatorDegree);
-        Tensor z = MatrixOps.ShiftedByFrobeniusNorm(a, out Tensor s);
-        Tensor[] pq = MatrixPolynomial.Evaluate(z, c.P, c.Q);
+        Tensor x = MatrixOps.ScaledByFrobeniusNorm(a, out Tensor s);
+        Tensor[] pq = MatrixPolynomial.Evaluate(x, c.PInScaledA, c.QInScaledA);
         Tensor p = pq[0], q = pq[1];
         Tensor result = kind == RootKind.Sqrt
             ? linalg.solve(q, p) * s.sqrt()     // Song et al. 2022: sqrt(s) Q⁻¹ P

@@ -13,7 +13,7 @@ internal static class TaylorRoot
     /// <param name="a">(B, n, n), float32 or float64, validated.</param>
     /// <param name="kind">Square root or inverse square root.</param>
     /// <param name="o">Uses <see cref="MatrixRootOptions.TaylorDegree"/>.</param>
-    public static Tensor Compute(Tensor a, RootKind kind, MatrixRootOptions o) =>
+    public static (Tensor Root, RefinementReport? Refinement) Compute(Tensor a, RootKind kind, MatrixRootOptions o) =>
         ApproximateRoot.Apply(a, kind, o, Forward, RootSpectrum.Taylor(o.TaylorDegree, kind));
 
     /// <summary>The forward alone, without autograd; (B, n, n) in and out.</summary>

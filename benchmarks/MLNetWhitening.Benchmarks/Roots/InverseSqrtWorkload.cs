@@ -1,0 +1,42 @@
+using System;
+using static TorchSharp.torch;
+
+namespace MLNetWhitening.Benchmarks.Roots;
+
+/// <summary>
+/// The workload of the matrix-root benchmarks: a batch of SPD matrices (κ = 1e2, eigenvalues log-spaced, seed 42) and a
+/// symmetric upstream gradient, and the inverse square root of one implementation, forward or forward + backward.
+/// </summary>
+internal sealed class InverseSqrtWorkload : IDisposable
+{
+    private readonly Tensor _a;
+    private readonly Tensor _grad;
+
+    public InverseSqrtWorkload(BatchSize size, ScalarType dtype)
+    {
+        var (a, _) = RootRunner.RandomSpd(size.Batch, size.N, 1e2, seed: 42);
+        _a = a.to(dtype);
+        Tensor g = randn(_a.shape, dtype: dtype, generator: new Generator(7));
+        _grad = (g + g.transpose(-1, -2)) / 2;
+    }
+
+    public void Forward(RootImplementation implementation)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        RootRunner.InverseSqrt(implementation, _a);
+    }
+
+    public void ForwardBackward(RootImplementation implementation)
+    {
+        using var scope = NewDisposeScope();
+        Tensor x = _a.detach().requires_grad_();
+        RootRunner.InverseSqrt(implementation, x).backward(new[] { _grad });
+    }
+
+    public void Dispose()
+    {
+        _a.Dispose();
+        _grad.Dispose();
+    }
+}

@@ -1,0 +1,57 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using MLNetWhitening.Torch;
+using static TorchSharp.torch;
+
+namespace MLNetWhitening.Benchmarks.Roots;
+
+/// <summary>
+/// <c>-- roots-quick batch n [float32|float64] [rounds] [all|forward|auto]</c>: interleaved Stopwatch timings of the
+/// inverse square root (κ = 1e2): libtorch's eigh with autograd, Auto and refined Mpa, forward + backward and forward
+/// alone (<c>forward</c>: forward only; <c>auto</c>: without refined Mpa), each round running every variant once in
+/// turn; prints medians and their ratio to the first. Every variant is first warmed until the JIT has settled (<see cref="SteadyState"/>). For design decisions
+/// between BenchmarkDotNet runs on a shared machine, where interleaving cancels much of the neighbours' load.
+/// </summary>
+internal static class QuickRootTiming
+{
+    public static void Run(long batch, long n, ScalarType dtype, int rounds, string mode)
+    {
+        using var workload = new InverseSqrtWorkload(new BatchSize(batch, n), dtype);
+        var variants = new List<(string Name, Action Run)>();
+        var implementations = mode == "auto"
+            ? new[] { RootImplementation.BaselineEighAutograd, RootImplementation.Auto }
+            : new[] { RootImplementation.BaselineEighAutograd, RootImplementation.Auto, RootImplementation.MpaRefined };
+        foreach (var impl in implementations)
+        {
+            if (mode != "forward")
+                variants.Add(($"{impl} forward + backward", () => workload.ForwardBackward(impl)));
+            variants.Add(($"{impl} forward", () => workload.Forward(impl)));
+        }
+        foreach (var (_, run) in variants)
+            SteadyState.WarmUp(run, 1);
+        var times = variants.Select(_ => new List<double>()).ToArray();
+        for (int r = 0; r < rounds; r++)
+        {
+            // Alternate the order, so that no variant always follows the same one.
+            for (int k = 0; k < variants.Count; k++)
+            {
+                int v = r % 2 == 0 ? k : variants.Count - 1 - k;
+                var watch = Stopwatch.StartNew();
+                variants[v].Run();
+                times[v].Add(watch.Elapsed.TotalMilliseconds);
+            }
+        }
+        Console.WriteLine($"({batch}, {n}) {dtype}, {rounds} interleaved rounds; ratios to the first variant's median and minimum");
+        double firstMedian = Median(times[0]), firstMin = times[0].Min();
+        for (int v = 0; v < variants.Count; v++)
+        {
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-40} median {1,10:F3} ms ({2,4:F2})  min {3,10:F3} ms ({4,4:F2})",
+                variants[v].Name, Median(times[v]), Median(times[v]) / firstMedian, times[v].Min(), times[v].Min() / firstMin));
+        }
+    }
+
+    private static double Median(List<double> values) => values.OrderBy(x => x).ElementAt(values.Count / 2);
+}
