@@ -51,7 +51,7 @@ internal sealed class CovarianceFunction : torch.autograd.SingleTensorFunction<C
     /// <inheritdoc/>
     public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor grad_output)
     {
-        // An exception here would abort the process (native callback); nothing below is expected to throw.
+        // An exception here would abort the process (native callback): never let one escape.
         try
         {
             Tensor grad;
@@ -69,9 +69,9 @@ internal sealed class CovarianceFunction : torch.autograd.SingleTensorFunction<C
         }
         catch (Exception ex)
         {
-            System.Diagnostics.Trace.TraceError($"{Name}: backward failed, returning a NaN gradient: {ex}");
-            var shape = (long[])ctx.get_data("shape");
-            return new List<Tensor> { full(shape, double.NaN, dtype: grad_output.dtype, device: grad_output.device), null!, null! };
+            // Not expected (one product of tensors validated in forward).
+            return FailedGradient.Of(Name, ex, 3, () =>
+                new List<Tensor> { full((long[])ctx.get_data("shape"), double.NaN, dtype: grad_output.dtype, device: grad_output.device), null!, null! });
         }
     }
 }
