@@ -17,7 +17,7 @@ public sealed class DecorrelatedBatchNormGradientTests
         new() { GroupSize = groupSize, Epsilon = epsilon, Root = root };
 
     /// <summary>The relative error of the layer's gradients, the layer given random γ and β.</summary>
-    private static double GradientError(Tensor input, DecorrelatedBatchNormOptions options, long seed)
+    private static double GradientError(Tensor input, DecorrelatedBatchNormOptions options, long seed, bool inputRequiresGrad = true)
     {
         using var layer = new DecorrelatedBatchNorm(input.shape[1], options, null, float64);
         var gen = new Generator((ulong)seed);
@@ -26,14 +26,15 @@ public sealed class DecorrelatedBatchNormGradientTests
             layer.weight!.copy_(rand(input.shape[1], dtype: float64, generator: gen) + 0.5);
             layer.bias!.copy_(randn(input.shape[1], dtype: float64, generator: gen));
         }
-        Tensor x = input.detach().clone().requires_grad_();
+        Tensor x = input.detach().clone().requires_grad_(inputRequiresGrad);
         Tensor g = randn(input.shape, dtype: float64, generator: gen);
         Tensor Loss()
         {
             Tensor y = layer.forward(x);
             return (y * g).sum() + y.square().sum().square() / 100;
         }
-        double error = FiniteDifferences.MaxRelativeError(Loss, new Tensor[] { x, layer.weight!, layer.bias! });
+        Tensor[] leaves = inputRequiresGrad ? new Tensor[] { x, layer.weight!, layer.bias! } : new Tensor[] { layer.weight!, layer.bias! };
+        double error = FiniteDifferences.MaxRelativeError(Loss, leaves);
         Console.WriteLine($"relative gradient error {error:G3}");
         return error;
     }
@@ -58,6 +59,16 @@ public sealed class DecorrelatedBatchNormGradientTests
         Tensor x = LayerInputs.Correlated(200 + groupSize, shape, groupSize);
         var options = Options(groupSize, MatrixRootOptions.Default with { Method = MatrixRootMethod.Eigen }, 1e-3);
         Assert.IsLessThan(1e-6, GradientError(x, options, 201));
+    }
+
+    /// <summary>The layer on raw data (an input that does not require grad): γ and β still get their exact gradients.</summary>
+    [TestMethod]
+    public void Eigen_AffineGradientMatchesFiniteDifferencesWhenTheInputDoesNotRequireGrad()
+    {
+        using var scope = NewDisposeScope();
+        Tensor x = LayerInputs.Correlated(205, new long[] { 10, 6 }, 3);
+        var options = Options(3, MatrixRootOptions.Default with { Method = MatrixRootMethod.Eigen }, 1e-3);
+        Assert.IsLessThan(1e-6, GradientError(x, options, 206, inputRequiresGrad: false));
     }
 
     /// <summary>
