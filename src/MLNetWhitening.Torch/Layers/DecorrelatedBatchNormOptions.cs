@@ -22,7 +22,11 @@ public sealed record DecorrelatedBatchNormOptions
     /// </summary>
     public int GroupSize { get; init; }
 
-    /// <summary>ε &gt; 0, added to each group's covariance diagonal: W = (Σ + εI)^(−1/2). Default 1e-5, as BatchNorm's.</summary>
+    /// <summary>
+    /// ε &gt; 0, added to each group's covariance diagonal: W = (Σ + εI)^(−1/2). Default 1e-5, as BatchNorm's. In
+    /// training the layer adds max(ε, 8 u ‖Σ‖_F) (u the dtype's unit roundoff): ε, unless the activations are so large
+    /// that Σ's rounding error exceeds it, where a singular batch covariance would otherwise come out indefinite.
+    /// </summary>
     public double Epsilon { get; init; } = 1e-5;
 
     /// <summary>

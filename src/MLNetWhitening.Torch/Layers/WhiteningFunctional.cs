@@ -67,15 +67,14 @@ public static class WhiteningFunctional
                 centred = x.detach() - mean;
             }
             Tensor covariance = CovarianceFunction.Compute(x, 1.0 / x.shape[^1], centred);
-            LayerInput.CheckFinite(covariance);
             var whitening = new WhiteningOptions
             {
                 Kind = WhiteningKind.Zca,
-                Epsilon = options.Epsilon,
+                Epsilon = 0, // added here, with its rounding floor
                 Root = LayerMethod.Resolve(options.Root, input.device_type, g, input.dtype),
                 Verify = false,
             };
-            Tensor w = Whitening.Solve(covariance, whitening).Matrix;
+            Tensor w = Whitening.Solve(RegularisedCovariance.Of(covariance, options.Epsilon), whitening).Matrix;
             Update(runningMean, runningWhitening, mean, w, options.Momentum);
             y = GroupWhiteningFunction.Compute(x, centred, Scaled(w, weight, groups, g), shift);
         }

@@ -95,11 +95,11 @@ public static class Whitening
         return (x - mean.unsqueeze(-2)).matmul(matrix.transpose(-1, -2));
     }
 
-    /// <summary>The solve itself, after validation: Σε = Σ + εI, then the kind's W.</summary>
+    /// <summary>The solve itself, after validation: Σε = Σ + εI (Σ itself for ε = 0), then the kind's W.</summary>
     internal static WhiteningTransform Solve(Tensor covariance, WhiteningOptions options)
     {
         using var scope = NewDisposeScope();
-        Tensor se = covariance + options.Epsilon * eye(covariance.shape[^1], dtype: covariance.dtype, device: covariance.device);
+        Tensor se = options.Epsilon == 0 ? covariance : covariance + options.Epsilon * eye(covariance.shape[^1], dtype: covariance.dtype, device: covariance.device);
         WhiteningTransform t = WhiteningKinds.Solve(se, options);
         t.Matrix.MoveToOuterDisposeScope();
         t.Colouring?.MoveToOuterDisposeScope();

@@ -127,6 +127,34 @@ public sealed class DecorrelatedBatchNormGradientTests
     }
 
     /// <summary>
+    /// float32, fewer samples than channels per group (a singular batch covariance, rank M − 1), activations of scale
+    /// up to 1e3: the rounding error of Σ (about u ‖Σ‖_F) then exceeds the default ε = 1e-5, and Σ + εI as computed
+    /// is indefinite; the layer's rounding floor on ε keeps every method's step finite instead of throwing.
+    /// </summary>
+    [TestMethod]
+    [DataRow(MatrixRootMethod.Eigen)]
+    [DataRow(MatrixRootMethod.Mpa)]
+    public void Float32_SingularBatchCovarianceOfLargeActivationsGivesAFiniteStep(MatrixRootMethod method)
+    {
+        using var scope = NewDisposeScope();
+        var options = new DecorrelatedBatchNormOptions { GroupSize = 16, Root = MatrixRootOptions.Default with { Method = method } };
+        using var layer = new DecorrelatedBatchNorm(32, options);
+        foreach (double scale in new[] { 1.0, 10, 100, 1000 })
+        {
+            for (long seed = 250; seed < 255; seed++)
+            {
+                Tensor x = (LayerInputs.Correlated(seed, new long[] { 8, 32 }, 16) * scale).to(float32).requires_grad_();
+                Tensor y = layer.forward(x);
+                y.square().sum().backward();
+                Assert.IsTrue(y.isfinite().all().item<bool>(), $"output, scale {scale}");
+                Assert.IsTrue(x.grad!.isfinite().all().item<bool>(), $"input gradient, scale {scale}");
+                Assert.IsTrue(layer.weight!.grad!.isfinite().all().item<bool>(), $"γ gradient, scale {scale}");
+                layer.zero_grad();
+            }
+        }
+    }
+
+    /// <summary>
     /// Double backward: the Hessian-vector product H v of L = ⟨y, G⟩ + ‖y‖⁴/100 with respect to the input, by autograd
     /// with create_graph, against central differences of the gradient along v (float64, Eigen, distinct eigenvalues).
     /// Measured 6e-7; with the centred batch taken as a constant in the double backward, 0.99.
