@@ -164,6 +164,7 @@ public sealed class DecorrelatedBatchNorm : torch.nn.Module<Tensor, Tensor>
     /// <summary>Running mean 0, running whitening I, batch count 0.</summary>
     public void reset_running_stats()
     {
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         _runningMean.zero_();
         _runningWhitening.copy_(eye(GroupSize, dtype: _runningWhitening.dtype, device: _runningWhitening.device).expand_as(_runningWhitening));
@@ -174,6 +175,7 @@ public sealed class DecorrelatedBatchNorm : torch.nn.Module<Tensor, Tensor>
     public void reset_parameters()
     {
         reset_running_stats();
+        using var scope = NewDisposeScope(); // TorchSharp's zero_ returns a new wrapper
         using var noGrad = no_grad();
         _weight?.fill_(1);
         _bias?.zero_();
@@ -226,8 +228,11 @@ public sealed class DecorrelatedBatchNorm : torch.nn.Module<Tensor, Tensor>
         return this;
     }
 
-    private Tensor Identities(ScalarType type, Device? device) =>
-        eye(GroupSize, dtype: type, device: device).expand(Groups, GroupSize, GroupSize).clone();
+    private Tensor Identities(ScalarType type, Device? device)
+    {
+        using var scope = NewDisposeScope();
+        return eye(GroupSize, dtype: type, device: device).expand(Groups, GroupSize, GroupSize).clone().MoveToOuterDisposeScope();
+    }
 
     private void Replace(ref Parameter? field, Parameter? value, string name)
     {

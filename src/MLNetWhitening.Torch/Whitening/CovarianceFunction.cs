@@ -27,9 +27,10 @@ internal sealed class CovarianceFunction : torch.autograd.SingleTensorFunction<C
     /// <summary>X − mean(X) over the last dimension, without autograd.</summary>
     public static Tensor Centre(Tensor x)
     {
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Tensor detached = x.detach();
-        return detached - detached.mean(new long[] { -1 }, keepdim: true);
+        return (detached - detached.mean(new long[] { -1 }, keepdim: true)).MoveToOuterDisposeScope();
     }
 
     /// <summary>X − mean(X) over the last dimension, recorded by autograd (for a backward under create_graph).</summary>

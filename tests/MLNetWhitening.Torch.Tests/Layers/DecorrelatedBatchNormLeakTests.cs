@@ -67,6 +67,19 @@ public sealed class DecorrelatedBatchNormLeakTests
         Assert.AreEqual(before, Live, $"live tensors after {Steps / 2} training steps outside a scope");
     }
 
+    /// <summary>Outside any dispose scope, building, resetting and disposing a layer leaves exactly its five state tensors alive while it lives.</summary>
+    [TestMethod]
+    public void ConstructionAndReset_KeepOnlyTheStateAlive()
+    {
+        long before = Live;
+        var layer = new DecorrelatedBatchNorm(8, new DecorrelatedBatchNormOptions { GroupSize = 4 });
+        Assert.AreEqual(before + 5, Live, "weight, bias, running_mean, running_whitening, num_batches_tracked");
+        layer.reset_parameters();
+        Assert.AreEqual(before + 5, Live, "after reset_parameters");
+        layer.Dispose();
+        Assert.AreEqual(before, Live, "after Dispose");
+    }
+
     /// <summary>Eval-mode forwards, 500 inside a dispose scope and 500 outside (the output disposed by hand).</summary>
     [TestMethod]
     public void EvalForwards_LeaveNoLiveTensorsBehind()
