@@ -93,15 +93,5 @@ internal static class LayerInput
 
     public static string ShapeText(long[] shape) => "(" + string.Join(", ", shape) + ")";
 
-    private static bool ShapeEquals(long[] a, long[] b)
-    {
-        if (a.Length != b.Length)
-            return false;
-        for (int i = 0; i < a.Length; i++)
-        {
-            if (a[i] != b[i])
-                return false;
-        }
-        return true;
-    }
+    private static bool ShapeEquals(long[] a, long[] b) => a.AsSpan().SequenceEqual(b);
 }

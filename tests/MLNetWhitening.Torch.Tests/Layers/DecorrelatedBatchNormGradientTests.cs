@@ -76,8 +76,8 @@ public sealed class DecorrelatedBatchNormGradientTests
     /// (its covariance I + O(0.1)), the Padé pair at the paper's degrees, the Taylor series and Newton–Schulz carried
     /// far enough. The backward is the exact gradient at the computed root, so it matches the finite differences of
     /// the approximant as closely as the approximant matches the exact root: 1e-9 for the Taylor series and
-    /// Newton–Schulz here, 7e-7..2.5e-6 for the paper's [5, 5] Padé pair, whose own error on these inputs is of that
-    /// order (hence its bound of 1e-5).
+    /// Newton–Schulz here (bound 1e-8), 7e-7..2.5e-6 for the paper's [5, 5] Padé pair, whose own error on these inputs
+    /// is of that order (hence its bound of 1e-5).
     /// </summary>
     [TestMethod]
     [DataRow(MatrixRootMethod.Mpa)]
@@ -90,7 +90,7 @@ public sealed class DecorrelatedBatchNormGradientTests
         foreach (var (shape, groupSize) in new[] { (new long[] { 12, 6 }, 3), (new long[] { 4, 4, 2, 2 }, 4) })
         {
             Tensor x = NearWhite(210 + groupSize, shape, groupSize, 0.1);
-            double bound = method == MatrixRootMethod.Mpa ? 1e-5 : 1e-6;
+            double bound = method == MatrixRootMethod.Mpa ? 1e-5 : 1e-8;
             Assert.IsLessThan(bound, GradientError(x, Options(groupSize, root, 1e-3), 211), $"{method}, groups of {groupSize}");
         }
     }
@@ -108,7 +108,7 @@ public sealed class DecorrelatedBatchNormGradientTests
         double error = GradientError(duplicated, options, 221);
         Assert.IsTrue(double.IsFinite(error));
         if (method == MatrixRootMethod.Eigen)
-            Assert.IsLessThan(1e-6, error, "Daleckii–Krein is exact for ties");
+            Assert.IsLessThan(1e-7, error, "Daleckii–Krein is exact for ties"); // measured 1.6e-8
     }
 
     /// <summary>Fewer samples than channels per group: a singular batch covariance, made invertible by ε.</summary>
@@ -123,7 +123,7 @@ public sealed class DecorrelatedBatchNormGradientTests
         double error = GradientError(x, options, 231);
         Assert.IsTrue(double.IsFinite(error));
         if (method == MatrixRootMethod.Eigen)
-            Assert.IsLessThan(1e-6, error);
+            Assert.IsLessThan(1e-7, error); // measured 1.3e-9
     }
 
     /// <summary>
@@ -180,6 +180,6 @@ public sealed class DecorrelatedBatchNormGradientTests
         Tensor numeric = (Gradient(x0 + h * v, graph: false) - Gradient(x0 - h * v, graph: false)) / (2 * h);
         double error = (linalg.norm(hv - numeric) / linalg.norm(numeric)).item<double>();
         Console.WriteLine($"relative Hessian-vector error {error:G3}");
-        Assert.IsLessThan(1e-5, error);
+        Assert.IsLessThan(5e-6, error);
     }
 }
