@@ -105,6 +105,3 @@ internal static class WhiteningVerification
 
     private static string At(int index, bool batched) => batched ? $" at batch index {index}" : "";
 }
-
-/// <summary>Per matrix of a verified root: κ, the method that produced it, and why a fallback happened (or null).</summary>
-internal sealed record RootChecks(double[] Condition, MatrixRootMethod[] Methods, string?[] Reasons);
