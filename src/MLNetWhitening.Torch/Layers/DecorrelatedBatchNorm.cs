@@ -148,6 +148,7 @@ public sealed class DecorrelatedBatchNorm : torch.nn.Module<Tensor, Tensor>
     /// and bias: A = diag(γ) blockdiag(W_run) (C, C) and b = β − A μ_run (C), without gradient. For folding the layer
     /// into a neighbouring linear layer or an exported inference graph.
     /// </summary>
+    /// <returns>A (C, C), block-diagonal, and b (C), in the layer's dtype and on its device, owned by the caller.</returns>
     public (Tensor Weight, Tensor Bias) ToLinear()
     {
         using var scope = NewDisposeScope();

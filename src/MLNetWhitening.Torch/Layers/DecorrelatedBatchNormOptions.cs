@@ -18,7 +18,8 @@ public sealed record DecorrelatedBatchNormOptions
     /// <summary>
     /// Channels per whitening group: each group of consecutive channels is whitened on its own (a block-diagonal W),
     /// all groups in one batched call. Must divide the number of features. 0 (default) picks the largest divisor of
-    /// the number of features that is at most <see cref="MaxAutomaticGroupSize"/>.
+    /// the number of features that is at most <see cref="MaxAutomaticGroupSize"/> (1, i.e. per-channel
+    /// standardisation without decorrelation, for a prime number of features above it: set a size explicitly there).
     /// </summary>
     public int GroupSize { get; init; }
 
