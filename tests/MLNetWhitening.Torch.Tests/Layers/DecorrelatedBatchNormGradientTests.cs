@@ -35,7 +35,7 @@ public sealed class DecorrelatedBatchNormGradientTests
         }
         Tensor[] leaves = inputRequiresGrad ? new Tensor[] { x, layer.weight!, layer.bias! } : new Tensor[] { layer.weight!, layer.bias! };
         double error = FiniteDifferences.MaxRelativeError(Loss, leaves);
-        Console.WriteLine($"relative gradient error {error:G3}");
+        Console.WriteLine($"seed {seed} (γ, β, G): relative gradient error {error:G3}");
         return error;
     }
 
