@@ -44,7 +44,8 @@ public sealed record DecorrelatedBatchNormOptions
     /// other defaults, i.e. the paper's [5, 5] Padé forward (approximate by design; docs/decorrelated-batch-norm.md says
     /// how white its output is) with the converged Lyapunov backward. <see cref="MatrixRootMethod.Auto"/> here means the
     /// layer's own rule (the fastest method that whitens accurately for the device, group size and dtype; see the docs),
-    /// not <see cref="MatrixRoots"/>' rule.
+    /// not <see cref="MatrixRoots"/>' rule. <see cref="MatrixRootOptions.ValidateInput"/> is not used: the layer checks
+    /// its covariance itself.
     /// </summary>
     public MatrixRootOptions Root { get; init; } = MatrixRootOptions.Default with { Method = MatrixRootMethod.Mpa };
 
