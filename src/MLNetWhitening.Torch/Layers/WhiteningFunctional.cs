@@ -95,7 +95,7 @@ public static class WhiteningFunctional
         {
             return Whitening.Solve(regularised, whitening).Matrix;
         }
-        catch (ArgumentException e)
+        catch (ArgumentException e) when (whitening.Root.Method == MatrixRootMethod.Eigen && e is not ArgumentOutOfRangeException)
         {
             throw new ArgumentException(
                 $"DecorrelatedBatchNorm: a group's regularised batch covariance Σ + ε′I is not positive definite as computed in {regularised.dtype} ({e.Message}). " +
