@@ -179,6 +179,11 @@ public sealed class DecorrelatedBatchNormTests
             Assert.AreEqual(name, e.ParamName);
         }
         Assert.AreEqual("numFeatures", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new DecorrelatedBatchNorm(0)).ParamName);
+
+        // A Padé pair too high to evaluate accurately is rejected by the root, in the first training forward.
+        using var scope = NewDisposeScope();
+        using var pade = new DecorrelatedBatchNorm(4, new DecorrelatedBatchNormOptions { Root = MatrixRootOptions.Default with { Method = MatrixRootMethod.Mpa, PadeNumeratorDegree = 20, PadeDenominatorDegree = 20 } });
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => pade.forward(randn(8, 4)));
     }
 
     [TestMethod]
