@@ -11,7 +11,7 @@ namespace MLNetWhitening.Benchmarks;
 /// <summary>
 /// Entry point. <c>-- accuracy [condition]</c> prints the matrix-root accuracy table; <c>-- layer-quick [paper|grouped] [rounds]
 /// [implementations|all] [cpu]</c> times the decorrelated batch norm's training step beside its baselines, with output
-/// residuals; <c>-- layer-profile [paper|grouped] [rounds] [cpu]</c> shows where its time goes;
+/// residuals; <c>-- layer-profile [paper|grouped|C,H,W,g|N,C,H,W,g] [rounds] [cpu]</c> shows where its time goes;
 /// <c>-- zca-quick d [rows] [repeats]</c> times WhitenZca fit and transform with a Stopwatch; <c>-- loaded-quick d [rows] [repeats]</c>
 /// times scoring the fitted, restored and ML.NET-loaded model; <c>-- roots-measure [outputPath]</c>
 /// writes the tables of docs/matrix-roots.md (default /tmp/mlnw-roots.md, timings next to it as *.time.md);

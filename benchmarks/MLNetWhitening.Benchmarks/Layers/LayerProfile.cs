@@ -9,10 +9,10 @@ using static TorchSharp.torch;
 namespace MLNetWhitening.Benchmarks.Layers;
 
 /// <summary>
-/// <c>-- layer-profile [paper|grouped] [rounds] [cpu]</c>: where a training step's time goes. For every implementation, the
-/// whole step beside the root alone (forward, and forward + backward with a random upstream gradient) on the same
-/// regularised batch covariance, and two unit costs: one covariance-sized product (G × g × M × g) and one eigh of
-/// the groups. Minimum over interleaved rounds (the least disturbed run on a shared machine); wall clock, or with
+/// <c>-- layer-profile [paper|grouped|C,H,W,g|N,C,H,W,g] [rounds] [cpu]</c>: where a training step's time goes. For every
+/// implementation, the whole step beside the root alone (forward, and forward + backward with a random upstream
+/// gradient) on the same regularised batch covariance, and two unit costs: one covariance-sized product (G × g × M × g)
+/// and one eigh of the groups; with the managed tensors each creates, the measure of a small step's fixed cost. Minimum over interleaved rounds (the least disturbed run on a shared machine); wall clock, or with
 /// <c>cpu</c> the CPU time of one thread (<see cref="StepClock"/>).
 /// </summary>
 internal static class LayerProfile
@@ -46,18 +46,17 @@ internal static class LayerProfile
             work[$"step: {i}"] = step.Run;
 
         var best = work.Keys.ToDictionary(k => k, _ => double.PositiveInfinity);
-        foreach (var action in work.Values)
-            Time(clock, action);
+        var tensors = work.ToDictionary(w => w.Key, w => Tensors(w.Value));
         for (int r = 0; r < rounds; r++)
         {
             foreach (var (name, action) in work)
                 best[name] = Math.Min(best[name], Time(clock, action));
         }
         Console.WriteLine($"setting {s.Name}: N = {s.N}, C = {s.C}, {s.H} x {s.W}, groups of {g}; {clock.Description}, minimum of {rounds} interleaved rounds, ms");
-        Console.WriteLine("| work | ms |");
-        Console.WriteLine("|---|---|");
+        Console.WriteLine("| work | ms | tensors created |");
+        Console.WriteLine("|---|---|---|");
         foreach (var (name, ms) in best)
-            Console.WriteLine($"| {name} | {ms:G3} |");
+            Console.WriteLine($"| {name} | {ms:G3} | {tensors[name]} |");
         foreach (var step in steps.Values)
             step.Dispose();
     }
@@ -66,6 +65,19 @@ internal static class LayerProfile
     {
         Tensor leaf = a.detach().requires_grad_();
         root(leaf).backward(new[] { upstream });
+    }
+
+    /// <summary>
+    /// The managed tensors one call creates (each libtorch operation creates one or more): at small sizes a step costs
+    /// what its calls cost, a few µs each. The call also serves as warm-up.
+    /// </summary>
+    private static long Tensors(Action action)
+    {
+        using var scope = NewDisposeScope();
+        var s = DisposeScopeManager.Statistics;
+        long before = s.CreatedInScopeCount + s.CreatedOutsideScopeCount;
+        action();
+        return s.CreatedInScopeCount + s.CreatedOutsideScopeCount - before;
     }
 
     private static double Time(StepClock clock, Action action)

@@ -37,7 +37,8 @@ internal static class LayerQuickTiming
         foreach (var i in implementations)
         {
             double median = StepClock.Median(times[i]);
-            Console.WriteLine($"| {i} | {median:G3} | {times[i].Min():G3} | {median / port:F2} | {steps[i].Residual():G2} |");
+            string ratio = double.IsNaN(port) ? "–" : (median / port).ToString("F2");
+            Console.WriteLine($"| {i} | {median:G3} | {times[i].Min():G3} | {ratio} | {steps[i].Residual():G2} |");
         }
         foreach (var step in steps.Values)
             step.Dispose();

@@ -13,7 +13,8 @@ public sealed record LayerSetting(string Name, long N, long C, long H, long W, i
     public static LayerSetting Grouped { get; } = new("grouped", 128, 64, 16, 16, 16);
 
     /// <summary>
-    /// A setting by name ("paper", "grouped") or as "C,H,W,g" with N = 128 (for the command line), e.g. "512,4,4,64".
+    /// A setting by name ("paper", "grouped"), as "C,H,W,g" with N = 128, or as "N,C,H,W,g" (for the command line),
+    /// e.g. "512,4,4,64", or "64,128,1,1,16" for an MLP-sized step.
     /// </summary>
     public static LayerSetting Parse(string name)
     {
@@ -22,9 +23,11 @@ public sealed record LayerSetting(string Name, long N, long C, long H, long W, i
         if (name == Grouped.Name)
             return Grouped;
         long[] v = System.Array.ConvertAll(name.Split(','), long.Parse);
-        if (v.Length != 4 || v[0] % v[3] != 0)
-            throw new System.ArgumentException($"Expected paper, grouped or C,H,W,g with g dividing C, but got '{name}'.", nameof(name));
-        return new LayerSetting($"C{v[0]} {v[1]}x{v[2]} g{v[3]}", 128, v[0], v[1], v[2], (int)v[3]);
+        if (v.Length == 4)
+            v = new long[] { 128, v[0], v[1], v[2], v[3] };
+        if (v.Length != 5 || v[1] % v[4] != 0)
+            throw new System.ArgumentException($"Expected paper, grouped, C,H,W,g or N,C,H,W,g with g dividing C, but got '{name}'.", nameof(name));
+        return new LayerSetting($"N{v[0]} C{v[1]} {v[2]}x{v[3]} g{v[4]}", v[0], v[1], v[2], v[3], (int)v[4]);
     }
 
     /// <inheritdoc/>

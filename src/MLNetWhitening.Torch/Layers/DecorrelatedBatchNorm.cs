@@ -148,6 +148,7 @@ public sealed class DecorrelatedBatchNorm : torch.nn.Module<Tensor, Tensor>
     /// and bias: A = diag(γ) blockdiag(W_run) (C, C) and b = β − A μ_run (C), without gradient. For folding the layer
     /// into a neighbouring linear layer or an exported inference graph.
     /// </summary>
+    /// <returns>A (C, C), block-diagonal, and b (C), in the layer's dtype and on its device, owned by the caller.</returns>
     public (Tensor Weight, Tensor Bias) ToLinear()
     {
         using var scope = NewDisposeScope();
@@ -164,6 +165,7 @@ public sealed class DecorrelatedBatchNorm : torch.nn.Module<Tensor, Tensor>
     /// <summary>Running mean 0, running whitening I, batch count 0.</summary>
     public void reset_running_stats()
     {
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         _runningMean.zero_();
         _runningWhitening.copy_(eye(GroupSize, dtype: _runningWhitening.dtype, device: _runningWhitening.device).expand_as(_runningWhitening));
@@ -174,6 +176,7 @@ public sealed class DecorrelatedBatchNorm : torch.nn.Module<Tensor, Tensor>
     public void reset_parameters()
     {
         reset_running_stats();
+        using var scope = NewDisposeScope(); // TorchSharp's zero_ returns a new wrapper
         using var noGrad = no_grad();
         _weight?.fill_(1);
         _bias?.zero_();
@@ -226,8 +229,11 @@ public sealed class DecorrelatedBatchNorm : torch.nn.Module<Tensor, Tensor>
         return this;
     }
 
-    private Tensor Identities(ScalarType type, Device? device) =>
-        eye(GroupSize, dtype: type, device: device).expand(Groups, GroupSize, GroupSize).clone();
+    private Tensor Identities(ScalarType type, Device? device)
+    {
+        using var scope = NewDisposeScope();
+        return eye(GroupSize, dtype: type, device: device).expand(Groups, GroupSize, GroupSize).clone().MoveToOuterDisposeScope();
+    }
 
     private void Replace(ref Parameter? field, Parameter? value, string name)
     {

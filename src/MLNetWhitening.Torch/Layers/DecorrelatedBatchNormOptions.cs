@@ -18,11 +18,16 @@ public sealed record DecorrelatedBatchNormOptions
     /// <summary>
     /// Channels per whitening group: each group of consecutive channels is whitened on its own (a block-diagonal W),
     /// all groups in one batched call. Must divide the number of features. 0 (default) picks the largest divisor of
-    /// the number of features that is at most <see cref="MaxAutomaticGroupSize"/>.
+    /// the number of features that is at most <see cref="MaxAutomaticGroupSize"/> (1, i.e. per-channel
+    /// standardisation without decorrelation, for a prime number of features above it: set a size explicitly there).
     /// </summary>
     public int GroupSize { get; init; }
 
-    /// <summary>ε &gt; 0, added to each group's covariance diagonal: W = (Σ + εI)^(−1/2). Default 1e-5, as BatchNorm's.</summary>
+    /// <summary>
+    /// ε &gt; 0, added to each group's covariance diagonal: W = (Σ + εI)^(−1/2). Default 1e-5, as BatchNorm's. In
+    /// training the layer adds max(ε, 8 u ‖Σ‖_F) (u the dtype's unit roundoff): ε, unless the activations are so large
+    /// that Σ's rounding error exceeds it, where a singular batch covariance would otherwise come out indefinite.
+    /// </summary>
     public double Epsilon { get; init; } = 1e-5;
 
     /// <summary>
@@ -39,7 +44,8 @@ public sealed record DecorrelatedBatchNormOptions
     /// other defaults, i.e. the paper's [5, 5] Padé forward (approximate by design; docs/decorrelated-batch-norm.md says
     /// how white its output is) with the converged Lyapunov backward. <see cref="MatrixRootMethod.Auto"/> here means the
     /// layer's own rule (the fastest method that whitens accurately for the device, group size and dtype; see the docs),
-    /// not <see cref="MatrixRoots"/>' rule.
+    /// not <see cref="MatrixRoots"/>' rule. <see cref="MatrixRootOptions.ValidateInput"/> is not used: the layer checks
+    /// its covariance itself.
     /// </summary>
     public MatrixRootOptions Root { get; init; } = MatrixRootOptions.Default with { Method = MatrixRootMethod.Mpa };
 

@@ -47,25 +47,38 @@ internal sealed class GroupWhiteningFunction : torch.autograd.SingleTensorFuncti
     /// <inheritdoc/>
     public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor grad_output)
     {
-        // An exception here would abort the process (native callback); nothing below is expected to throw.
+        // An exception here would abort the process (native callback): never let one escape.
         try
         {
-            using var scope = NewDisposeScope();
-            List<Tensor> saved = ctx.get_saved_variables();
-            Tensor centred = is_grad_enabled() ? CovarianceFunction.CentreWithGraph(saved[0]) : saved[1];
-            Tensor w = saved[2];
-            Tensor wt = w.transpose(-1, -2);
-            Tensor biasGrad = grad_output.sum(new long[] { -1 }, keepdim: true);
-            Tensor wGrad = grad_output.matmul(centred.transpose(-1, -2));
-            Tensor xGrad = wt.matmul(grad_output).sub_(wt.matmul(biasGrad).div_(centred.shape[^1]));
-            bool hasBias = (bool)ctx.get_data("bias");
-            return new List<Tensor> { xGrad.MoveToOuterDisposeScope(), null!, wGrad.MoveToOuterDisposeScope(), hasBias ? biasGrad.MoveToOuterDisposeScope() : null! };
+            List<Tensor> result;
+            using (NewDisposeScope())
+            {
+                List<Tensor> saved = ctx.get_saved_variables();
+                Tensor x = saved[0], w = saved[2];
+                Tensor centred = is_grad_enabled() ? CovarianceFunction.CentreWithGraph(x) : saved[1];
+                Tensor biasGrad = grad_output.sum(new long[] { -1 }, keepdim: true);
+                // Only what is asked for: x does not require grad when the layer sits on raw input.
+                Tensor? wGrad = w.requires_grad ? grad_output.matmul(centred.transpose(-1, -2)) : null;
+                Tensor? xGrad = null;
+                if (x.requires_grad)
+                {
+                    Tensor wt = w.transpose(-1, -2);
+                    xGrad = wt.matmul(grad_output).sub_(wt.matmul(biasGrad).div_(centred.shape[^1]));
+                }
+                result = ReturnedGradients.ForArguments(xGrad, null, wGrad, (bool)ctx.get_data("bias") ? biasGrad : null);
+            }
+            grad_output.Dispose(); // TorchSharp's wrapper for this call only
+            return result;
         }
         catch (Exception ex)
         {
-            System.Diagnostics.Trace.TraceError($"{Name}: backward failed, returning NaN gradients: {ex}");
-            Tensor x = ctx.get_saved_variables()[0];
-            return new List<Tensor> { full_like(x, double.NaN), null!, null!, null! };
+            // Not expected (products and sums of tensors validated in forward). x and the output are (G, g, M).
+            return FailedGradient.Of(Name, ex, 4, () =>
+            {
+                long[] shape = grad_output.shape;
+                Tensor Nan(params long[] size) => full(size, double.NaN, dtype: grad_output.dtype, device: grad_output.device);
+                return new List<Tensor> { Nan(shape), null!, Nan(shape[0], shape[1], shape[1]), (bool)ctx.get_data("bias") ? Nan(shape[0], shape[1], 1) : null! };
+            });
         }
     }
 }

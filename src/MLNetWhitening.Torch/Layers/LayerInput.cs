@@ -53,13 +53,13 @@ internal static class LayerInput
             throw new ArgumentException($"{Layer}: training mode needs at least 2 samples per channel (N × spatial size), but got {samples} from shape {ShapeText(input.shape)}.", nameof(input));
     }
 
-    /// <summary>Training mode: every group's covariance finite, which it is exactly when the input holds no NaN or ∞ (and does not overflow). One read-back.</summary>
-    public static void CheckFinite(Tensor covariance)
+    /// <summary>Training mode: every value of <paramref name="summary"/> (e.g. each group's ‖Σ‖_F) finite. One read-back.</summary>
+    public static void CheckFinite(Tensor summary)
     {
         bool finite;
         using (no_grad())
-        using (Tensor trace = covariance.detach().diagonal(0, -2, -1).sum())
-            finite = double.IsFinite(trace.ToDouble());
+        using (Tensor all = isfinite(summary.detach()).all())
+            finite = all.item<bool>();
         if (!finite)
             throw new ArgumentException($"{Layer}: the input holds NaN or infinite values (or values so large that their covariance overflows); training mode needs finite input.", "input");
     }
@@ -93,15 +93,5 @@ internal static class LayerInput
 
     public static string ShapeText(long[] shape) => "(" + string.Join(", ", shape) + ")";
 
-    private static bool ShapeEquals(long[] a, long[] b)
-    {
-        if (a.Length != b.Length)
-            return false;
-        for (int i = 0; i < a.Length; i++)
-        {
-            if (a[i] != b[i])
-                return false;
-        }
-        return true;
-    }
+    private static bool ShapeEquals(long[] a, long[] b) => a.AsSpan().SequenceEqual(b);
 }

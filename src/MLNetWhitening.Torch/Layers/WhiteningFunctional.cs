@@ -67,15 +67,17 @@ public static class WhiteningFunctional
                 centred = x.detach() - mean;
             }
             Tensor covariance = CovarianceFunction.Compute(x, 1.0 / x.shape[^1], centred);
-            LayerInput.CheckFinite(covariance);
             var whitening = new WhiteningOptions
             {
                 Kind = WhiteningKind.Zca,
-                Epsilon = options.Epsilon,
-                Root = LayerMethod.Resolve(options.Root, input.device_type, g, input.dtype),
+                Epsilon = 0, // added here, with its rounding floor
+                // The root's own input checks would repeat the layer's: Σ + ε′I is symmetric by construction, checked
+                // finite, and positive definite by the floor. Skipping them saves a pass over Σ, a Cholesky
+                // factorisation (approximate roots) and, on CUDA, two host synchronisations per step.
+                Root = LayerMethod.Resolve(options.Root, input.device_type, g, input.dtype) with { ValidateInput = false },
                 Verify = false,
             };
-            Tensor w = Whitening.Solve(covariance, whitening).Matrix;
+            Tensor w = Solve(RegularisedCovariance.Of(covariance, options.Epsilon), whitening);
             Update(runningMean, runningWhitening, mean, w, options.Momentum);
             y = GroupWhiteningFunction.Compute(x, centred, Scaled(w, weight, groups, g), shift);
         }
@@ -84,6 +86,21 @@ public static class WhiteningFunctional
             y = GroupWhiteningFunction.Evaluate(x - runningMean!.view(groups, g, 1), Scaled(runningWhitening!, weight, groups, g), shift);
         }
         return LayerInput.FromColumns(y, input.shape).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>W of the groups; the exact root's check of its eigenvalues, the one that can still fail, in the layer's terms.</summary>
+    private static Tensor Solve(Tensor regularised, WhiteningOptions whitening)
+    {
+        try
+        {
+            return Whitening.Solve(regularised, whitening).Matrix;
+        }
+        catch (ArgumentException e) when (whitening.Root.Method == MatrixRootMethod.Eigen && e is not ArgumentOutOfRangeException)
+        {
+            throw new ArgumentException(
+                $"DecorrelatedBatchNorm: a group's regularised batch covariance Σ + ε′I is not positive definite as computed in {regularised.dtype} ({e.Message}). " +
+                "Raise DecorrelatedBatchNormOptions.Epsilon, or train in float64.", "input", e);
+        }
     }
 
     /// <summary>γ ∘ W: each row of W times its channel's scale (or W itself without an affine scale).</summary>

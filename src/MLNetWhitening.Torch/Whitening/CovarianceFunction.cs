@@ -27,9 +27,10 @@ internal sealed class CovarianceFunction : torch.autograd.SingleTensorFunction<C
     /// <summary>X − mean(X) over the last dimension, without autograd.</summary>
     public static Tensor Centre(Tensor x)
     {
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Tensor detached = x.detach();
-        return detached - detached.mean(new long[] { -1 }, keepdim: true);
+        return (detached - detached.mean(new long[] { -1 }, keepdim: true)).MoveToOuterDisposeScope();
     }
 
     /// <summary>X − mean(X) over the last dimension, recorded by autograd (for a backward under create_graph).</summary>
@@ -51,7 +52,7 @@ internal sealed class CovarianceFunction : torch.autograd.SingleTensorFunction<C
     /// <inheritdoc/>
     public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor grad_output)
     {
-        // An exception here would abort the process (native callback); nothing below is expected to throw.
+        // An exception here would abort the process (native callback): never let one escape.
         try
         {
             Tensor grad;
@@ -69,9 +70,9 @@ internal sealed class CovarianceFunction : torch.autograd.SingleTensorFunction<C
         }
         catch (Exception ex)
         {
-            System.Diagnostics.Trace.TraceError($"{Name}: backward failed, returning a NaN gradient: {ex}");
-            var shape = (long[])ctx.get_data("shape");
-            return new List<Tensor> { full(shape, double.NaN, dtype: grad_output.dtype, device: grad_output.device), null!, null! };
+            // Not expected (one product of tensors validated in forward).
+            return FailedGradient.Of(Name, ex, 3, () =>
+                new List<Tensor> { full((long[])ctx.get_data("shape"), double.NaN, dtype: grad_output.dtype, device: grad_output.device), null!, null! });
         }
     }
 }

@@ -37,8 +37,7 @@ internal static class SymmetricRoots
         Tensor values;
         using (no_grad())
             values = linalg.eigvalsh(a.detach());
-        WhiteningVerification.CheckPositive(values);
-        double[] kappa = WhiteningVerification.Condition(values);
+        double[] kappa = WhiteningVerification.CheckPositive(values);
         Tensor root = MatrixOps.Symmetrise(MatrixRoots.InverseSqrt(a, options with { Method = method }));
         var residuals = WhiteningVerification.Residuals(root, a);
         long d = a.shape[^1];
@@ -88,8 +87,7 @@ internal static class SymmetricRoots
     public static Result Exact(Tensor a, bool needsRoot, string?[]? reasons)
     {
         var (values, vectors) = Eigh(a);
-        WhiteningVerification.CheckPositive(values);
-        double[] kappa = WhiteningVerification.Condition(values);
+        double[] kappa = WhiteningVerification.CheckPositive(values);
         Tensor inverse = MatrixOps.Symmetrise(Evaluate(a, values, vectors, RootKind.InverseSqrt));
         Tensor? root = needsRoot ? MatrixOps.Symmetrise(Evaluate(a, values, vectors, RootKind.Sqrt)) : null;
         var checks = new RootChecks(kappa, Enumerable.Repeat(MatrixRootMethod.Eigen, kappa.Length).ToArray(), reasons ?? new string?[kappa.Length]);

@@ -43,11 +43,14 @@ public static class Whitening
     /// <param name="options">Kind, ε, rank, root method, verification; <see cref="WhiteningOptions.Default"/> when null.</param>
     /// <param name="correction">The covariance's denominator is N − correction (see <see cref="MeanAndCovariance"/>).</param>
     /// <returns>Mean (d) or (B, d), W, and W⁺ and the diagnostics as the options ask (<see cref="FromCovariance"/>).</returns>
+    /// <exception cref="ArgumentException">x not (N, d) or (B, N, d) float32 or float64 with more than
+    /// <paramref name="correction"/> rows; a rank above d.</exception>
     /// <exception cref="WhiteningException">Verified, and Σ + εI is not positive definite, or W is not accurate.</exception>
     public static WhiteningTransform FromData(Tensor x, WhiteningOptions? options = null, long correction = 1)
     {
         options ??= WhiteningOptions.Default;
         options.Validate();
+        CheckData(x, correction);
         CheckRank(x, options);
         using var scope = NewDisposeScope();
         var (mean, covariance) = MeanAndCovariance(x, correction);
@@ -62,8 +65,9 @@ public static class Whitening
     /// <param name="options">Kind, ε, rank, root method, verification; <see cref="WhiteningOptions.Default"/> when null.</param>
     /// <returns>W (k, d) or (B, k, d); W⁺ (d, k) or (B, d, k) when asked; one <see cref="WhiteningDiagnostics"/> per
     /// matrix when verified. Mean is null.</returns>
-    /// <exception cref="ArgumentException">Wrong rank, shape or dtype; NaN or infinity; not symmetric.</exception>
-    /// <exception cref="WhiteningException">Verified, and Σ + εI is not positive definite, or W is not accurate.</exception>
+    /// <exception cref="ArgumentException">Wrong rank, shape or dtype; not symmetric (when <see cref="MatrixRootOptions.ValidateInput"/>).</exception>
+    /// <exception cref="WhiteningException">NaN or infinity (when <see cref="MatrixRootOptions.ValidateInput"/>; the
+    /// exception names the matrix); verified, and Σ + εI is not positive definite, or W is not accurate.</exception>
     public static WhiteningTransform FromCovariance(Tensor covariance, WhiteningOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(covariance);
@@ -72,34 +76,46 @@ public static class Whitening
         MatrixInput.CheckShapeAndType(covariance, nameof(covariance));
         CheckRank(covariance, options);
         if (covariance.NumberOfElements == 0)
-            throw new ArgumentException($"Expected at least one feature, but got shape {MatrixInput.Shape(covariance)}.", nameof(covariance));
+            throw new ArgumentException($"Expected at least one matrix of at least one feature, but got shape {MatrixInput.Shape(covariance)}.", nameof(covariance));
         if (options.Root.ValidateInput)
             CheckValues(covariance);
         return Solve(covariance, options);
     }
 
     /// <summary>y = (x − μ) Wᵀ: whitened rows.</summary>
-    /// <param name="x">(N, d) or (B, N, d).</param>
-    /// <param name="mean">μ, (d) or (B, d).</param>
-    /// <param name="matrix">W, (k, d) or (B, k, d).</param>
+    /// <param name="x">(N, d) or (B, N, d), float32 or float64.</param>
+    /// <param name="mean">μ, (d) or (B, d), in x's dtype and on its device.</param>
+    /// <param name="matrix">W, (k, d) or (B, k, d), in x's dtype and on its device.</param>
     /// <returns>(N, k) or (B, N, k), differentiable in all three.</returns>
+    /// <exception cref="ArgumentException">Shapes, dtypes or devices that do not match (checked here: libtorch's
+    /// matrix product would abort the process on them).</exception>
     public static Tensor Apply(Tensor x, Tensor mean, Tensor matrix)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(matrix);
-        if (x.dim() != matrix.dim() || mean.dim() != x.dim() - 1 || x.shape[^1] != matrix.shape[^1] || mean.shape[^1] != x.shape[^1])
+        if (x.IsInvalid || mean.IsInvalid || matrix.IsInvalid)
+            throw new ArgumentException("A tensor has been disposed.", x.IsInvalid ? nameof(x) : mean.IsInvalid ? nameof(mean) : nameof(matrix));
+        bool batched = x.dim() == 3;
+        if ((x.dim() != 2 && !batched) || x.dim() != matrix.dim() || mean.dim() != x.dim() - 1 || x.shape[^1] != matrix.shape[^1] || mean.shape[^1] != x.shape[^1]
+            || (batched && (matrix.shape[0] != x.shape[0] || mean.shape[0] != x.shape[0])))
             throw new ArgumentException(
-                $"Expected x (N, d), mean (d), matrix (k, d), or the same with a leading batch, but got x {MatrixInput.Shape(x)}, mean {MatrixInput.Shape(mean)}, matrix {MatrixInput.Shape(matrix)}.",
+                $"Expected x (N, d), mean (d), matrix (k, d), or the same with a leading batch B, but got x {MatrixInput.Shape(x)}, mean {MatrixInput.Shape(mean)}, matrix {MatrixInput.Shape(matrix)}.",
                 nameof(x));
+        if (x.dtype != ScalarType.Float32 && x.dtype != ScalarType.Float64)
+            throw new ArgumentException($"Expected dtype float32 or float64, but got {x.dtype}.", nameof(x));
+        if (mean.dtype != x.dtype || matrix.dtype != x.dtype)
+            throw new ArgumentException($"Expected x, mean and matrix of one dtype, but got {x.dtype}, {mean.dtype} and {matrix.dtype}.", mean.dtype != x.dtype ? nameof(mean) : nameof(matrix));
+        if (!SameDevice(mean, x) || !SameDevice(matrix, x))
+            throw new ArgumentException($"Expected x, mean and matrix on one device, but got {x.device}, {mean.device} and {matrix.device}.", !SameDevice(mean, x) ? nameof(mean) : nameof(matrix));
         return (x - mean.unsqueeze(-2)).matmul(matrix.transpose(-1, -2));
     }
 
-    /// <summary>The solve itself, after validation: Σε = Σ + εI, then the kind's W.</summary>
+    /// <summary>The solve itself, after validation: Σε = Σ + εI (Σ itself for ε = 0), then the kind's W.</summary>
     internal static WhiteningTransform Solve(Tensor covariance, WhiteningOptions options)
     {
         using var scope = NewDisposeScope();
-        Tensor se = covariance + options.Epsilon * eye(covariance.shape[^1], dtype: covariance.dtype, device: covariance.device);
+        Tensor se = options.Epsilon == 0 ? covariance : covariance + options.Epsilon * eye(covariance.shape[^1], dtype: covariance.dtype, device: covariance.device);
         WhiteningTransform t = WhiteningKinds.Solve(se, options);
         t.Matrix.MoveToOuterDisposeScope();
         t.Colouring?.MoveToOuterDisposeScope();
@@ -119,9 +135,11 @@ public static class Whitening
             throw new ArgumentOutOfRangeException(nameof(correction), correction, $"correction must be ≥ 0, but got {correction}.");
         if (x.shape[^2] <= correction)
             throw new ArgumentException($"Expected more than {correction} samples (rows), but got {x.shape[^2]} in shape {MatrixInput.Shape(x)}.", nameof(x));
-        if (x.shape[^1] == 0)
-            throw new ArgumentException($"Expected at least one feature, but got shape {MatrixInput.Shape(x)}.", nameof(x));
+        if (x.shape[^1] == 0 || (x.dim() == 3 && x.shape[0] == 0))
+            throw new ArgumentException($"Expected at least one data set of at least one feature, but got shape {MatrixInput.Shape(x)}.", nameof(x));
     }
+
+    private static bool SameDevice(Tensor a, Tensor b) => a.device_type == b.device_type && a.device_index == b.device_index;
 
     private static void CheckRank(Tensor t, WhiteningOptions options)
     {

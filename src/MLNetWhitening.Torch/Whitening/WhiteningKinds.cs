@@ -55,7 +55,7 @@ internal static class WhiteningKinds
     private static WhiteningTransform Pca(Tensor se, WhiteningOptions o)
     {
         var (values, vectors) = Eigh(se);
-        WhiteningVerification.CheckPositive(values);
+        double[] kappa = WhiteningVerification.CheckPositive(values);
         long d = se.shape[^1];
         long k = o.Rank == 0 ? d : o.Rank;
         Tensor lambda = values.flip(-1).narrow(-1, 0, k);
@@ -72,7 +72,6 @@ internal static class WhiteningKinds
         Tensor? colouring = o.Colouring ? v * lambda.sqrt().unsqueeze(-2) : null;
         if (!o.Verify)
             return new WhiteningTransform(null, w, colouring, null);
-        double[] kappa = WhiteningVerification.Condition(values);
         var checks = new RootChecks(kappa, Enumerable.Repeat(MatrixRootMethod.Eigen, kappa.Length).ToArray(), new string?[kappa.Length]);
         return new WhiteningTransform(null, w, colouring, Diagnose(w, se, checks));
     }

@@ -22,31 +22,32 @@ internal static class WhiteningVerification
     private static double UnitRoundoff(ScalarType dtype) => dtype == ScalarType.Float64 ? 1.0 / (1L << 53) : 1.0 / (1 << 24);
 
     /// <summary>
-    /// Throws <see cref="WhiteningException"/> for the first matrix whose smallest eigenvalue is not positive (or NaN).
-    /// <paramref name="values"/>: (d) or (B, d).
+    /// κ = λ_max / λ_min of each matrix, from its eigenvalues <paramref name="values"/>, (d) or (B, d), read back in one
+    /// transfer, after throwing <see cref="WhiteningException"/> for the first matrix whose smallest eigenvalue is not
+    /// positive (or NaN).
     /// </summary>
-    public static void CheckPositive(Tensor values)
+    public static double[] CheckPositive(Tensor values)
     {
-        double[] min;
+        double[] extremes;
+        using (NewDisposeScope())
         using (no_grad())
-            min = MatrixOps.ToHost(values.detach().min(-1).values);
-        for (int i = 0; i < min.Length; i++)
         {
-            if (!(min[i] > 0))
-                throw new WhiteningException(
-                    $"The regularised covariance Σ + εI{At(i, values.dim() > 1)} is singular or not finite (smallest eigenvalue {min[i]:G3}). " +
-                    "Set WhiteningOptions.Epsilon > 0 (constant or duplicated features, or fewer samples than features, make Σ singular).",
-                    i, min[i], null);
+            Tensor v = values.detach();
+            extremes = MatrixOps.ToHost(stack(new[] { v.min(-1).values, v.max(-1).values }));
         }
-    }
-
-    /// <summary>κ = λ_max / λ_min of each matrix, from its eigenvalues (d) or (B, d).</summary>
-    public static double[] Condition(Tensor values)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        Tensor v = values.detach();
-        return MatrixOps.ToHost(v.max(-1).values / v.min(-1).values);
+        int count = extremes.Length / 2;
+        var kappa = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            double min = extremes[i];
+            if (!(min > 0))
+                throw new WhiteningException(
+                    $"The regularised covariance Σ + εI{At(i, values.dim() > 1)} is singular or not finite (smallest eigenvalue {min:G3}). " +
+                    "Set WhiteningOptions.Epsilon > 0 (constant or duplicated features, or fewer samples than features, make Σ singular).",
+                    i, min, null);
+            kappa[i] = extremes[count + i] / min;
+        }
+        return kappa;
     }
 
     /// <summary>
@@ -105,6 +106,3 @@ internal static class WhiteningVerification
 
     private static string At(int index, bool batched) => batched ? $" at batch index {index}" : "";
 }
-
-/// <summary>Per matrix of a verified root: κ, the method that produced it, and why a fallback happened (or null).</summary>
-internal sealed record RootChecks(double[] Condition, MatrixRootMethod[] Methods, string?[] Reasons);

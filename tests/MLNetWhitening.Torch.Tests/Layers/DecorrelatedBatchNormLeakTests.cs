@@ -39,6 +39,47 @@ public sealed class DecorrelatedBatchNormLeakTests
         Assert.AreEqual(before, Live, $"live tensors after {Steps} training steps");
     }
 
+    /// <summary>
+    /// Training steps outside any dispose scope, every tensor the caller creates disposed by hand: the layer's own
+    /// autograd functions free the wrappers TorchSharp gives their backward and the gradients they return (Eigen: the
+    /// approximate roots' Lyapunov node is checked with MatrixRoots).
+    /// </summary>
+    [TestMethod]
+    public void TrainingStepsOutsideADisposeScope_LeaveNoLiveTensorsBehind()
+    {
+        var options = new DecorrelatedBatchNormOptions { GroupSize = 4, Root = MatrixRootOptions.Default with { Method = MatrixRootMethod.Eigen } };
+        using var layer = new DecorrelatedBatchNorm(8, options);
+        using Tensor x0 = LayerInputs.Correlated(420, new long[] { 16, 8, 3 }, 4).to(float32);
+        void Step()
+        {
+            Tensor x = x0.detach().requires_grad_();
+            Tensor y = layer.forward(x);
+            Tensor square = y.square();
+            Tensor loss = square.mean();
+            loss.backward();
+            foreach (Tensor t in new[] { x.grad!, layer.weight!.grad!, layer.bias!.grad!, loss, square, y, x })
+                t.Dispose();
+        }
+        Step(); // warm-up: leaves the one backward's pending returned-gradient wrappers
+        long before = Live;
+        for (int i = 0; i < Steps / 5; i++)
+            Step();
+        Assert.AreEqual(before, Live, $"live tensors after {Steps / 5} training steps outside a scope");
+    }
+
+    /// <summary>Outside any dispose scope, building, resetting and disposing a layer leaves exactly its five state tensors alive while it lives.</summary>
+    [TestMethod]
+    public void ConstructionAndReset_KeepOnlyTheStateAlive()
+    {
+        long before = Live;
+        var layer = new DecorrelatedBatchNorm(8, new DecorrelatedBatchNormOptions { GroupSize = 4 });
+        Assert.AreEqual(before + 5, Live, "weight, bias, running_mean, running_whitening, num_batches_tracked");
+        layer.reset_parameters();
+        Assert.AreEqual(before + 5, Live, "after reset_parameters");
+        layer.Dispose();
+        Assert.AreEqual(before, Live, "after Dispose");
+    }
+
     /// <summary>Eval-mode forwards, 500 inside a dispose scope and 500 outside (the output disposed by hand).</summary>
     [TestMethod]
     public void EvalForwards_LeaveNoLiveTensorsBehind()

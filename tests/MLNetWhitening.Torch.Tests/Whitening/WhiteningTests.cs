@@ -172,6 +172,26 @@ public sealed class WhiteningTests
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Torch.Whitening.MeanAndCovariance(randn(2, 3, 4, 5))).Message, "rank 4");
     }
 
+    /// <summary>
+    /// Mismatched dtypes or batches would reach libtorch's matrix product, whose errors TorchSharp 0.107 does not catch
+    /// (the process aborts): Apply checks them first, as it checks the shapes; FromData checks its data first.
+    /// </summary>
+    [TestMethod]
+    public void Apply_RejectsMismatchedDtypesAndBatchesWithClearMessages()
+    {
+        using var scope = NewDisposeScope();
+        Tensor x = Data(84, 2, 6, 3);
+        WhiteningTransform t = Torch.Whitening.FromData(x);
+        CollectionAssert.AreEqual(new long[] { 2, 6, 3 }, Torch.Whitening.Apply(x, t.Mean!, t.Matrix).shape);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Torch.Whitening.Apply(x, t.Mean!, t.Matrix.to(float32)));
+        Assert.AreEqual("matrix", e.ParamName);
+        StringAssert.Contains(e.Message, "Float32");
+        Assert.AreEqual("mean", Assert.ThrowsExactly<ArgumentException>(() => Torch.Whitening.Apply(x, t.Mean!.to(float32), t.Matrix)).ParamName);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Torch.Whitening.Apply(x, t.Mean!, t.Matrix.narrow(0, 0, 1))).Message, "(1, 3, 3)");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Torch.Whitening.Apply(x.to(int32), t.Mean!.to(int32), t.Matrix.to(int32))).Message, "Int32");
+        Assert.AreEqual("x", Assert.ThrowsExactly<ArgumentNullException>(() => Torch.Whitening.FromData(null!)).ParamName);
+    }
+
     [TestMethod]
     [DataRow(0L)]
     [DataRow(1L)]
