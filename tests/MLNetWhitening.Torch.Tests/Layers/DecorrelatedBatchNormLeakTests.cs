@@ -41,13 +41,15 @@ public sealed class DecorrelatedBatchNormLeakTests
 
     /// <summary>
     /// Training steps outside any dispose scope, every tensor the caller creates disposed by hand: the layer's own
-    /// autograd functions free the wrappers TorchSharp gives their backward and the gradients they return (Eigen: the
-    /// approximate roots' Lyapunov node is checked with MatrixRoots).
+    /// autograd functions, and the roots' (Eigen's Daleckii–Krein node, Mpa's Lyapunov node), free the wrappers
+    /// TorchSharp gives their backward and the gradients they return.
     /// </summary>
     [TestMethod]
-    public void TrainingStepsOutsideADisposeScope_LeaveNoLiveTensorsBehind()
+    [DataRow(MatrixRootMethod.Eigen)]
+    [DataRow(MatrixRootMethod.Mpa)]
+    public void TrainingStepsOutsideADisposeScope_LeaveNoLiveTensorsBehind(MatrixRootMethod method)
     {
-        var options = new DecorrelatedBatchNormOptions { GroupSize = 4, Root = MatrixRootOptions.Default with { Method = MatrixRootMethod.Eigen } };
+        var options = new DecorrelatedBatchNormOptions { GroupSize = 4, Root = MatrixRootOptions.Default with { Method = method } };
         using var layer = new DecorrelatedBatchNorm(8, options);
         using Tensor x0 = LayerInputs.Correlated(420, new long[] { 16, 8, 3 }, 4).to(float32);
         void Step()

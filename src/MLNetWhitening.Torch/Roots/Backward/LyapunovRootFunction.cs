@@ -53,29 +53,34 @@ internal sealed class LyapunovRootFunction : torch.autograd.SingleTensorFunction
         // An exception here would abort the process (native callback): never let one escape.
         try
         {
-            using var scope = NewDisposeScope();
-            Tensor root = ctx.get_saved_variables()[0];
-            var kind = (RootKind)ctx.get_data("kind");
-            var tolerance = (double)ctx.get_data("tolerance");
-            var maxIterations = (int)ctx.get_data("maxIterations");
-            var spectrum = (RootSpectrum)ctx.get_data("spectrum");
-
-            Tensor rhs = MatrixOps.Symmetrise(grad_output);
-            if (kind == RootKind.InverseSqrt)
+            Tensor grad;
+            bool inCallerScope;
+            using (NewDisposeScope())
             {
-                // Song et al. 2022, inverse square root backward: C′ = −M⁻¹ G M⁻¹ with M⁻¹ = Y².
-                Tensor inverse = root.matmul(root);
-                rhs = -MatrixOps.Symmetrise(inverse.matmul(rhs).matmul(inverse));
+                Tensor root = ctx.get_saved_variables()[0];
+                var kind = (RootKind)ctx.get_data("kind");
+                var tolerance = (double)ctx.get_data("tolerance");
+                var maxIterations = (int)ctx.get_data("maxIterations");
+                var spectrum = (RootSpectrum)ctx.get_data("spectrum");
+
+                Tensor rhs = MatrixOps.Symmetrise(grad_output);
+                if (kind == RootKind.InverseSqrt)
+                {
+                    // Song et al. 2022, inverse square root backward: C′ = −M⁻¹ G M⁻¹ with M⁻¹ = Y².
+                    Tensor inverse = root.matmul(root);
+                    rhs = -MatrixOps.Symmetrise(inverse.matmul(rhs).matmul(inverse));
+                }
+                grad = LyapunovSolver.Solve(root, rhs, tolerance, maxIterations, spectrum);
+                inCallerScope = ReturnedGradients.MoveToCaller(grad);
             }
-            Tensor grad = LyapunovSolver.Solve(root, rhs, tolerance, maxIterations, spectrum);
-            return new List<Tensor> { grad.MoveToOuterDisposeScope(), null!, null!, null!, null! };
+            grad_output.Dispose(); // TorchSharp's wrapper for this call only
+            return ReturnedGradients.ForFirstArgument(grad, inCallerScope, 4);
         }
         catch (Exception ex)
         {
             // Not expected (matrix products, and cholesky_ex, which reports failure instead of throwing); a NaN gradient
             // is visible, an abort would lose the process.
-            System.Diagnostics.Trace.TraceError($"{Name}: backward failed, returning a NaN gradient: {ex}");
-            return new List<Tensor> { full_like(grad_output, double.NaN), null!, null!, null!, null! };
+            return FailedGradient.Of(Name, ex, 5, () => new List<Tensor> { full_like(grad_output, double.NaN), null!, null!, null!, null! });
         }
     }
 }
