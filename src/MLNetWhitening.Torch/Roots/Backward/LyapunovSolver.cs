@@ -31,6 +31,10 @@ internal static class LyapunovSolver
     [ThreadStatic]
     public static int LastIterations;
 
+    /// <summary>Residual checks (read-backs) of the last <see cref="Solve"/> on this thread, the start's included.</summary>
+    [ThreadStatic]
+    public static int LastChecks;
+
     /// <summary>Largest ‖B − I‖_F over the batch at the end of the last <see cref="Solve"/> on this thread.</summary>
     [ThreadStatic]
     public static double LastResidual;
@@ -51,8 +55,14 @@ internal static class LyapunovSolver
     /// <param name="maxIterations">Cap on the iterations.</param>
     /// <param name="spectrum">What the forward knows about R's spectrum; it sets the first scales.</param>
     /// <param name="scaled">False runs the plain iteration (α = 1), for comparisons.</param>
+    /// <param name="planChecks">
+    /// True (default): the residuals are read back (on CUDA, a device synchronisation each) only when the scales'
+    /// bounds predict that the next check tells something (<see cref="SignIterationScaling.StepsUntilCheck"/>): after
+    /// the scaled phase, then when the quadratic phase should have reached the tolerance; typically 3 read-backs in all.
+    /// False checks after every step, for comparisons. The plain iteration always checks every step.
+    /// </param>
     /// <returns>X, (B, n, n), exactly symmetric.</returns>
-    public static Tensor Solve(Tensor r, Tensor c, double tolerance, int maxIterations, RootSpectrum spectrum, bool scaled = true)
+    public static Tensor Solve(Tensor r, Tensor c, double tolerance, int maxIterations, RootSpectrum spectrum, bool scaled = true, bool planChecks = true)
     {
         using var scope = NewDisposeScope();
         Tensor identity = MatrixOps.Identity(r);
@@ -70,23 +80,32 @@ internal static class LyapunovSolver
         // The same scale for C keeps the solution: B X + X B = C / α.
         c = MatrixOps.Symmetrise(c / (norm * fourth));
 
-        double[] residuals = Residuals(b, identity);
+        // λ_max(B) ≥ ‖R⁴‖_F^(1/4) / ‖R²‖_F^(1/2) (from Σλ⁸ ≤ λ_max⁴ Σλ⁴), read back with the first residuals.
+        var (residuals, largest) = ResidualsAnd(b, identity, fourth / squareNorm.sqrt());
         SignIterationScaling? scaling = scaled
-            ? new SignIterationScaling(FirstLowerBounds(b, squareNorm, fourthNorm, spectrum), LowestBound(r.dtype))
+            ? new SignIterationScaling(FirstLowerBounds(b, largest, spectrum), LowestBound(r.dtype))
             : null;
 
-        int iterations = 0;
+        int iterations = 0, checks = 1;
         double residual = Max(residuals), previous = double.PositiveInfinity;
         while (iterations < maxIterations && !Done(residual, previous, tolerance))
         {
-            double[]? alpha = scaling?.NextScales(residuals, QuadraticPhase);
-            (b, b2, c) = Step(b, b2, c, alpha);
-            iterations++;
+            int steps = scaling is not null && planChecks
+                ? scaling.StepsUntilCheck(residuals, tolerance, QuadraticPhase, maxIterations - iterations)
+                : 1;
+            for (int s = 0; s < steps; s++)
+            {
+                double[]? alpha = scaling?.NextScales(s == 0 ? residuals : null, QuadraticPhase);
+                (b, b2, c) = Step(b, b2, c, alpha);
+            }
+            iterations += steps;
             previous = residual;
             residuals = Residuals(b, identity);
             residual = Max(residuals);
+            checks++;
         }
         LastIterations = iterations;
+        LastChecks = checks;
         LastResidual = residual;
         // sign(H) = [[I, 2X], [0, −I]] (Song et al. 2022, converged sign); C is exactly symmetric by construction.
         return (c * 0.5).MoveToOuterDisposeScope();
@@ -145,15 +164,12 @@ internal static class LyapunovSolver
         tensor(Array.ConvertAll(alpha, x => f(x)), new long[] { alpha.Length, 1, 1 }, dtype: like.dtype, device: like.device);
 
     /// <summary>
-    /// ℓ₀ per matrix: the larger of the forward's bound λ_min(R) ≥ ρ λ_max(R), with λ_max(B) ≥ ‖R⁴‖_F^(1/4) / ‖R²‖_F^(1/2)
-    /// (from Σλ⁸ ≤ λ_max⁴ Σλ⁴; between n^(−1/8) and 1, close to 1 when a few eigenvalues dominate), and, where asked
-    /// or where the forward knows nothing, <see cref="EstimateShare"/> of the inverse-iteration estimate of λ_min(B).
+    /// ℓ₀ per matrix: the larger of the forward's bound λ_min(R) ≥ ρ λ_max(R), with <paramref name="largest"/> a lower
+    /// bound on λ_max(B) (between n^(−1/8) and 1, close to 1 when a few eigenvalues dominate), and, where asked or
+    /// where the forward knows nothing, <see cref="EstimateShare"/> of the inverse-iteration estimate of λ_min(B).
     /// </summary>
-    private static double[] FirstLowerBounds(Tensor b, Tensor squareNorm, Tensor fourthNorm, RootSpectrum spectrum)
+    private static double[] FirstLowerBounds(Tensor b, double[] largest, RootSpectrum spectrum)
     {
-        double[] largest;
-        using (no_grad())
-            largest = MatrixOps.ToHost(fourthNorm.pow(0.25) / squareNorm.sqrt());
         double[]? estimate = spectrum.EstimateSmallest || spectrum.MinOverMax <= 0 ? SmallestEigenvalueEstimate.Estimate(b) : null;
         var lower = new double[largest.Length];
         for (int i = 0; i < lower.Length; i++)
@@ -170,6 +186,15 @@ internal static class LyapunovSolver
     {
         using var noGrad = no_grad();
         return MatrixOps.ToHost(linalg.matrix_norm(b - identity));
+    }
+
+    /// <summary>‖B − I‖_F of each matrix and a per-matrix (B, 1, 1) value, read back in one transfer.</summary>
+    private static (double[] Residuals, double[] Values) ResidualsAnd(Tensor b, Tensor identity, Tensor values)
+    {
+        using var noGrad = no_grad();
+        double[] both = MatrixOps.ToHost(stack(new[] { linalg.matrix_norm(b - identity), values.detach().reshape(-1) }));
+        int count = both.Length / 2;
+        return (both[..count], both[count..]);
     }
 
     /// <summary>The largest value, or NaN if any is NaN.</summary>

@@ -17,12 +17,14 @@ namespace MLNetWhitening.Torch;
 internal sealed class SignIterationScaling
 {
     private readonly double[] _lower;
+    private readonly bool[] _quadratic;
 
     /// <param name="lower">A lower bound on the spectrum of each matrix's B, in (0, 1]; clamped into that range.</param>
     /// <param name="floor">The smallest bound used (positive: ℓ = 0 would give α = √3, which maps the eigenvalue 1 to 0).</param>
     public SignIterationScaling(double[] lower, double floor)
     {
         _lower = new double[lower.Length];
+        _quadratic = new bool[lower.Length];
         for (int i = 0; i < lower.Length; i++)
             _lower[i] = double.IsNaN(lower[i]) ? floor : Math.Clamp(lower[i], floor, 1);
     }
@@ -32,7 +34,9 @@ internal sealed class SignIterationScaling
 
     /// <summary>
     /// The scales α for the next step, given each matrix's residual r = ‖B − I‖_F, and the bounds advanced to the
-    /// spectrum after that step. Where r &lt; 1, 1 − r is a rigorous lower bound too (|μ − 1| ≤ ‖B − I‖_2 ≤ r).
+    /// spectrum after that step. Where r &lt; 1, 1 − r is a rigorous lower bound too (|μ − 1| ≤ ‖B − I‖_2 ≤ r). Between
+    /// checks (<paramref name="residuals"/> null) the bounds alone set the scales, and a matrix that was in the quadratic
+    /// phase at the last check stays plain.
     /// </summary>
     /// <remarks>
     /// Below <paramref name="quadraticPhase"/> the step is plain. The solver stops there when r fails to halve (its
@@ -43,18 +47,63 @@ internal sealed class SignIterationScaling
     /// (float32, mostly n = 256, where it stops nearer the rounding floor), and float64 solves stopped nearer the
     /// tolerance (2e-13 instead of 7e-15).
     /// </remarks>
-    public double[] NextScales(double[] residuals, double quadraticPhase)
+    public double[] NextScales(double[]? residuals, double quadraticPhase)
     {
         var alpha = new double[_lower.Length];
         for (int i = 0; i < _lower.Length; i++)
         {
-            double r = residuals[i], lower = _lower[i];
-            if (r < 1)
-                lower = Math.Max(lower, 1 - r);
-            alpha[i] = r >= quadraticPhase ? OptimalScale(lower) : 1;
+            double lower = _lower[i];
+            if (residuals is not null)
+            {
+                double r = residuals[i];
+                if (r < 1)
+                    lower = Math.Max(lower, 1 - r);
+                _quadratic[i] = r < quadraticPhase;
+            }
+            alpha[i] = _quadratic[i] ? 1 : OptimalScale(lower);
             _lower[i] = Step(alpha[i] * lower);
         }
         return alpha;
+    }
+
+    /// <summary>
+    /// How many steps to take before the next check of the residuals (each check is a read-back, on CUDA a device
+    /// synchronisation), given each matrix's residual r = ‖B − I‖_F at this check: the fewest over the matrices that have
+    /// not reached <paramref name="tolerance"/> of the steps after which the next check is informative, at least 1 and at
+    /// most <paramref name="limit"/>. A matrix in the quadratic phase (r below <paramref name="quadraticPhase"/>) takes
+    /// plain steps, whose residual obeys r ← ≤ r² (3 + r) / 2 (the step maps B = I + E to I − E² (3I + E) / 2): it is
+    /// predicted to reach the tolerance after that many. One outside it takes scaled steps until its bound ℓ (raised to
+    /// 1 − r as <see cref="NextScales"/> does) says every eigenvalue is within <paramref name="quadraticPhase"/> of 1.
+    /// The steps between checks take the scales <see cref="NextScales"/> gives without residuals, so a plan of one step
+    /// is exactly the step-by-step iteration; a longer one differs only in not raising ℓ to 1 − r between checks.
+    /// </summary>
+    public int StepsUntilCheck(double[] residuals, double tolerance, double quadraticPhase, int limit)
+    {
+        int steps = int.MaxValue;
+        for (int i = 0; i < _lower.Length; i++)
+        {
+            double r = residuals[i];
+            if (r <= tolerance)
+                continue;
+            int k = 0;
+            if (r < quadraticPhase)
+            {
+                for (double e = r; e > tolerance && k < limit; k++)
+                    e = e * e * (3 + e) / 2;
+            }
+            else
+            {
+                double lower = r < 1 ? Math.Max(_lower[i], 1 - r) : _lower[i];
+                do
+                {
+                    lower = Step(OptimalScale(lower) * lower);
+                    k++;
+                }
+                while (1 - lower > quadraticPhase && k < limit);
+            }
+            steps = Math.Min(steps, k);
+        }
+        return Math.Clamp(steps, 1, Math.Max(1, limit));
     }
 
     /// <summary>α = √(3 / (1 + ℓ + ℓ²)), the scale that equalises q(α ℓ) and q(α); in [1, √3).</summary>
