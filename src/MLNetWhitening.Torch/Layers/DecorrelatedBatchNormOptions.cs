@@ -40,14 +40,15 @@ public sealed record DecorrelatedBatchNormOptions
     public bool Affine { get; init; } = true;
 
     /// <summary>
-    /// How W = (Σ + εI)^(−1/2) is computed in training. Default: <see cref="MatrixRootMethod.Mpa"/> with the library's
-    /// other defaults, i.e. the paper's [5, 5] Padé forward (approximate by design; docs/decorrelated-batch-norm.md says
-    /// how white its output is) with the converged Lyapunov backward. <see cref="MatrixRootMethod.Auto"/> here means the
+    /// How W = (Σ + εI)^(−1/2) is computed in training. Default: <see cref="MatrixRootMethod.Mpa"/>, unrefined
+    /// (<see cref="MatrixRootOptions.Refine"/> = false), with the library's other defaults, i.e. the paper's [5, 5] Padé
+    /// forward (approximate by design; docs/decorrelated-batch-norm.md says how white its output is) with the converged
+    /// Lyapunov backward. Refine = true whitens each batch exactly by matrix products instead. <see cref="MatrixRootMethod.Auto"/> here means the
     /// layer's own rule (the fastest method that whitens accurately for the device, group size and dtype; see the docs),
     /// not <see cref="MatrixRoots"/>' rule. <see cref="MatrixRootOptions.ValidateInput"/> is not used: the layer checks
     /// its covariance itself.
     /// </summary>
-    public MatrixRootOptions Root { get; init; } = MatrixRootOptions.Default with { Method = MatrixRootMethod.Mpa };
+    public MatrixRootOptions Root { get; init; } = MatrixRootOptions.Default with { Method = MatrixRootMethod.Mpa, Refine = false };
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentNullException"/> naming the first bad option.</summary>
     public void Validate()

@@ -50,14 +50,17 @@ public sealed record MatrixRootOptions
     /// <see cref="MatrixRootMethod.NewtonSchulz"/> to <see cref="RefinementTolerance"/> by a scaled coupled
     /// Newton–Schulz iteration started from the method's approximation of A^(−1/2): matrix products only, 3 an
     /// iteration, typically 4–7 iterations at condition number 10–100 and 11–13 at 1e8 from the [5, 5] Padé start
-    /// (docs/matrix-roots.md). The input must be positive definite (also for the square root). Default false: the
-    /// methods return the paper's approximation (what a whitening layer in training wants). <see cref="MatrixRootMethod.Auto"/>
-    /// refines whenever it picks one of these methods, whatever this says; <see cref="MatrixRootMethod.Eigen"/> is exact.
+    /// (docs/matrix-roots.md). The input must be positive definite (also for the square root).
+    /// <para>Default null: the caller's own default. <see cref="MatrixRoots"/> and the whitening layers do not refine
+    /// (the paper's approximation, what a whitening layer in training wants); the verified whitening of
+    /// <see cref="Whitening.FromCovariance"/> (<see cref="WhiteningOptions.Verify"/>, as in the ZCA fit) refines, since
+    /// its purpose is an accurate W. true or false says so everywhere. <see cref="MatrixRootMethod.Auto"/> refines
+    /// whenever it picks one of these methods, whatever this says; <see cref="MatrixRootMethod.Eigen"/> is exact.</para>
     /// A matrix that does not converge makes <see cref="MatrixRoots.Sqrt"/> and <see cref="MatrixRoots.InverseSqrt"/>
     /// throw <see cref="ArithmeticException"/>; <see cref="MatrixRoots.SqrtEx"/> and <see cref="MatrixRoots.InverseSqrtEx"/>
     /// report it instead. The backward (Lyapunov) then differentiates the refined, exact root.
     /// </summary>
-    public bool Refine { get; init; }
+    public bool? Refine { get; init; }
 
     /// <summary>
     /// The refinement stops for a matrix once ‖Z Y − I‖_F / √n ≤ this, where Z ≈ A^(−1/2) and Y ≈ A^(1/2) are its

@@ -117,8 +117,9 @@ public static class MatrixRoots
         if (method == MatrixRootMethod.Eigen)
             return (Exact(a, kind).MoveToOuterDisposeScope(), new MatrixRootReport(method, null, null));
 
-        // Auto returns accurate roots only: it always refines the approximate method it picks.
-        MatrixRootOptions o = auto ? options with { Method = method, Refine = true } : options;
+        // Auto returns accurate roots only: it always refines the approximate method it picks. Otherwise Refine's
+        // default (null) is this API's: the paper's approximation.
+        MatrixRootOptions o = options with { Method = method, Refine = auto || options.Refine == true };
         Tensor x = batched ? a : a.unsqueeze(0);
         var (result, refinement) = method switch
         {

@@ -8,10 +8,12 @@ namespace MLNetWhitening.Torch;
 
 /// <summary>
 /// A^(−1/2), and A^(1/2) when asked, of a symmetric positive definite matrix or batch, for the ZCA kinds. Unverified:
-/// <see cref="MatrixRoots.InverseSqrt"/> as it comes. Verified: the exact roots from one eigendecomposition, or a faster
-/// method's inverse root checked against the tolerance matrix by matrix, and the matrices that miss it recomputed by
-/// the exact roots (the reason recorded). An approximate method needs only the eigenvalues for κ, which LAPACK computes
-/// several times faster than the eigenvectors. Differentiable whenever the input requires grad.
+/// <see cref="MatrixRoots.InverseSqrt"/> as it comes, by its own rules (an approximate method unrefined unless
+/// <see cref="MatrixRootOptions.Refine"/> says so; Auto refined, with its fallback). Verified: the exact roots from one
+/// eigendecomposition, or a faster method's inverse root, refined to the dtype's accuracy by default, checked against
+/// the tolerance matrix by matrix, and the matrices whose refinement does not converge or that miss the tolerance
+/// recomputed by the exact roots (the reason recorded). An approximate method needs only the eigenvalues for κ, which
+/// LAPACK computes several times faster than the eigenvectors. Differentiable whenever the input requires grad.
 /// </summary>
 internal static class SymmetricRoots
 {
@@ -25,12 +27,12 @@ internal static class SymmetricRoots
     /// <param name="needsRoot">Also return A^(1/2).</param>
     public static Result Compute(Tensor a, MatrixRootOptions options, bool verify, bool needsRoot)
     {
-        MatrixRootMethod method = MatrixRoots.ResolveMethod(a, options);
         if (!verify)
         {
-            Tensor inverse = MatrixRoots.InverseSqrt(a, options with { Method = method });
+            Tensor inverse = MatrixRoots.InverseSqrt(a, options);
             return new Result(inverse, needsRoot ? MatrixOps.Symmetrise(a.matmul(inverse)) : null, null, null);
         }
+        MatrixRootMethod method = MatrixRoots.ResolveMethod(a, options);
         if (method == MatrixRootMethod.Eigen)
             return Exact(a, needsRoot, null);
 
@@ -38,59 +40,75 @@ internal static class SymmetricRoots
         using (no_grad())
             values = linalg.eigvalsh(a.detach());
         double[] kappa = WhiteningVerification.CheckPositive(values);
-        Tensor root = MatrixOps.Symmetrise(MatrixRoots.InverseSqrt(a, options with { Method = method }));
+        MatrixRootOptions request = VerifiedRequest(options, method);
+        var (computed, report) = MatrixRoots.InverseSqrtEx(a, request);
+        Tensor root = MatrixOps.Symmetrise(computed);
+        RefinementReport? refinement = report.Refinement;
         var residuals = WhiteningVerification.Residuals(root, a);
         long d = a.shape[^1];
         var reasons = new string?[kappa.Length];
+        var iterations = new int?[kappa.Length];
         var failing = new List<long>();
         for (int i = 0; i < kappa.Length; i++)
         {
+            iterations[i] = refinement?.IterationsPerMatrix[i];
             double tolerance = WhiteningVerification.Tolerance(d, kappa[i], a.dtype);
-            if (!(residuals.Float64[i] <= tolerance))
-            {
-                reasons[i] = $"{method} gave residual {residuals.Float64[i]:G3} > tolerance {tolerance:G3}";
+            if (refinement is not null && !refinement.ConvergedPerMatrix[i])
+                reasons[i] = $"the {method} refinement did not converge in {iterations[i]} iterations: {refinement.ReasonPerMatrix[i]}";
+            else if (!(residuals.Float64[i] <= tolerance))
+                reasons[i] = $"{(refinement is null ? "" : "refined ")}{method} gave residual {residuals.Float64[i]:G3} > tolerance {tolerance:G3}";
+            if (reasons[i] is not null)
                 failing.Add(i);
-            }
         }
+        var checks = new RootChecks(kappa, Enumerable.Repeat(method, kappa.Length).ToArray(), reasons, iterations);
         if (failing.Count == 0)
-        {
-            var checks = new RootChecks(kappa, Enumerable.Repeat(method, kappa.Length).ToArray(), reasons);
             return new Result(root, needsRoot ? MatrixOps.Symmetrise(a.matmul(root)) : null, checks, residuals);
-        }
+        residuals.Product.Dispose();
         if (failing.Count == kappa.Length)
-            return Exact(a, needsRoot, reasons);
-        return Merge(a, root, kappa, method, reasons, failing, needsRoot);
+            return Exact(a, needsRoot, checks);
+        return Merge(a, root, checks, failing, needsRoot);
     }
 
-    /// <summary>Some matrices of a batch missed the tolerance: only those are recomputed exactly.</summary>
-    private static Result Merge(Tensor a, Tensor root, double[] kappa, MatrixRootMethod method, string?[] reasons, List<long> failing, bool needsRoot)
+    /// <summary>
+    /// The options the verified path asks <see cref="MatrixRoots"/> for, <paramref name="method"/> being the approximate
+    /// method of <paramref name="options"/> (Auto resolved): refined when Auto picked it (Auto's contract) and, for an
+    /// explicit method, unless the caller set <see cref="MatrixRootOptions.Refine"/> to false (an accurate W is this
+    /// path's purpose). The method is explicit in the request, so a matrix whose refinement does not converge is
+    /// reported, not replaced for the whole batch as Auto would.
+    /// </summary>
+    internal static MatrixRootOptions VerifiedRequest(MatrixRootOptions options, MatrixRootMethod method) =>
+        options with { Method = method, Refine = options.Method == MatrixRootMethod.Auto || (options.Refine ?? true) };
+
+    /// <summary>Some matrices of a batch failed: only those are recomputed exactly.</summary>
+    private static Result Merge(Tensor a, Tensor root, RootChecks checks, List<long> failing, bool needsRoot)
     {
         Tensor index = tensor(failing.ToArray(), device: a.device);
-        Result exact = Exact(a.index_select(0, index), needsRoot, failing.Select(i => reasons[i]).ToArray());
+        Result exact = Exact(a.index_select(0, index), needsRoot, null);
         Tensor inverse = root.index_copy(0, index, exact.InverseRoot);
         Tensor? sqrt = null;
         if (needsRoot)
             sqrt = MatrixOps.Symmetrise(a.matmul(root)).index_copy(0, index, exact.Root!);
-        var methods = Enumerable.Repeat(method, kappa.Length).ToArray();
         for (int j = 0; j < failing.Count; j++)
         {
-            methods[failing[j]] = MatrixRootMethod.Eigen;
-            kappa[failing[j]] = exact.Checks!.Condition[j];
+            checks.Methods[failing[j]] = MatrixRootMethod.Eigen;
+            checks.Condition[failing[j]] = exact.Checks!.Condition[j];
         }
-        return new Result(inverse, sqrt, new RootChecks(kappa, methods, reasons), null);
+        return new Result(inverse, sqrt, checks, null);
     }
 
     /// <summary>
     /// The exact roots from one eigendecomposition: V diag(λ^(∓1/2)) Vᵀ, by the Daleckii–Krein autograd function when
-    /// <paramref name="a"/> requires grad.
+    /// <paramref name="a"/> requires grad. <paramref name="replaced"/>: the checks of an approximate root this replaces
+    /// for every matrix (its reasons and refinement iterations are kept).
     /// </summary>
-    public static Result Exact(Tensor a, bool needsRoot, string?[]? reasons)
+    public static Result Exact(Tensor a, bool needsRoot, RootChecks? replaced)
     {
         var (values, vectors) = Eigh(a);
         double[] kappa = WhiteningVerification.CheckPositive(values);
         Tensor inverse = MatrixOps.Symmetrise(Evaluate(a, values, vectors, RootKind.InverseSqrt));
         Tensor? root = needsRoot ? MatrixOps.Symmetrise(Evaluate(a, values, vectors, RootKind.Sqrt)) : null;
-        var checks = new RootChecks(kappa, Enumerable.Repeat(MatrixRootMethod.Eigen, kappa.Length).ToArray(), reasons ?? new string?[kappa.Length]);
+        var checks = new RootChecks(kappa, Enumerable.Repeat(MatrixRootMethod.Eigen, kappa.Length).ToArray(),
+            replaced?.Reasons ?? new string?[kappa.Length], replaced?.RefinementIterations ?? new int?[kappa.Length]);
         return new Result(inverse, root, checks, null);
     }
 

@@ -72,7 +72,7 @@ internal static class WhiteningKinds
         Tensor? colouring = o.Colouring ? v * lambda.sqrt().unsqueeze(-2) : null;
         if (!o.Verify)
             return new WhiteningTransform(null, w, colouring, null);
-        var checks = new RootChecks(kappa, Enumerable.Repeat(MatrixRootMethod.Eigen, kappa.Length).ToArray(), new string?[kappa.Length]);
+        var checks = new RootChecks(kappa, Enumerable.Repeat(MatrixRootMethod.Eigen, kappa.Length).ToArray(), new string?[kappa.Length], new int?[kappa.Length]);
         return new WhiteningTransform(null, w, colouring, Diagnose(w, se, checks));
     }
 

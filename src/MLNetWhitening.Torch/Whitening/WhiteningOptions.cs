@@ -25,7 +25,8 @@ public sealed record WhiteningOptions
 
     /// <summary>
     /// How the roots of Σε (ZCA) or of the correlation matrix (ZCA-cor) are computed; PCA always uses the
-    /// eigendecomposition. Default <see cref="MatrixRootOptions.Default"/> (<see cref="MatrixRootMethod.Auto"/>).
+    /// eigendecomposition. Default <see cref="MatrixRootOptions.Default"/> (<see cref="MatrixRootMethod.Auto"/>). Its
+    /// <see cref="MatrixRootOptions.Refine"/> left at null refines an approximate method when verified (<see cref="Verify"/>).
     /// </summary>
     public MatrixRootOptions Root { get; init; } = MatrixRootOptions.Default;
 
@@ -36,12 +37,15 @@ public sealed record WhiteningOptions
 
     /// <summary>
     /// Verify W and report on it (default true): the residual r = ‖W Σε Wᵀ − I‖_F / √k of every matrix is computed in
-    /// float64 (<see cref="WhiteningDiagnostics"/>); an approximate root (Mpa, Mtp, NewtonSchulz) whose r exceeds the
-    /// tolerance τ = max(1e-6, 100 · d · κ · u) (u the unit roundoff of the dtype, κ the condition number) is replaced
-    /// by the exact eigendecomposition root, and a W whose r still exceeds max(τ, 1e-3) is never returned
-    /// (<see cref="WhiteningException"/>). Costs one eigendecomposition (eigenvalues only for an approximate root) and
-    /// three matrix products per matrix, and a host synchronisation. False skips all of it: no diagnostics, no
-    /// fallback, the method's W as it comes (what a training layer wants: approximate by design, differentiable).
+    /// float64 (<see cref="WhiteningDiagnostics"/>). An approximate root (Mpa, Mtp, NewtonSchulz) is first refined to the
+    /// dtype's accuracy by matrix products (<see cref="MatrixRootOptions.Refine"/>, on by default here; set it to false
+    /// for the paper's approximation, which then almost always misses τ); a matrix whose refinement does not converge, or
+    /// whose r exceeds the tolerance τ = max(1e-6, 100 · d · κ · u) (u the unit roundoff of the dtype, κ the condition
+    /// number), is replaced by the exact eigendecomposition root, and a W whose r still exceeds max(τ, 1e-3) is never
+    /// returned (<see cref="WhiteningException"/>). Costs one eigendecomposition (eigenvalues only for an approximate
+    /// root, plus its refinement's products) and three matrix products per matrix, and a host synchronisation. False skips all of it: no diagnostics, no
+    /// fallback, the method's W as it comes, unrefined unless <see cref="MatrixRootOptions.Refine"/> says otherwise (what
+    /// a training layer wants: approximate by design, differentiable).
     /// </summary>
     public bool Verify { get; init; } = true;
 

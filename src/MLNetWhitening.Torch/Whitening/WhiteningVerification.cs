@@ -93,7 +93,7 @@ internal static class WhiteningVerification
         {
             double tolerance = Tolerance(d, checks.Condition[i], se.dtype);
             var diagnostics = new WhiteningDiagnostics(checks.Methods[i], checks.Reasons[i], checks.Condition[i],
-                residuals.Float64[i], residuals.Float32[i], tolerance);
+                residuals.Float64[i], residuals.Float32[i], tolerance, checks.RefinementIterations[i]);
             if (!(diagnostics.Residual <= Math.Max(tolerance, PoorResidual)) || !double.IsFinite(diagnostics.Float32Residual))
                 throw new WhiteningException(
                     $"The whitening matrix{At(i, se.dim() > 2)} is not accurate (residual ‖W Σε Wᵀ − I‖_F/√k = {diagnostics.Residual:G3}, " +

@@ -13,18 +13,19 @@ internal static class ApproximateRoot
 {
     /// <param name="a">(B, n, n), float32 or float64, shape and values checked by the facade.</param>
     /// <param name="kind">Square root or inverse square root.</param>
-    /// <param name="o">Validated options.</param>
+    /// <param name="o">Validated options; <see cref="MatrixRootOptions.Refine"/> resolved (true refines).</param>
     /// <param name="forward">The method's forward, (B, n, n) in and out, called without autograd.</param>
     /// <param name="spectrum">What the method knows about the spectrum of the root it returns, for the backward.</param>
-    /// <returns>The root and, when <see cref="MatrixRootOptions.Refine"/>, the refinement's report.</returns>
+    /// <returns>The root and, when refined, the refinement's report.</returns>
     public static (Tensor Root, RefinementReport? Refinement) Apply(Tensor a, RootKind kind, MatrixRootOptions o, Func<Tensor, RootKind, MatrixRootOptions, Tensor> forward, RootSpectrum spectrum)
     {
         if (o.ValidateInput && kind == RootKind.InverseSqrt)
             CheckPositiveDefinite(a, nameof(a));
+        bool refine = o.Refine == true;
         RefinementReport? refinement = null;
         Tensor Compute(Tensor input)
         {
-            if (!o.Refine)
+            if (!refine)
                 return forward(input, kind, o);
             using var scope = NewDisposeScope();
             (Tensor root, refinement) = RootRefinement.Run(input, forward(input, RootKind.InverseSqrt, o), kind, o);
@@ -36,7 +37,7 @@ internal static class ApproximateRoot
             return (Compute(a), refinement);
         }
         // A refined root is exact: its spectrum is A's, for which nothing is known in advance.
-        Tensor result = LyapunovRootFunction.Apply(a, kind, o, Compute, o.Refine ? RootSpectrum.Unknown : spectrum);
+        Tensor result = LyapunovRootFunction.Apply(a, kind, o, Compute, refine ? RootSpectrum.Unknown : spectrum);
         return (result, refinement);
     }
 

@@ -19,6 +19,7 @@ public sealed class RefinementReport
         IterationsPerMatrix = iterations;
         ResidualPerMatrix = residuals;
         TolerancePerMatrix = tolerances;
+        ReasonPerMatrix = reasons;
         int failed = Array.IndexOf(converged, false);
         Reason = failed < 0 ? null : $"matrix {failed}: {reasons[failed]}";
     }
@@ -47,7 +48,10 @@ public sealed class RefinementReport
     /// </summary>
     public IReadOnlyList<double> TolerancePerMatrix { get; }
 
-    /// <summary>Why the first matrix that did not converge stopped (null when all converged).</summary>
+    /// <summary>Why each matrix that did not converge stopped; null for those that converged.</summary>
+    public IReadOnlyList<string?> ReasonPerMatrix { get; }
+
+    /// <summary>Why the first matrix that did not converge stopped, with its index (null when all converged).</summary>
     public string? Reason { get; }
 
     /// <summary>One line: converged or not, iterations, largest residual and the tolerance it was held to.</summary>

@@ -223,7 +223,7 @@ internal static class RootRefinement
             int needed = scaling.StepsUntil(g, target, int.MaxValue / 2);
             if (needed > state.StepsLeft(g))
             {
-                state.Fail(g, $"its smallest eigenvalue needs about {needed} iterations, more than RefinementMaxIterations = {state.StepsLeft(g)}: A is nearly singular for this dtype");
+                state.Fail(g, $"its smallest eigenvalue needs about {needed} iterations, more than RefinementMaxIterations = {state.StepsLeft(g)} allows (at the default 50: A is nearly singular for this dtype)");
                 kept.RemoveAt(k);
             }
         }
