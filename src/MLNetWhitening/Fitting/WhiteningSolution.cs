@@ -5,4 +5,4 @@ namespace MLNetWhitening;
 /// <summary>The whitening and colouring matrices of one column, with how they were obtained and how good they are.</summary>
 internal sealed record WhiteningSolution(
     double[] Whitening, double[] Colouring, int OutputDimension, MatrixRootMethod MethodUsed, string? FallbackReason,
-    double ConditionNumber, double Residual, double Float32Residual, double Tolerance);
+    double ConditionNumber, double Residual, double Float32Residual, double Tolerance, int? RefinementIterations);

@@ -8,9 +8,10 @@ namespace MLNetWhitening;
 /// <summary>
 /// The fit's adapter to the verified whitening of <see cref="Whitening.FromCovariance"/>: maps
 /// <see cref="ZcaWhiteningOptions"/> onto <see cref="WhiteningOptions"/>, computes W and W⁺ from Σ in float64 on Σ's
-/// device, and reports a failure in the column's terms. The core checks W: its residual ‖W Σε Wᵀ − I‖_F / √k must not
-/// exceed τ = max(1e-6, 100 · d · κ · 2⁻⁵³); a faster root that misses it is replaced by the exact Eigen root, and a W
-/// whose residual still exceeds 1e-3 is never returned.
+/// device, and reports a failure in the column's terms. The core refines an approximate root (Mpa, Mtp, NewtonSchulz) to
+/// float64 accuracy by matrix products and checks W: its residual ‖W Σε Wᵀ − I‖_F / √k must not exceed
+/// τ = max(1e-6, 100 · d · κ · 2⁻⁵³); a root whose refinement does not converge or that misses τ is replaced by the
+/// exact Eigen root, and a W whose residual still exceeds 1e-3 is never returned.
 /// </summary>
 internal static class WhiteningSolver
 {
@@ -41,7 +42,7 @@ internal static class WhiteningSolver
         }
         WhiteningDiagnostics r = t.Diagnostics![0];
         return new WhiteningSolution(ToArray(t.Matrix), ToArray(t.Colouring!), (int)t.Matrix.shape[0], r.MethodUsed, r.FallbackReason,
-            r.ConditionNumber, r.Residual, r.Float32Residual, r.Tolerance);
+            r.ConditionNumber, r.Residual, r.Float32Residual, r.Tolerance, r.RefinementIterations);
     }
 
     private static double[] ToArray(Tensor t) => t.contiguous().cpu().data<double>().ToArray();

@@ -61,6 +61,7 @@ internal static class ZcaFitter
                 RequestedMethod = options.Method,
                 MethodUsed = s.MethodUsed,
                 FallbackReason = s.FallbackReason,
+                RefinementIterations = s.RefinementIterations,
                 ConditionNumber = s.ConditionNumber,
                 WhiteningResidual = s.Residual,
                 Float32WhiteningResidual = s.Float32Residual,
@@ -74,6 +75,7 @@ internal static class ZcaFitter
                 channel?.Warning(MessageSensitivity.None, $"Column '{name}': fell back to the exact Eigen root: {report.FallbackReason}.");
             channel?.Info(MessageSensitivity.None,
                 $"Column '{name}': {report.RowsUsed} rows used, {report.RowsSkipped} skipped, method {report.MethodUsed}" +
+                $"{(report.RefinementIterations is int steps && report.FallbackReason is null ? $" refined in {steps} iterations" : "")}" +
                 $"{(report.FallbackReason is null ? "" : $" (fallback: {report.FallbackReason})")}, condition number {report.ConditionNumber:G3}, " +
                 $"residual {report.WhiteningResidual:G3}, {report.Elapsed.TotalMilliseconds:F0} ms.");
         }

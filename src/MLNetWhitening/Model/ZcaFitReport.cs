@@ -21,8 +21,19 @@ public sealed record ZcaFitReport
     /// <summary>The method whose result W is (Auto resolved; Eigen after a fallback; always Eigen for PCA).</summary>
     public MatrixRootMethod MethodUsed { get; internal init; }
 
-    /// <summary>Why the exact Eigen method replaced the requested one, or null when it did not.</summary>
+    /// <summary>
+    /// Why the exact Eigen method replaced the requested one, or null when it did not: the refinement's own reason when
+    /// it did not converge (e.g. "the Mpa refinement did not converge in 14 iterations: the residual stopped falling …"),
+    /// or the residual that missed <see cref="ResidualTolerance"/>.
+    /// </summary>
     public string? FallbackReason { get; internal init; }
+
+    /// <summary>
+    /// The iterations (3 matrix products each) that refined the approximate root (Mpa, Mtp, NewtonSchulz, or Auto's
+    /// pick on CUDA) to float64 accuracy; after a fallback, those of the refinement that failed. Null when no refinement
+    /// ran (Eigen, PCA), and in models saved before this report had the field.
+    /// </summary>
+    public int? RefinementIterations { get; internal init; }
 
     /// <summary>
     /// κ = λmax / λmin of the matrix whose inverse square root was taken: Σε for ZCA and PCA, the correlation matrix

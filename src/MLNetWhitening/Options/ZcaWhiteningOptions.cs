@@ -30,8 +30,13 @@ public sealed record ZcaWhiteningOptions
     public int Rank { get; init; }
 
     /// <summary>
-    /// How (Σε)^(-1/2) is computed (ZCA and ZCA-cor; PCA always uses the eigendecomposition). Default Auto.
-    /// Whatever the method, the result is verified and replaced by the exact Eigen result when not accurate enough.
+    /// How (Σε)^(-1/2) is computed (ZCA and ZCA-cor; PCA always uses the eigendecomposition). Default Auto: Eigen on
+    /// the CPU (measured faster there), refined Mpa on CUDA (the paper's rule, not measured: no GPU was available).
+    /// <see cref="MatrixRootMethod.Mpa"/>, <see cref="MatrixRootMethod.Mtp"/> and <see cref="MatrixRootMethod.NewtonSchulz"/>
+    /// give W from matrix products alone: the method's approximation refined to float64 accuracy
+    /// (<see cref="ZcaFitReport.RefinementIterations"/> says how many steps it took). Whatever the method, the result is
+    /// verified and replaced by the exact Eigen result when the refinement does not converge or W is not accurate
+    /// enough (<see cref="ZcaFitReport.FallbackReason"/> says why).
     /// </summary>
     public MatrixRootMethod Method { get; init; } = MatrixRootMethod.Auto;
 
@@ -52,6 +57,12 @@ public sealed record ZcaWhiteningOptions
 
     /// <summary>Run large block products on helper threads while the next block is read. Internal: tests compare both; default true.</summary>
     internal bool BackgroundProducts { get; init; } = true;
+
+    /// <summary>
+    /// Cap on the refinement's iterations (<see cref="MatrixRootOptions.RefinementMaxIterations"/>, default 50).
+    /// Internal: a test hook that makes the refinement fail on an ordinary covariance, to check the fallback.
+    /// </summary>
+    internal int RefinementMaxIterations { get; init; } = MatrixRootOptions.Default.RefinementMaxIterations;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> or <see cref="ArgumentException"/> naming the first bad option.</summary>
     public void Validate()
@@ -76,7 +87,7 @@ public sealed record ZcaWhiteningOptions
         Kind = Kind,
         Epsilon = Epsilon,
         Rank = Rank,
-        Root = MatrixRootOptions.Default with { Method = Method },
+        Root = MatrixRootOptions.Default with { Method = Method, RefinementMaxIterations = RefinementMaxIterations },
         Colouring = true,
         Verify = true,
     };

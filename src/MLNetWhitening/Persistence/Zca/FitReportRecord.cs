@@ -18,6 +18,9 @@ internal sealed class FitReportRecord
 
     public string? FallbackReason { get; set; }
 
+    /// <summary>Absent (null) in files saved before the field existed.</summary>
+    public int? RefinementIterations { get; set; }
+
     public double ConditionNumber { get; set; }
 
     public double WhiteningResidual { get; set; }
@@ -38,6 +41,7 @@ internal sealed class FitReportRecord
         RequestedMethod = r.RequestedMethod,
         MethodUsed = r.MethodUsed,
         FallbackReason = r.FallbackReason,
+        RefinementIterations = r.RefinementIterations,
         ConditionNumber = r.ConditionNumber,
         WhiteningResidual = r.WhiteningResidual,
         Float32WhiteningResidual = r.Float32WhiteningResidual,
@@ -54,6 +58,7 @@ internal sealed class FitReportRecord
         RequestedMethod = RequestedMethod,
         MethodUsed = MethodUsed,
         FallbackReason = FallbackReason,
+        RefinementIterations = RefinementIterations,
         ConditionNumber = ConditionNumber,
         WhiteningResidual = WhiteningResidual,
         Float32WhiteningResidual = Float32WhiteningResidual,

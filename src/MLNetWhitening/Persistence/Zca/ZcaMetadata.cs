@@ -64,6 +64,8 @@ internal static class ZcaMetadata
                 $"{column}: expected dimensions 1 ≤ k ≤ d with d·k ≤ {MaximumElements}, got d = {r.InputDimension}, k = {r.OutputDimension}.");
         if (r.FitReport is null || !Enum.IsDefined(r.FitReport.RequestedMethod) || !Enum.IsDefined(r.FitReport.MethodUsed))
             throw new InvalidDataException($"{column}: the fit report is missing or names an unknown method.");
+        if (r.FitReport.RefinementIterations < 0)
+            throw new InvalidDataException($"{column}: the fit report gives {r.FitReport.RefinementIterations} refinement iterations; expected none or a count ≥ 0.");
     }
 
     /// <summary>Base64 of float64 little-endian values.</summary>
