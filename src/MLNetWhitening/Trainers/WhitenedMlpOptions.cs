@@ -18,6 +18,15 @@ namespace MLNetWhitening;
 /// </remarks>
 public sealed record WhitenedMlpOptions
 {
+    // Before Default: static initialisers run in textual order, and Default's instance initialisers read these.
+    private static DecorrelatedBatchNormOptions DefaultHiddenWhitening { get; } = DecorrelatedBatchNormOptions.Default with
+    {
+        Epsilon = 1,
+        Root = MatrixRootOptions.Default with { Method = MatrixRootMethod.Auto },
+    };
+
+    private static DecorrelatedBatchNormOptions DefaultInputWhitening { get; } = DefaultHiddenWhitening;
+
     /// <summary>The defaults (see each property).</summary>
     public static WhitenedMlpOptions Default { get; } = new();
 
@@ -106,14 +115,6 @@ public sealed record WhitenedMlpOptions
 
     /// <summary>Upper bound of the automatic group size of the whitening layers (IterNorm's default group).</summary>
     public const int MaximumAutomaticGroupSize = DecorrelatedBatchNormOptions.MaxAutomaticGroupSize;
-
-    private static DecorrelatedBatchNormOptions DefaultHiddenWhitening { get; } = DecorrelatedBatchNormOptions.Default with
-    {
-        Epsilon = 1,
-        Root = MatrixRootOptions.Default with { Method = MatrixRootMethod.Auto },
-    };
-
-    private static DecorrelatedBatchNormOptions DefaultInputWhitening { get; } = DefaultHiddenWhitening;
 
     /// <summary>Throws <see cref="ArgumentException"/> (or a derived exception) naming the first bad option.</summary>
     public void Validate()

@@ -80,7 +80,7 @@ internal sealed class TrainingRows
             else if (float.IsFinite(value))
                 values.Add(value);
             else
-                throw new InvalidOperationException($"Label column '{labelColumn}' holds {value} in row {row} (0-based, cursor order); a regression label must be finite (NaN marks a missing label, and its row is skipped).");
+                throw new InvalidOperationException(FormattableString.Invariant($"Label column '{labelColumn}' holds {value} in row {row} (0-based, cursor order); a regression label must be finite (NaN marks a missing label, and its row is skipped)."));
             if (isDouble)
                 Append(getDoubles!, ref doubleRow, doubles, d, featureColumn, row);
             else
@@ -105,8 +105,8 @@ internal sealed class TrainingRows
         for (int j = start; j < rows.Count; j++)
         {
             if (!T.IsFinite(rows[j]))
-                throw new InvalidOperationException(
-                    $"Input column '{column}' holds {rows[j]} in row {row} (0-based, cursor order), slot {j - start}. "
+                throw new InvalidOperationException(FormattableString.Invariant(
+                    $"Input column '{column}' holds {rows[j]} in row {row} (0-based, cursor order), slot {j - start}. ")
                     + "The WhitenedMlp trains on finite features only: remove or impute missing values first (e.g. mlContext.Transforms.ReplaceMissingValues).");
         }
     }
