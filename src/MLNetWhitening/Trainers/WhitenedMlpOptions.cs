@@ -107,9 +107,10 @@ public sealed record WhitenedMlpOptions
     public WhiteningDevice Device { get; init; } = WhiteningDevice.Auto;
 
     /// <summary>
-    /// If set, <c>torch.set_num_threads</c> is called with it when training starts. TorchSharp's thread count is
-    /// process-wide: it stays set after the fit and applies to every TorchSharp computation of the process. Null
-    /// (default) leaves it as it is. Results on CPU are reproducible for a given seed and thread count.
+    /// If set, TorchSharp's intra-op thread count (<c>torch.set_num_threads</c>) for the training, put back when it ends.
+    /// The setting is process-wide: while a fit runs, it applies to every TorchSharp computation of the process. Null
+    /// (default) leaves it as it is. For small networks 1 is as fast and keeps a busy machine from slowing the
+    /// training down (docs/whitened-mlp.md). Results on CPU are reproducible for a given seed and thread count.
     /// </summary>
     public int? NumberOfThreads { get; init; }
 

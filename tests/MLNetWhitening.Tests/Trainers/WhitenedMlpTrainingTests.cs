@@ -35,6 +35,16 @@ public sealed class WhitenedMlpTrainingTests
     }
 
     [TestMethod]
+    public void NumberOfThreads_AppliesDuringTheFitOnly()
+    {
+        var ml = new MLContext(seed: 1);
+        int before = TorchSharp.torch.get_num_threads();
+        int asked = before == 1 ? 2 : 1;
+        ml.MulticlassClassification.Trainers.WhitenedMlp(MlpData.Quick(1) with { NumberOfThreads = asked, BatchSize = 30 }).Fit(MlpData.DigitsWithKey(ml, 60));
+        Assert.AreEqual(before, TorchSharp.torch.get_num_threads(), "TorchSharp's process-wide thread count is put back after the fit");
+    }
+
+    [TestMethod]
     public void WithoutASeed_TheContextsRandomSourceSeedsTheTraining()
     {
         IDataView Data(MLContext ml) => MlpData.DigitsWithKey(ml, 120);

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using MLNetWhitening.Torch;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -44,10 +45,12 @@ internal static class MlpFolding
             }
             if (i == 0)
                 m = m * tensor(input.InverseDeviation, dtype: float64);   // M (x̃ / σ) = (M diag(1/σ)) x̃
-            if (i == network.Hidden.Count && targetScale is var (scale, offset))
+            if (i == network.Hidden.Count && targetScale is var (scaleValue, offsetValue))
             {
-                m = m * scale;
-                b = b * scale + offset;
+                // Held Scalars: an implicit temporary can be finalized during TorchSharp's native call.
+                using Scalar scale = scaleValue, offset = offsetValue;
+                m = m.mul(scale);
+                b = b.mul(scale).add(offset);
             }
             layers.Add(new AffineState((int)m.shape[1], (int)m.shape[0], i == 0 ? input.Mean : null, Values(m), Values(b)));
             pending = null;

@@ -92,11 +92,16 @@ internal sealed class MlpNetwork : nn.Module<Tensor, Tensor>
         _ => throw new InvalidOperationException($"Unknown activation {_activation}."),
     };
 
-    /// <summary>Inverted dropout: each value kept with probability 1 − p and scaled by 1 / (1 − p).</summary>
+    /// <summary>
+    /// Inverted dropout: each value kept with probability 1 − p and scaled by 1 / (1 − p). The Scalars are held until
+    /// the end: TorchSharp 0.107 passes a Scalar's handle without keeping it alive, and an implicit temporary can be
+    /// finalized during the native call.
+    /// </summary>
     private Tensor Dropout(Tensor x)
     {
-        Tensor keep = rand(x.shape, dtype: x.dtype, device: x.device, generator: _dropoutGenerator) >= _dropout;
-        return x * keep / (1 - _dropout);
+        using Scalar p = _dropout, scale = 1 / (1 - _dropout);
+        Tensor keep = rand(x.shape, dtype: x.dtype, device: x.device, generator: _dropoutGenerator).ge(p);
+        return x.mul(keep).mul(scale);
     }
 
     /// <summary>

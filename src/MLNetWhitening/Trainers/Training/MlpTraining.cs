@@ -21,8 +21,24 @@ internal static class MlpTraining
     public static (MlpState State, WhitenedMlpTrainingSummary Summary) Run(TrainingRows train, TrainingRows? validation, MlpTask task,
         WhitenedMlpOptions options, int seed, IHost? host, Stopwatch clock)
     {
-        if (options.NumberOfThreads is int threads)
-            set_num_threads(threads);   // process-wide (see WhitenedMlpOptions.NumberOfThreads)
+        if (options.NumberOfThreads is not int threads)
+            return Train(train, validation, task, options, seed, host, clock);
+        // TorchSharp's thread count is process-wide: set for the training, then put back (WhitenedMlpOptions.NumberOfThreads).
+        int previous = get_num_threads();
+        set_num_threads(threads);
+        try
+        {
+            return Train(train, validation, task, options, seed, host, clock);
+        }
+        finally
+        {
+            set_num_threads(previous);
+        }
+    }
+
+    private static (MlpState State, WhitenedMlpTrainingSummary Summary) Train(TrainingRows train, TrainingRows? validation, MlpTask task,
+        WhitenedMlpOptions options, int seed, IHost? host, Stopwatch clock)
+    {
         using IChannel? channel = host?.Start("WhitenedMlp training");
         Device device = TrainingDevice.Resolve(options.Device, channel);
         if (options.BatchSize > train.Count)
