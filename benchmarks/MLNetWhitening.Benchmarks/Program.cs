@@ -13,7 +13,9 @@ namespace MLNetWhitening.Benchmarks;
 /// [implementations|all] [cpu]</c> times the decorrelated batch norm's training step beside its baselines, with output
 /// residuals; <c>-- layer-profile [paper|grouped] [rounds] [cpu]</c> shows where its time goes;
 /// <c>-- zca-quick d [rows] [repeats]</c> times WhitenZca fit and transform with a Stopwatch; <c>-- loaded-quick d [rows] [repeats]</c>
-/// times scoring the fitted, restored and ML.NET-loaded model; <c>-- roots-measure [outputPath]</c>
+/// times scoring the fitted, restored and ML.NET-loaded model; <c>-- mlp-quick [digits|synthetic] [epochs] [rows] [threads|default] [batch]</c>
+/// times the WhitenedMlp's epochs beside the same MLP without whitening layers; <c>-- mlp-infer-quick [d] [rows] [repeats]</c>
+/// times its scoring beside SdcaMaximumEntropy's; <c>-- roots-measure [outputPath]</c>
 /// writes the tables of docs/matrix-roots.md (default /tmp/mlnw-roots.md, timings next to it as *.time.md); anything else goes to
 /// BenchmarkDotNet (e.g. <c>-- --filter '*MatrixRootBenchmarks*'</c>).
 /// </summary>
@@ -61,6 +63,22 @@ public static class Program
         if (args.Length > 1 && args[0] == "loaded-quick")
         {
             QuickLoadedTiming.Run(int.Parse(args[1], CultureInfo.InvariantCulture),
+                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20_000,
+                args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "mlp-quick")
+        {
+            Mlp.MlpQuickTiming.Run(args.Length > 1 ? args[1] : "digits",
+                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3,
+                args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100_000,
+                args.Length > 4 && args[4] != "default" ? int.Parse(args[4], CultureInfo.InvariantCulture) : null,
+                args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : WhitenedMlpOptions.Default.BatchSize);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "mlp-infer-quick")
+        {
+            Mlp.MlpInferenceQuickTiming.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 256,
                 args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20_000,
                 args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5);
             return;
