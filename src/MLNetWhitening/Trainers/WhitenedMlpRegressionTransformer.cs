@@ -1,59 +1,13 @@
-using System.Collections.Generic;
-using System.Linq;
-using Microsoft.ML;
-using Microsoft.ML.Data;
-using MLNetWhitening.Persistence;
-
 namespace MLNetWhitening;
 
 /// <summary>
 /// A trained regression WhitenedMlp (<see cref="WhitenedMlpRegressionTrainer"/>): adds "Score" (Single, the prediction),
-/// as ML.NET's regression trainers do, so that <c>Evaluate</c> and <c>PredictionEngine</c> work as with them. Runs the network in eval mode with its whitening layers folded into the
-/// linear layers, in blocks of rows on the CPU. Immutable and thread-safe.
+/// as ML.NET's regression trainers do, so that <c>Evaluate</c> and <c>PredictionEngine</c> work as with them.
 /// </summary>
-public sealed class WhitenedMlpRegressionTransformer : ITransformer
+public sealed class WhitenedMlpRegressionTransformer : WhitenedMlpTransformer
 {
-    private readonly MlpScorer _scorer;
-
     internal WhitenedMlpRegressionTransformer(MlpModel model)
+        : base(model)
     {
-        Model = model;
-        _scorer = model.CreateScorer();
-        Layers = model.State.Layers.Select(WhitenedMlpLayer.From).ToArray();
     }
-
-    internal MlpModel Model { get; }
-
-    /// <summary>The feature column the network reads (a Single or Double vector of the trained length).</summary>
-    public string FeatureColumnName => Model.FeatureColumn;
-
-    /// <summary>Epochs, validation metrics, seed, device and time of the training.</summary>
-    public WhitenedMlpTrainingSummary TrainingSummary => Model.Summary;
-
-    /// <summary>The inference network's layers, whitening folded in (and the target scale in the last).</summary>
-    public IReadOnlyList<WhitenedMlpLayer> Layers { get; }
-
-    /// <summary>The activation between layers.</summary>
-    public MlpActivation Activation => Model.State.Activation;
-
-    /// <summary>Always true: rows are scored one by one (or in blocks by cursors).</summary>
-    public bool IsRowToRowMapper => true;
-
-    /// <inheritdoc/>
-    /// <exception cref="System.ArgumentOutOfRangeException">The feature column is missing, or not a Single/Double vector of the trained length.</exception>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _scorer.GetOutputSchema(inputSchema);
-
-    /// <inheritdoc/>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => _scorer.GetRowToRowMapper(inputSchema);
-
-    /// <inheritdoc/>
-    public IDataView Transform(IDataView input) => _scorer.Transform(input);
-
-    /// <summary>
-    /// Saves the network for <c>mlContext.Model.Save</c> as ML.NET transformers that compute the same columns (an ONNX
-    /// graph of the folded network run by Microsoft.ML.OnnxTransformer, and an ML.NET step that makes Score a scalar;
-    /// docs/whitened-mlp.md). <c>mlContext.Model.Load</c> gives those back;
-    /// <c>mlContext.Model.LoadWithWhitening</c> gives this transformer back.
-    /// </summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => MlpSavedForm.Save(ctx, Model);
 }

@@ -82,16 +82,8 @@ public sealed class WhitenedMlpSweepOptions
     /// <param name="baseOptions">The settings that are not swept; default <see cref="WhitenedMlpOptions.Default"/>.</param>
     /// <exception cref="ArgumentException">A column name is empty, or <paramref name="baseOptions"/> is invalid.</exception>
     public static Func<MLContext, WhitenedMlpSweepOptions, IEstimator<ITransformer>> MulticlassFactory(
-        string labelColumnName = "Label", string featureColumnName = "Features", WhitenedMlpOptions? baseOptions = null)
-    {
-        WhitenedMlpOptions fixedOptions = Fixed(labelColumnName, featureColumnName, baseOptions);
-        return (context, trial) =>
-        {
-            ArgumentNullException.ThrowIfNull(context);
-            ArgumentNullException.ThrowIfNull(trial);
-            return new WhitenedMlpMulticlassTrainer(context, trial.ToOptions(fixedOptions));
-        };
-    }
+        string labelColumnName = "Label", string featureColumnName = "Features", WhitenedMlpOptions? baseOptions = null) =>
+        Factory(labelColumnName, featureColumnName, baseOptions, (context, options) => new WhitenedMlpMulticlassTrainer(context, options));
 
     /// <summary>The same as <see cref="MulticlassFactory"/>, for regression (<see cref="WhitenedMlpRegressionTrainer"/>, a Single label).</summary>
     /// <param name="labelColumnName">A Single column.</param>
@@ -99,24 +91,23 @@ public sealed class WhitenedMlpSweepOptions
     /// <param name="baseOptions">The settings that are not swept; default <see cref="WhitenedMlpOptions.Default"/>.</param>
     /// <exception cref="ArgumentException">A column name is empty, or <paramref name="baseOptions"/> is invalid.</exception>
     public static Func<MLContext, WhitenedMlpSweepOptions, IEstimator<ITransformer>> RegressionFactory(
-        string labelColumnName = "Label", string featureColumnName = "Features", WhitenedMlpOptions? baseOptions = null)
+        string labelColumnName = "Label", string featureColumnName = "Features", WhitenedMlpOptions? baseOptions = null) =>
+        Factory(labelColumnName, featureColumnName, baseOptions, (context, options) => new WhitenedMlpRegressionTrainer(context, options));
+
+    /// <summary>Checks the fixed arguments once; each call makes a trainer of the trial's options on the trial's context.</summary>
+    private static Func<MLContext, WhitenedMlpSweepOptions, IEstimator<ITransformer>> Factory(string label, string features,
+        WhitenedMlpOptions? baseOptions, Func<MLContext, WhitenedMlpOptions, IEstimator<ITransformer>> trainer)
     {
-        WhitenedMlpOptions fixedOptions = Fixed(labelColumnName, featureColumnName, baseOptions);
+        ArgumentException.ThrowIfNullOrWhiteSpace(label, "labelColumnName");
+        ArgumentException.ThrowIfNullOrWhiteSpace(features, "featureColumnName");
+        WhitenedMlpOptions fixedOptions = (baseOptions ?? WhitenedMlpOptions.Default) with { LabelColumnName = label, FeatureColumnName = features };
+        fixedOptions.Validate();
         return (context, trial) =>
         {
             ArgumentNullException.ThrowIfNull(context);
             ArgumentNullException.ThrowIfNull(trial);
-            return new WhitenedMlpRegressionTrainer(context, trial.ToOptions(fixedOptions));
+            return trainer(context, trial.ToOptions(fixedOptions));
         };
-    }
-
-    private static WhitenedMlpOptions Fixed(string label, string features, WhitenedMlpOptions? baseOptions)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(label);
-        ArgumentException.ThrowIfNullOrWhiteSpace(features);
-        WhitenedMlpOptions options = (baseOptions ?? WhitenedMlpOptions.Default) with { LabelColumnName = label, FeatureColumnName = features };
-        options.Validate();
-        return options;
     }
 
     private static int[] Widths(string? layers)

@@ -60,17 +60,8 @@ public sealed class WhitenedMlpTrialLoopTests
     [TestMethod]
     public void Factory_IsCalledOnceBeforeTheFoldsAndOncePerFold_OnTheTrialsContext()
     {
-        int calls = 0;
-        MLContext? trialContext = null;
         var mlp = WhitenedMlpSweepOptions.MulticlassFactory("LabelKey", "Features", BaseOptions);
-        var trials = new CrossValidatedTrials<WhitenedMlpSweepOptions>((context, options) =>
-        {
-            calls++;
-            Assert.IsTrue(trialContext is null || ReferenceEquals(trialContext, context), "one context for all folds of a trial");
-            trialContext = context;
-            return Pipeline(mlp, context, options);
-        }, MicroAccuracy, Data.Value, Folds, Seed);
-        trials.Run(Samples.Take(1));
+        int calls = CrossValidatedTrials<WhitenedMlpSweepOptions>.PipelineCalls((context, options) => Pipeline(mlp, context, options), MicroAccuracy, Data.Value, Folds, Seed, Samples[0]);
         Assert.AreEqual(Folds + 1, calls);
     }
 

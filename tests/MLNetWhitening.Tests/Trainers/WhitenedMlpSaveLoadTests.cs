@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -103,7 +102,7 @@ public sealed class WhitenedMlpSaveLoadTests
             string modelPath = Path.Combine(folder, "model.zip"), csv = Path.Combine(folder, "rows.csv");
             File.WriteAllBytes(modelPath, file);
             WriteRows(ml, test, csv, multiclass);
-            var (exit, output) = RunProbe(modelPath, csv, d.ToString(CultureInfo.InvariantCulture), task);
+            var (exit, output) = ChildProcess.Run("MLNetWhitening.PlainLoadProbe", modelPath, csv, d.ToString(CultureInfo.InvariantCulture), task);
             TestContext.WriteLine(output.Split('\n').Last());
             Assert.AreEqual(0, exit, $"The probe ended with exit code {exit}{(exit == 3 ? " (it loaded MLNetWhitening)" : "")}:\n{output}");
             string[] lines = output.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
@@ -214,23 +213,4 @@ public sealed class WhitenedMlpSaveLoadTests
     }
 
     private static float Parse(string s) => float.Parse(s, CultureInfo.InvariantCulture);
-
-    private static (int Exit, string Output) RunProbe(params string[] arguments)
-    {
-        string probe = Path.Combine(AppContext.BaseDirectory, "MLNetWhitening.PlainLoadProbe.dll");
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(probe);
-        foreach (string argument in arguments)
-            start.ArgumentList.Add(argument);
-        using Process process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(300_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("The probe did not finish within 300 s.");
-        }
-        return (process.ExitCode, (stdout + stderr.Result).Trim());
-    }
 }
