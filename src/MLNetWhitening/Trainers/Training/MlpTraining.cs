@@ -43,7 +43,7 @@ internal static class MlpTraining
         Device device = TrainingDevice.Resolve(options.Device, channel);
         if (options.BatchSize > train.Count)
             throw new ArgumentOutOfRangeException(nameof(options.BatchSize), options.BatchSize,
-                $"BatchSize ({options.BatchSize}) is larger than the {train.Count} training rows{(validation is null ? "" : " left after the validation split")}; lower it or give more rows.");
+                $"BatchSize ({options.BatchSize}) is larger than the {train.Count} training rows (after any validation split); lower it or give more rows.");
 
         InputScaling input = InputScaling.Of(train);
         using var data = new TrainingTensors(train, validation, input, task, device);
