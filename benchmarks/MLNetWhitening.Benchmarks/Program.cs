@@ -13,7 +13,9 @@ namespace MLNetWhitening.Benchmarks;
 /// [implementations|all] [cpu]</c> times the decorrelated batch norm's training step beside its baselines, with output
 /// residuals; <c>-- layer-profile [paper|grouped|C,H,W,g|N,C,H,W,g] [rounds] [cpu]</c> shows where its time goes;
 /// <c>-- zca-quick d [rows] [repeats]</c> times WhitenZca fit and transform with a Stopwatch; <c>-- loaded-quick d [rows] [repeats]</c>
-/// times scoring the fitted, restored and ML.NET-loaded model; <c>-- roots-measure [outputPath]</c>
+/// times scoring the fitted, restored and ML.NET-loaded model; <c>-- mlp-quick [digits|synthetic] [epochs] [rows] [threads|default] [batch]</c>
+/// times the WhitenedMlp's epochs beside the same MLP without whitening layers; <c>-- mlp-infer-quick [d] [rows] [repeats]</c>
+/// times its scoring beside SdcaMaximumEntropy's; <c>-- roots-measure [outputPath]</c>
 /// writes the tables of docs/matrix-roots.md (default /tmp/mlnw-roots.md, timings next to it as *.time.md);
 /// <c>-- refine-measure [outputPath]</c> writes the refinement table of docs/matrix-roots.md (default /tmp/mlnw-refine.md);
 /// <c>-- roots-quick batch n [dtype] [rounds] [all|forward|auto]</c> times roots interleaved with a Stopwatch; anything else goes to
@@ -77,6 +79,22 @@ public static class Program
             QuickRootTiming.Run(long.Parse(args[1], CultureInfo.InvariantCulture), long.Parse(args[2], CultureInfo.InvariantCulture),
                 args.Length > 3 && args[3] == "float64" ? TorchSharp.torch.ScalarType.Float64 : TorchSharp.torch.ScalarType.Float32,
                 args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 30, args.Length > 5 ? args[5] : "all");
+            return;
+        }
+        if (args.Length > 0 && args[0] == "mlp-quick")
+        {
+            Mlp.MlpQuickTiming.Run(args.Length > 1 ? args[1] : "digits",
+                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3,
+                args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100_000,
+                args.Length > 4 && args[4] != "default" ? int.Parse(args[4], CultureInfo.InvariantCulture) : null,
+                args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : WhitenedMlpOptions.Default.BatchSize);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "mlp-infer-quick")
+        {
+            Mlp.MlpInferenceQuickTiming.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 256,
+                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20_000,
+                args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5);
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -37,6 +37,9 @@ public sealed record QuickstartSettings
     /// <summary>Fraction of the rows held out for testing.</summary>
     public double TestFraction { get; init; } = 0.25;
 
+    /// <summary>Epochs of the WhitenedMlp and of the same MLP without whitening layers.</summary>
+    public int MlpEpochs { get; init; } = 30;
+
     /// <summary>L-BFGS iteration counts at which the convergence curve is measured.</summary>
     public int[] IterationCounts { get; init; } = [1, 2, 3, 5, 8, 12, 20, 30, 50, 100];
 }

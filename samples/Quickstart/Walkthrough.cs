@@ -11,8 +11,9 @@ namespace MLNetWhitening.Samples.Quickstart;
 
 /// <summary>
 /// The Quickstart's core: load the data, choose ε on validation rows, fit raw / min-max / whitened features, and
-/// measure what whitening changes for a gradient-trained classifier (accuracy against iterations) and for models that
-/// only measure distances; draw the figures, print the table, then save, load and use the whitened pipeline.
+/// measure what whitening changes for a gradient-trained classifier (accuracy against iterations), for an MLP with and
+/// without whitening layers (accuracy against epochs) and for models that only measure distances; draw the figures,
+/// print the table, then save, load and use the whitened pipeline.
 /// </summary>
 public static class Walkthrough
 {
@@ -59,6 +60,9 @@ public static class Walkthrough
             string model = iterations == budget ? $"L-BFGS, ≤ {budget} it." : $"L-BFGS, {iterations} it.";
             rows.AddRange(variants.Zip(curves).Select(p => Row(model, p.First, p.Second.Accuracy[at], p.Second.TrainMilliseconds[at])));
         }
+        var mlpCurves = Step(console, $"Training the WhitenedMlp and the same MLP without whitening layers ({settings.MlpEpochs} epochs each)",
+            () => MlpComparison.Run(ml, trainView, train.Features.Length, testView, settings.MlpEpochs, settings.Seed));
+        rows.AddRange(mlpCurves.Select(c => new ResultRow($"MLP 128-64, {settings.MlpEpochs} epochs", c.Variant, c.Accuracy[^1], c.FitMilliseconds, null, c.Method)));
         Step(console, "Distance-based models (nearest centroid, 1-nearest neighbour, k-means)", () =>
         {
             foreach (PreparedFeatures v in variants)
@@ -85,12 +89,12 @@ public static class Walkthrough
             }
             paths.Add(CovarianceFigure.Draw(settings.OutputDirectory, before, after, whitened.Variant.Name));
             paths.Add(SpectrumFigure.Draw(settings.OutputDirectory, Covariance.EigenvaluesDescending(before), epsilon));
-            paths.Add(AccuracyCurveFigure.Draw(settings.OutputDirectory, curves));
+            paths.Add(AccuracyCurveFigure.Draw(settings.OutputDirectory, curves, mlpCurves));
             return paths;
         });
 
         ResultsTable.Write(console, rows);
-        Summary.Write(console, curves, rows, whiteness);
+        Summary.Write(console, curves, mlpCurves, rows, whiteness);
         var deployment = Step(console, "Saving, loading and using the whitened pipeline", () =>
             Deployment.Run(ml, whitened.Variant, budget, trainView, test, settings.OutputDirectory));
         console.MarkupLine($"Saved the whitened pipeline to [link]{Markup.Escape(deployment.ModelPath)}[/] and loaded it back with LoadWithWhitening " +
@@ -101,7 +105,7 @@ public static class Walkthrough
         console.MarkupLine("Figures:");
         foreach (string path in figures)
             console.MarkupLine($"  [link]{Markup.Escape(path)}[/]");
-        return new QuickstartReport(epsilon, sweep, rows, curves, whiteness, figures, deployment);
+        return new QuickstartReport(epsilon, sweep, rows, curves, mlpCurves, whiteness, figures, deployment);
     }
 
     private static ResultRow Row(string model, PreparedFeatures v, double accuracy, double modelMilliseconds) =>

@@ -17,7 +17,7 @@ public sealed class QuickstartWalkthroughTests
     {
         string output = TempFolder();
         var console = TestConsole(out var text);
-        var settings = new QuickstartSettings { OutputDirectory = output, MaximumRows = 400, IterationCounts = [1, 5, 20], Seed = 7 };
+        var settings = new QuickstartSettings { OutputDirectory = output, MaximumRows = 400, IterationCounts = [1, 5, 20], MlpEpochs = 4, Seed = 7 };
         TestContext.WriteLine($"seed {settings.Seed}, {settings.MaximumRows} rows");
 
         QuickstartReport report = Walkthrough.Run(settings, console);
@@ -34,6 +34,9 @@ public sealed class QuickstartWalkthroughTests
         Assert.HasCount(EpsilonSweep.Ratios.Count, report.Sweep.Trials);
         Assert.IsTrue(report.Sweep.Trials.Any(t => t.Epsilon == report.Epsilon));
         Assert.HasCount(3, report.Curves);
+        Assert.HasCount(2, report.MlpCurves, "the WhitenedMlp and the same MLP without whitening layers");
+        Assert.IsTrue(report.MlpCurves.All(c => c.Epochs.SequenceEqual(new[] { 1, 2, 3, 4 }) && c.Accuracy.All(a => a is > 0 and <= 1)));
+        Assert.HasCount(2, report.Rows.Where(r => r.Model.StartsWith("MLP", StringComparison.Ordinal)).ToArray());
 
         // Every model beats chance (10 classes) on every variant; the whitening fit is verified.
         foreach (ResultRow row in report.Rows)
@@ -68,7 +71,7 @@ public sealed class QuickstartWalkthroughTests
                 writer.WriteLine(FormattableString.Invariant($"{1000 * (z1 + k)};{z1 + 0.1 * z2 - k};{0.01 * z2 + 0.02 * k};class-{k}"));
             }
         }
-        var settings = new QuickstartSettings { CsvPath = csv, Separator = ';', LabelColumn = "kind", OutputDirectory = output, IterationCounts = [1, 10], Epsilon = 1e-6 };
+        var settings = new QuickstartSettings { CsvPath = csv, Separator = ';', LabelColumn = "kind", OutputDirectory = output, IterationCounts = [1, 10], MlpEpochs = 2, Epsilon = 1e-6 };
 
         QuickstartReport report = Walkthrough.Run(settings, TestConsole(out _));
 

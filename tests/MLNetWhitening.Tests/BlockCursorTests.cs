@@ -98,7 +98,7 @@ public sealed class BlockCursorTests
 
         using DataViewRowCursor cursor = output.GetRowCursor(columns);
         using DataViewRowCursor reference = data.GetRowCursor(data.Schema);
-        Assert.IsInstanceOfType<AffineBlockCursor>(cursor);
+        Assert.IsInstanceOfType<BlockCursor>(cursor);
         var white = cursor.GetGetter<VBuffer<float>>(columns[0]);
         var label = cursor.GetGetter<uint>(columns[2]);
         var id = cursor.GetIdGetter();
@@ -146,7 +146,7 @@ public sealed class BlockCursorTests
         var columns = new[] { output.Schema["White"], output.Schema["Name"] };
 
         using DataViewRowCursor cursor = output.GetRowCursor(columns);
-        Assert.IsInstanceOfType<AffineRowCursor>(cursor);
+        Assert.IsInstanceOfType<MappedRowCursor>(cursor);
         var white = cursor.GetGetter<VBuffer<float>>(columns[0]);
         var name = cursor.GetGetter<ReadOnlyMemory<char>>(columns[1]);
         VBuffer<float> w = default;

@@ -20,6 +20,14 @@ internal static class BatchedEigh
     /// <summary>Above this matrix size a single eigh already keeps the cores busy, so the batch is not split.</summary>
     private const long MaxSplitSize = 512;
 
+    /// <summary>
+    /// Below this much work (B · n³) the batch is not split: a task's start and join cost more than the eighs it takes
+    /// over. Measured on the 2-core CPU (docs/benchmarks.md, "Batched eigh: when to split"): (8, 16, 16) took 0.09 ms in
+    /// one call and 0.28 ms split over two tasks, (4, 32, 32) 0.61 against 0.82 ms; from 16 matrices of 64 × 64 on,
+    /// splitting gains.
+    /// </summary>
+    private const long MinSplitWork = 16 * 64 * 64 * 64;
+
     /// <summary>Eigenvalues (…, n) ascending and eigenvectors (…, n, n) in columns; never tracked by autograd.</summary>
     /// <param name="a">(n, n) or (B, n, n) symmetric, float32 or float64.</param>
     public static (Tensor Values, Tensor Vectors) Compute(Tensor a)
@@ -76,11 +84,11 @@ internal static class BatchedEigh
         return (values, vectors);
     }
 
-    /// <summary>How many threads share the batch: 1 off CPU, for one matrix or for large matrices.</summary>
+    /// <summary>How many threads share the batch: 1 off CPU, for one matrix, for large matrices or for little work.</summary>
     private static int Workers(Tensor a)
     {
         long batch = a.shape[0], n = a.shape[^1];
-        if (a.device_type != DeviceType.CPU || batch < 2 || n > MaxSplitSize)
+        if (a.device_type != DeviceType.CPU || batch < 2 || n > MaxSplitSize || batch * n * n * n < MinSplitWork)
             return 1;
         int threads = Math.Min(torch.get_num_threads(), Environment.ProcessorCount);
         return (int)Math.Clamp(Math.Min(batch, threads), 1, int.MaxValue);

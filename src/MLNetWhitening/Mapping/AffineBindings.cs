@@ -1,30 +1,31 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
 namespace MLNetWhitening;
 
 /// <summary>
-/// How an input schema maps to the output schema: output columns 0..n−1 pass the n input columns through (a computed
-/// column with the same name hides its input), columns n.. are the computed ones. Built once per input schema; the
-/// <see cref="OutputSchema"/> instance is the one every row and cursor reports (ML.NET checks reference equality).
+/// The bindings of the whitening and colouring transforms: the computed columns are <see cref="Columns"/>, each
+/// <c>Map(Sources[i])</c>, a Single vector.
 /// </summary>
-internal sealed class AffineBindings
+internal sealed class AffineBindings : ColumnBindings
 {
+    /// <summary>Rows per block for the managed kernel: beyond a few groups of four rows it gains nothing, and read-ahead stays small.</summary>
+    public const int BlockRows = 64;
+
+    /// <summary>Most rows per block when a column maps with a GEMM: sgemm needs tall blocks to reuse Mᵀ from cache.</summary>
+    public const int GemmBlockRows = 1024;
+
+    /// <summary>Bound on floats per GEMM block buffer (4 MiB): rows shrink for wide columns, never below <see cref="BlockRows"/>.</summary>
+    private const int GemmBlockFloats = 1 << 20;
+
     private AffineBindings(DataViewSchema input, AffineColumn[] columns, DataViewSchema.Column[] sources, bool[] sourceIsDouble, DataViewSchema output)
+        : base(input, output)
     {
-        InputSchema = input;
         Columns = columns;
         Sources = sources;
         SourceIsDouble = sourceIsDouble;
-        OutputSchema = output;
     }
-
-    public DataViewSchema InputSchema { get; }
-
-    public DataViewSchema OutputSchema { get; }
 
     public AffineColumn[] Columns { get; }
 
@@ -33,8 +34,6 @@ internal sealed class AffineBindings
 
     /// <summary>Whether each source column holds Double (else Single).</summary>
     public bool[] SourceIsDouble { get; }
-
-    public int PassThroughCount => InputSchema.Count;
 
     /// <exception cref="ArgumentOutOfRangeException">A source column is missing or of the wrong type or size.</exception>
     public static AffineBindings Create(DataViewSchema input, AffineColumn[] columns, string paramName)
@@ -53,37 +52,25 @@ internal sealed class AffineBindings
         return new AffineBindings(input, columns, sources, isDouble, builder.ToSchema());
     }
 
-    /// <summary>The computed-column index of an output column, or −1 for a pass-through column.</summary>
-    public int ComputedIndex(int outputIndex) => outputIndex < PassThroughCount ? -1 : outputIndex - PassThroughCount;
+    protected override int SourceIndex(int computed) => Sources[computed].Index;
 
-    /// <summary>The input columns needed to produce the given output columns.</summary>
-    public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> outputColumns)
+    public override IRowGetters CreateGetters(DataViewRow input, bool[] active) => new AffineGetters(input, this, active);
+
+    /// <summary><see cref="BlockRows"/>, or up to <see cref="GemmBlockRows"/> when an active column maps with a GEMM.</summary>
+    public override int BlockCapacity(bool[] active)
     {
-        var needed = new SortedSet<int>();
-        foreach (DataViewSchema.Column column in outputColumns)
+        int widest = 0;
+        bool gemm = false;
+        for (int c = 0; c < Columns.Length; c++)
         {
-            CheckOwned(column);
-            int computed = ComputedIndex(column.Index);
-            needed.Add(computed < 0 ? column.Index : Sources[computed].Index);
+            if (!active[PassThroughCount + c])
+                continue;
+            AffineMap map = Columns[c].Map;
+            gemm |= map.PrefersGemm;
+            widest = Math.Max(widest, Math.Max(map.InputSize, map.OutputSize));
         }
-        return needed.Select(i => InputSchema[i]).ToArray();
+        return gemm ? Math.Clamp(GemmBlockFloats / Math.Max(widest, 1), BlockRows, GemmBlockRows) : BlockRows;
     }
 
-    /// <summary>Per output column index: whether it is requested.</summary>
-    public bool[] ActiveFlags(IEnumerable<DataViewSchema.Column> outputColumns)
-    {
-        var active = new bool[OutputSchema.Count];
-        foreach (DataViewSchema.Column column in outputColumns)
-        {
-            CheckOwned(column);
-            active[column.Index] = true;
-        }
-        return active;
-    }
-
-    private void CheckOwned(DataViewSchema.Column column)
-    {
-        if (column.Index < 0 || column.Index >= OutputSchema.Count || OutputSchema[column.Index].Name != column.Name)
-            throw new ArgumentOutOfRangeException(nameof(column), $"Column '{column.Name}' (index {column.Index}) is not a column of this output schema.");
-    }
+    public override IBlockComputation CreateBlock(DataViewRowCursor input, bool[] active, int capacity) => new AffineBlocks(input, this, active, capacity);
 }

@@ -23,12 +23,12 @@ internal sealed class AffineColumnsTransformer
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        return new AffineRowMapper(AffineBindings.Create(inputSchema, Columns, nameof(inputSchema)));
+        return new MappedRowMapper(AffineBindings.Create(inputSchema, Columns, nameof(inputSchema)));
     }
 
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new AffineDataView(input, AffineBindings.Create(input.Schema, Columns, nameof(input)));
+        return new MappedDataView(input, AffineBindings.Create(input.Schema, Columns, nameof(input)));
     }
 }

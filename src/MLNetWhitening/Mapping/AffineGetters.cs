@@ -9,7 +9,7 @@ namespace MLNetWhitening;
 /// reads the input vector and applies its <see cref="AffineMap"/> with buffers owned by that getter (no allocation per
 /// row once the destination buffer is large enough). Inactive columns are never computed.
 /// </summary>
-internal sealed class AffineGetters
+internal sealed class AffineGetters : IRowGetters
 {
     private readonly DataViewRow _input;
     private readonly AffineBindings _bindings;

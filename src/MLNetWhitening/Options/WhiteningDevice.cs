@@ -1,9 +1,9 @@
 namespace MLNetWhitening;
 
-/// <summary>Where the fit's float64 covariance products and matrix roots run.</summary>
+/// <summary>Where TorchSharp computes: the whitening fit's float64 covariance products and matrix roots, or a WhitenedMlp's training.</summary>
 public enum WhiteningDevice
 {
-    /// <summary>CUDA when TorchSharp reports it available at fit time, else CPU.</summary>
+    /// <summary>CUDA when TorchSharp reports it available when the work starts, else CPU.</summary>
     Auto = 0,
 
     /// <summary>Always the CPU.</summary>

@@ -36,6 +36,27 @@ public sealed class CrossValidatedTrials<TOptions> where TOptions : class, new()
     /// <summary>Runs the samples as trials, in order; the options of each come through AutoML's JSON round trip.</summary>
     public IReadOnlyList<TrialOutcome> Run(IEnumerable<SearchSpaceSample> samples) => samples.Select(Trial).ToArray();
 
+    /// <summary>
+    /// How many times one trial of <paramref name="sample"/> calls <paramref name="pipeline"/>, checking that every call
+    /// gets the trial's one context (AutoML: once before the folds, then once per fold).
+    /// </summary>
+    public static int PipelineCalls(Func<MLContext, TOptions, IEstimator<ITransformer>> pipeline, Func<MLContext, IDataView, double> metric,
+        IDataView data, int folds, int seed, SearchSpaceSample sample)
+    {
+        int calls = 0;
+        MLContext? trialContext = null;
+        var trials = new CrossValidatedTrials<TOptions>((context, options) =>
+        {
+            calls++;
+            if (trialContext is not null && !ReferenceEquals(trialContext, context))
+                throw new InvalidOperationException("A trial's folds got different contexts; AutoML gives a trial one context.");
+            trialContext = context;
+            return pipeline(context, options);
+        }, metric, data, folds, seed);
+        trials.Run(new[] { sample });
+        return calls;
+    }
+
     /// <summary>The trial with the largest metric; the first of equals, as AutoML keeps a trial only if it improves the loss.</summary>
     public static TrialOutcome Best(IEnumerable<TrialOutcome> trials) =>
         trials.Aggregate((best, trial) => trial.Metric > best.Metric ? trial : best);

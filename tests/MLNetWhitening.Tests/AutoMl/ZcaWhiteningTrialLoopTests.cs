@@ -59,17 +59,8 @@ public sealed class ZcaWhiteningTrialLoopTests
     [TestMethod]
     public void Factory_IsCalledOnceBeforeTheFoldsAndOncePerFold_OnTheTrialsContext()
     {
-        int calls = 0;
-        MLContext? trialContext = null;
         var whiten = ZcaWhiteningSweepOptions.Factory("Features", nameof(DigitRow.Pixels));
-        var trials = new CrossValidatedTrials<ZcaWhiteningSweepOptions>((context, options) =>
-        {
-            calls++;
-            Assert.IsTrue(trialContext is null || ReferenceEquals(trialContext, context), "one context for all folds of a trial");
-            trialContext = context;
-            return Pipeline(whiten, context, options);
-        }, MicroAccuracy, Data.Value.Experiment, Folds, Seed);
-        trials.Run(Samples.Take(1));
+        int calls = CrossValidatedTrials<ZcaWhiteningSweepOptions>.PipelineCalls((context, options) => Pipeline(whiten, context, options), MicroAccuracy, Data.Value.Experiment, Folds, Seed, Samples[0]);
         Assert.AreEqual(Folds + 1, calls);
     }
 

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using Microsoft.ML;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -68,21 +67,8 @@ public sealed class ConcurrentPredictionEngineTests
         }
     }
 
-    private static (int Exit, string Output) RunProbe(string model, int d, string load, string ownership)
-    {
-        string probe = Path.Combine(AppContext.BaseDirectory, "MLNetWhitening.ConcurrencyProbe.dll");
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in new[] { probe, model, d.ToString(System.Globalization.CultureInfo.InvariantCulture), load, ownership, Engines.ToString(System.Globalization.CultureInfo.InvariantCulture), Rounds.ToString(System.Globalization.CultureInfo.InvariantCulture) })
-            start.ArgumentList.Add(argument);
-        using Process process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(300_000))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("The probe did not finish within 300 s (a deadlock?).");
-        }
-        return (process.ExitCode, (stdout + stderr.Result).Trim());
-    }
+    private static (int Exit, string Output) RunProbe(string model, int d, string load, string ownership) =>
+        ChildProcess.Run("MLNetWhitening.ConcurrencyProbe", model, Invariant(d), load, ownership, Invariant(Engines), Invariant(Rounds));
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

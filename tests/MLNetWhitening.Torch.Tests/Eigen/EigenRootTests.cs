@@ -181,7 +181,7 @@ public sealed class EigenRootTests
     public void Eigen_BatchSplitAcrossThreadsMatchesOneCall()
     {
         using var scope = NewDisposeScope();
-        KnownSpd m = Random(7, 12, 1e3, 77);
+        KnownSpd m = Random(17, 64, 1e3, 77);   // enough work (B · n³) to be split where there are 2 or more threads
         var (values, vectors) = BatchedEigh.Compute(m.A);
         var (refValues, _) = linalg.eigh(m.A);
         Assert.IsLessThan(1e-12, (values - refValues).abs().max().ToDouble());

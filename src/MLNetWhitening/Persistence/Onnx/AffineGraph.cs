@@ -44,11 +44,11 @@ internal static class AffineGraph
             string matrix = Weights(graph, names, names.Matrix(i), new long[] { s.InputSize, s.OutputSize },
                 RowMajor.Transpose(s.Matrix, s.OutputSize, s.InputSize), layout.Float64Weights);
             string product = s.Offset is null ? column.Output : names.Value(i, "product");
-            graph.Node.Add(Node("MatMul", names.Value(i, "project"), product, centred, matrix));
+            graph.Node.Add(OnnxNodes.Node("MatMul", names.Value(i, "project"), product, centred, matrix));
             if (s.Offset is not null)
             {
                 string offset = Weights(graph, names, names.Offset(i), new long[] { s.OutputSize }, s.Offset, layout.Float64Weights);
-                graph.Node.Add(Node("Add", names.Value(i, "add_offset"), column.Output, product, offset));
+                graph.Node.Add(OnnxNodes.Node("Add", names.Value(i, "add_offset"), column.Output, product, offset));
             }
             graph.Output.Add(OnnxTensors.ValueInfo(column.Output, OnnxTensors.Float, s.OutputSize, layout.Batched));
         }
@@ -96,23 +96,23 @@ internal static class AffineGraph
         {
             if (!layout.DoubleInput)
                 return column.Input;
-            return Shared(narrowed, column.Input, () => Cast(graph, names.Input(column.Input, "float"), column.Input, OnnxTensors.Float));
+            return Shared(narrowed, column.Input, () => OnnxNodes.Cast(graph, names.Input(column.Input, "float"), column.Input, OnnxTensors.Float));
         }
         string x = layout.DoubleInput
             ? column.Input
-            : Shared(widened, column.Input, () => Cast(graph, names.Input(column.Input, "double"), column.Input, OnnxTensors.Double));
+            : Shared(widened, column.Input, () => OnnxNodes.Cast(graph, names.Input(column.Input, "double"), column.Input, OnnxTensors.Double));
         string shift = names.Shift(i);
         graph.Initializer.Add(OnnxTensors.Tensor(shift, new long[] { s.InputSize }, s.Shift, float64: true));
         string difference = names.Value(i, "centred_double");
-        graph.Node.Add(Node("Sub", names.Value(i, "subtract_shift"), difference, x, shift));
-        return Cast(graph, names.Value(i, "centred"), difference, OnnxTensors.Float);
+        graph.Node.Add(OnnxNodes.Node("Sub", names.Value(i, "subtract_shift"), difference, x, shift));
+        return OnnxNodes.Cast(graph, names.Value(i, "centred"), difference, OnnxTensors.Float);
     }
 
     /// <summary>An initializer of float values: stored as float, or as double with a Cast to float after it.</summary>
     private static string Weights(GraphProto graph, GraphNames names, string name, long[] dims, double[] values, bool float64)
     {
         graph.Initializer.Add(OnnxTensors.Tensor(name, dims, values, float64));
-        return float64 ? Cast(graph, names.Free(name + "_float"), name, OnnxTensors.Float) : name;
+        return float64 ? OnnxNodes.Cast(graph, names.Free(name + "_float"), name, OnnxTensors.Float) : name;
     }
 
     private static string Shared(Dictionary<string, string> cache, string input, Func<string> create)
@@ -120,22 +120,5 @@ internal static class AffineGraph
         if (!cache.TryGetValue(input, out string? value))
             cache[input] = value = create();
         return value;
-    }
-
-    /// <summary>Adds Cast(<paramref name="input"/>) → <paramref name="output"/> and returns the output's name.</summary>
-    private static string Cast(GraphProto graph, string output, string input, int to)
-    {
-        var node = Node("Cast", output + "_cast", output, input);
-        node.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = to });
-        graph.Node.Add(node);
-        return output;
-    }
-
-    private static NodeProto Node(string opType, string name, string output, params string[] inputs)
-    {
-        var node = new NodeProto { OpType = opType, Name = name };
-        node.Input.AddRange(inputs);
-        node.Output.Add(output);
-        return node;
     }
 }

@@ -17,7 +17,7 @@ internal static class PersistedComponents
     /// <summary>Metadata key of the component's format version (a positive integer).</summary>
     public const string FormatVersionKey = "mlnetwhitening.format_version";
 
-    private static readonly IPersistedComponent[] All = { ZcaComponent.Whitening, ZcaComponent.Colouring };
+    private static readonly IPersistedComponent[] All = { ZcaComponent.Whitening, ZcaComponent.Colouring, MlpComponent.Multiclass, MlpComponent.Regression };
 
     /// <summary>
     /// The component that restores <paramref name="model"/>, or null and the reason it cannot be restored: not written

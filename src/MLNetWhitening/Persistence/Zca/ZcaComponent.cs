@@ -1,5 +1,3 @@
-using System;
-using System.IO;
 using System.Linq;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -33,44 +31,12 @@ internal sealed class ZcaComponent : IPersistedComponent
     {
         ZcaColumnModel[] columns = ZcaGraph.Read(step.Graph, _colouring, step.Path);
         ITransformer restored = _colouring ? new ZcaColouringTransformer(columns) : new ZcaWhiteningTransformer(columns);
-        CheckShape(step);
-        if (step.InputSchema is not null)
-            CheckSameColumns(step, restored, step.InputSchema);
-        return restored;
-    }
-
-    /// <summary>ConvertType → OnnxTransformer → CopyColumns (none or more) → DropColumns.</summary>
-    private void CheckShape(SavedStep step)
-    {
-        ITransformer[] parts = (step.SavedForm as TransformerChain<ITransformer>)?.ToArray() ?? Array.Empty<ITransformer>();
-        bool shaped = parts.Length >= 3
+        SavedChains.Parts(step, Name, parts => parts.Length >= 3
             && parts[0] is TypeConvertingTransformer
             && parts[1] is OnnxTransformer
             && parts[2..^1].All(p => p is ColumnCopyingTransformer)
-            && parts[^1] is ColumnSelectingTransformer;
-        if (!shaped)
-            throw new InvalidDataException(
-                $"{step.Path}: the {Name} graph sits in a chain of [{string.Join(", ", parts.Select(p => p.GetType().Name))}], "
-                + "not in the ConvertType → OnnxTransformer → CopyColumns… → DropColumns chain it is saved in; the file was altered.");
-    }
-
-    /// <summary>The restored transformer must add the same visible columns, of the same types, as the chain it replaces.</summary>
-    private void CheckSameColumns(SavedStep step, ITransformer restored, DataViewSchema input)
-    {
-        string Describe(DataViewSchema schema) =>
-            string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"{c.Name}: {c.Type}").OrderBy(s => s, StringComparer.Ordinal));
-        string loaded, ours;
-        try
-        {
-            loaded = Describe(step.SavedForm.GetOutputSchema(input));
-            ours = Describe(restored.GetOutputSchema(input));
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new InvalidDataException($"{step.Path}: the {Name} does not apply to the model's input schema ({e.Message}).", e);
-        }
-        if (loaded != ours)
-            throw new InvalidDataException(
-                $"{step.Path}: the restored {Name} would output columns [{ours}], but the saved chain outputs [{loaded}]; the file was altered.");
+            && parts[^1] is ColumnSelectingTransformer, "ConvertType → OnnxTransformer → CopyColumns… → DropColumns");
+        SavedChains.CheckSameColumns(step, restored, Name);
+        return restored;
     }
 }

@@ -3,7 +3,6 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace MLNetWhitening.Persistence;
 
@@ -19,13 +18,7 @@ internal static class ZcaMetadata
     /// <summary>Largest d·k accepted from a file (2 GiB of doubles; an ONNX file holds at most 2 GiB).</summary>
     private const long MaximumElements = int.MaxValue / sizeof(double);
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(allowIntegerValues: false) },
-        MaxDepth = 8,
-    };
+    private static JsonSerializerOptions Json => MetadataJson.Options;
 
     public static string Write(IReadOnlyList<ZcaColumnRecord> records) => JsonSerializer.Serialize(records, Json);
 

@@ -6,12 +6,12 @@ using Microsoft.ML.Data;
 
 namespace MLNetWhitening;
 
-/// <summary>The <see cref="IRowToRowMapper"/> of the whitening and colouring transformers (PredictionEngine path).</summary>
-internal sealed class AffineRowMapper : IRowToRowMapper
+/// <summary>The <see cref="IRowToRowMapper"/> of this library's transformers (the PredictionEngine path).</summary>
+internal sealed class MappedRowMapper : IRowToRowMapper
 {
-    private readonly AffineBindings _bindings;
+    private readonly ColumnBindings _bindings;
 
-    public AffineRowMapper(AffineBindings bindings) => _bindings = bindings;
+    public MappedRowMapper(ColumnBindings bindings) => _bindings = bindings;
 
     public DataViewSchema InputSchema => _bindings.InputSchema;
 
@@ -25,6 +25,7 @@ internal sealed class AffineRowMapper : IRowToRowMapper
         ArgumentNullException.ThrowIfNull(input);
         if (input.Schema != _bindings.InputSchema)
             throw new ArgumentException("The schema of the input row must be the input schema this mapper was created for.", nameof(input));
-        return new AffineRow(input, _bindings, _bindings.ActiveFlags(activeColumns ?? Enumerable.Empty<DataViewSchema.Column>()));
+        bool[] active = _bindings.ActiveFlags(activeColumns ?? Enumerable.Empty<DataViewSchema.Column>());
+        return new MappedRow(input, _bindings.OutputSchema, _bindings.CreateGetters(input, active));
     }
 }

@@ -3,21 +3,20 @@ using Microsoft.ML.Data;
 
 namespace MLNetWhitening;
 
-/// <summary>A cursor over the transformed view: moves the input cursor and maps its current row.</summary>
-internal sealed class AffineRowCursor : DataViewRowCursor
+/// <summary>A cursor over a transformed view that moves the input cursor and computes from its current row.</summary>
+internal sealed class MappedRowCursor : DataViewRowCursor
 {
     private readonly DataViewRowCursor _input;
-    private readonly AffineBindings _bindings;
-    private readonly AffineGetters _getters;
+    private readonly IRowGetters _getters;
 
-    public AffineRowCursor(DataViewRowCursor input, AffineBindings bindings, bool[] active)
+    public MappedRowCursor(DataViewRowCursor input, DataViewSchema schema, IRowGetters getters)
     {
         _input = input;
-        _bindings = bindings;
-        _getters = new AffineGetters(input, bindings, active);
+        Schema = schema;
+        _getters = getters;
     }
 
-    public override DataViewSchema Schema => _bindings.OutputSchema;
+    public override DataViewSchema Schema { get; }
 
     public override long Position => _input.Position;
 

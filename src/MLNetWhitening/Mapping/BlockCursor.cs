@@ -5,31 +5,20 @@ using Microsoft.ML.Data;
 namespace MLNetWhitening;
 
 /// <summary>
-/// A cursor over the transformed view that reads the input ahead in blocks of up to <see cref="BlockRows"/> rows
-/// (<see cref="GemmBlockRows"/> when a computed column maps with a GEMM) and
-/// maps each computed column of a block with one blocked matrix product; pass-through columns, batches
-/// and row ids of the block are buffered so every column of the current row stays aligned.
-/// <see cref="Create"/> falls back to the row-by-row <see cref="AffineRowCursor"/> when no computed column is active
-/// or an active pass-through column has a type that cannot be buffered safely (see <see cref="PassThroughBuffer"/>).
+/// A cursor over a transformed view that reads the input ahead in blocks (<see cref="ColumnBindings.BlockCapacity"/>
+/// rows) and computes each block at once (<see cref="IBlockComputation"/>); pass-through columns, batches and row ids
+/// of the block are buffered so every column of the current row stays aligned. <see cref="Create"/> falls back to the
+/// row-by-row <see cref="MappedRowCursor"/> when no computed column is active or an active pass-through column has a
+/// type that cannot be buffered safely (see <see cref="PassThroughBuffer"/>).
 /// </summary>
-internal sealed class AffineBlockCursor : DataViewRowCursor
+internal sealed class BlockCursor : DataViewRowCursor
 {
-    /// <summary>Rows per block for the managed kernel: beyond a few groups of four rows it gains nothing, and read-ahead stays small.</summary>
-    public const int BlockRows = 64;
-
-    /// <summary>Most rows per block when a column maps with a GEMM: sgemm needs tall blocks to reuse Mᵀ from cache.</summary>
-    public const int GemmBlockRows = 1024;
-
-    /// <summary>Bound on floats per GEMM block buffer (4 MiB): rows shrink for wide columns, never below <see cref="BlockRows"/>.</summary>
-    private const int GemmBlockFloats = 1 << 20;
-
     private readonly int _capacity;
-
     private readonly DataViewRowCursor _input;
-    private readonly AffineBindings _bindings;
+    private readonly ColumnBindings _bindings;
     private readonly bool[] _active;
     private readonly PassThroughBuffer?[] _passThrough;
-    private readonly ComputedBlock?[] _computed;
+    private readonly IBlockComputation _computation;
     private readonly ValueGetter<DataViewRowId> _inputId;
     private long _blockStart;
     private readonly long[] _batches;
@@ -38,7 +27,7 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
     private int _count;
     private bool _exhausted;
 
-    private AffineBlockCursor(DataViewRowCursor input, AffineBindings bindings, bool[] active, PassThroughBuffer?[] passThrough, int capacity)
+    private BlockCursor(DataViewRowCursor input, ColumnBindings bindings, bool[] active, PassThroughBuffer?[] passThrough, int capacity)
     {
         _capacity = capacity;
         _batches = new long[capacity];
@@ -47,25 +36,16 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
         _bindings = bindings;
         _active = active;
         _passThrough = passThrough;
-        _computed = new ComputedBlock?[bindings.Columns.Length];
-        for (int c = 0; c < _computed.Length; c++)
-        {
-            if (active[bindings.PassThroughCount + c])
-                _computed[c] = new ComputedBlock(input, bindings, c, capacity);
-        }
+        _computation = bindings.CreateBlock(input, active, capacity);
         _inputId = input.GetIdGetter();
     }
 
     /// <summary>The blocked cursor when it applies, else the row-by-row one.</summary>
-    public static DataViewRowCursor Create(DataViewRowCursor input, AffineBindings bindings, bool[] active)
+    public static DataViewRowCursor Create(DataViewRowCursor input, ColumnBindings bindings, bool[] active)
     {
-        bool anyComputed = false;
-        for (int c = 0; c < bindings.Columns.Length; c++)
-            anyComputed |= active[bindings.PassThroughCount + c];
-        if (!anyComputed)
-            return new AffineRowCursor(input, bindings, active);
-
-        int capacity = Capacity(bindings, active);
+        if (Array.IndexOf(active, true, bindings.PassThroughCount) < 0)
+            return new MappedRowCursor(input, bindings.OutputSchema, bindings.CreateGetters(input, active));
+        int capacity = bindings.BlockCapacity(active);
         var passThrough = new PassThroughBuffer?[bindings.PassThroughCount];
         for (int i = 0; i < passThrough.Length; i++)
         {
@@ -73,25 +53,9 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
                 continue;
             passThrough[i] = PassThroughBuffer.TryCreate(input, bindings.InputSchema[i], capacity);
             if (passThrough[i] is null)
-                return new AffineRowCursor(input, bindings, active);
+                return new MappedRowCursor(input, bindings.OutputSchema, bindings.CreateGetters(input, active));
         }
-        return new AffineBlockCursor(input, bindings, active, passThrough, capacity);
-    }
-
-    /// <summary><see cref="BlockRows"/>, or up to <see cref="GemmBlockRows"/> when an active column maps with a GEMM.</summary>
-    private static int Capacity(AffineBindings bindings, bool[] active)
-    {
-        int widest = 0;
-        bool gemm = false;
-        for (int c = 0; c < bindings.Columns.Length; c++)
-        {
-            if (!active[bindings.PassThroughCount + c])
-                continue;
-            AffineMap map = bindings.Columns[c].Map;
-            gemm |= map.PrefersGemm;
-            widest = Math.Max(widest, Math.Max(map.InputSize, map.OutputSize));
-        }
-        return gemm ? Math.Clamp(GemmBlockFloats / Math.Max(widest, 1), BlockRows, GemmBlockRows) : BlockRows;
+        return new BlockCursor(input, bindings, active, passThrough, capacity);
     }
 
     public override DataViewSchema Schema => _bindings.OutputSchema;
@@ -114,7 +78,7 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
         int computed = _bindings.ComputedIndex(column.Index);
         Delegate getter = computed < 0
             ? _passThrough[column.Index]!.CreateGetter(_slot)
-            : _computed[computed]!.CreateGetter(_slot);
+            : _computation.CreateGetter(computed, _slot);
         return getter as ValueGetter<TValue>
             ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type.RawType.Name}, but a getter of {typeof(TValue).Name} was asked for.");
     }
@@ -137,15 +101,13 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
             _inputId(ref _ids[_count]);
             foreach (PassThroughBuffer? buffer in _passThrough)
                 buffer?.Capture(_count);
-            foreach (ComputedBlock? block in _computed)
-                block?.Capture(_count);
+            _computation.Capture(_count);
             _count++;
         }
         _exhausted = _count < _capacity;
         if (_count == 0)
             return false;
-        foreach (ComputedBlock? block in _computed)
-            block?.Compute(_count);
+        _computation.Compute(_count);
         _slot.Value = 0;
         return true;
     }
@@ -155,8 +117,7 @@ internal sealed class AffineBlockCursor : DataViewRowCursor
         if (disposing)
         {
             _input.Dispose();
-            foreach (ComputedBlock? block in _computed)
-                block?.Dispose();
+            _computation.Dispose();
         }
         base.Dispose(disposing);
     }

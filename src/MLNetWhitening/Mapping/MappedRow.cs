@@ -1,24 +1,22 @@
-using System;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
 namespace MLNetWhitening;
 
-/// <summary>The output row of <see cref="AffineRowMapper.GetRow"/>: the input row plus the computed columns.</summary>
-internal sealed class AffineRow : DataViewRow
+/// <summary>The output row of <see cref="MappedRowMapper.GetRow"/>: the input row plus the computed columns.</summary>
+internal sealed class MappedRow : DataViewRow
 {
     private readonly DataViewRow _input;
-    private readonly AffineBindings _bindings;
-    private readonly AffineGetters _getters;
+    private readonly IRowGetters _getters;
 
-    public AffineRow(DataViewRow input, AffineBindings bindings, bool[] active)
+    public MappedRow(DataViewRow input, DataViewSchema schema, IRowGetters getters)
     {
         _input = input;
-        _bindings = bindings;
-        _getters = new AffineGetters(input, bindings, active);
+        Schema = schema;
+        _getters = getters;
     }
 
-    public override DataViewSchema Schema => _bindings.OutputSchema;
+    public override DataViewSchema Schema { get; }
 
     public override long Position => _input.Position;
 

@@ -5,15 +5,15 @@ using Microsoft.ML;
 namespace MLNetWhitening;
 
 /// <summary>
-/// The lazy output of Transform: nothing is computed until a cursor asks for a computed column; cursors map rows in
-/// blocks (<see cref="AffineBlockCursor"/>).
+/// The lazy output of a Transform: nothing is computed until a cursor asks for a computed column; cursors compute in
+/// blocks (<see cref="BlockCursor"/>).
 /// </summary>
-internal sealed class AffineDataView : IDataView
+internal sealed class MappedDataView : IDataView
 {
     private readonly IDataView _input;
-    private readonly AffineBindings _bindings;
+    private readonly ColumnBindings _bindings;
 
-    public AffineDataView(IDataView input, AffineBindings bindings)
+    public MappedDataView(IDataView input, ColumnBindings bindings)
     {
         _input = input;
         _bindings = bindings;
@@ -29,7 +29,7 @@ internal sealed class AffineDataView : IDataView
     {
         bool[] active = _bindings.ActiveFlags(columnsNeeded);
         DataViewRowCursor input = _input.GetRowCursor(_bindings.GetDependencies(columnsNeeded), rand);
-        return AffineBlockCursor.Create(input, _bindings, active);
+        return BlockCursor.Create(input, _bindings, active);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
@@ -38,7 +38,7 @@ internal sealed class AffineDataView : IDataView
         DataViewRowCursor[] inputs = _input.GetRowCursorSet(_bindings.GetDependencies(columnsNeeded), n, rand);
         var cursors = new DataViewRowCursor[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
-            cursors[i] = AffineBlockCursor.Create(inputs[i], _bindings, active);
+            cursors[i] = BlockCursor.Create(inputs[i], _bindings, active);
         return cursors;
     }
 }
