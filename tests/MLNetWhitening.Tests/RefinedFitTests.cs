@@ -52,7 +52,7 @@ public sealed class RefinedFitTests
 
     /// <summary>
     /// On digits (rank 61 of 64, so Σε = Σ + εI with the default ε = 1e-5 has κ ≈ 2e7) the refined root passes the
-    /// verification: the report says the method and its refinement steps (Mpa 11 measured, Mtp and NewtonSchulz 12–13),
+    /// verification: the report says the method and its refinement steps (measured: Mpa 12, Mtp and NewtonSchulz 13),
     /// and the whitened output is the Eigen fit's within the fit's tolerance.
     /// </summary>
     [TestMethod]
