@@ -1,4 +1,5 @@
 using System;
+using MLNetWhitening.Torch;
 using static TorchSharp.torch;
 
 namespace MLNetWhitening.Benchmarks.Roots;
@@ -25,6 +26,18 @@ internal sealed class InverseSqrtWorkload : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         RootRunner.InverseSqrt(implementation, _a);
+    }
+
+    /// <summary>
+    /// The ZCA fit's step from Σε to W and W⁺: the verified whitening core with the implementation's root options (a
+    /// batch of one as the single matrix the fit passes).
+    /// </summary>
+    public void VerifiedWhitening(RootImplementation implementation)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var options = WhiteningOptions.Default with { Epsilon = 0, Colouring = true, Verify = true, Root = RootRunner.Options(implementation) };
+        MLNetWhitening.Torch.Whitening.FromCovariance(_a.shape[0] == 1 ? _a[0] : _a, options);
     }
 
     public void ForwardBackward(RootImplementation implementation)

@@ -11,7 +11,8 @@ namespace MLNetWhitening.Benchmarks.Roots;
 /// <summary>
 /// <c>-- roots-quick batch n [float32|float64] [rounds] [all|forward|auto]</c>: interleaved Stopwatch timings of the
 /// inverse square root (κ = 1e2): libtorch's eigh with autograd, Auto and refined Mpa, forward + backward and forward
-/// alone (<c>forward</c>: forward only; <c>auto</c>: without refined Mpa), each round running every variant once in
+/// alone (<c>forward</c>: forward only; <c>auto</c>: without refined Mpa; <c>fit</c>: Eigen and refined Mpa, the root
+/// alone and the ZCA fit's verified step from Σε to W and W⁺), each round running every variant once in
 /// turn; prints medians and their ratio to the first. Every variant is first warmed until the JIT has settled (<see cref="SteadyState"/>). For design decisions
 /// between BenchmarkDotNet runs on a shared machine, where interleaving cancels much of the neighbours' load.
 /// </summary>
@@ -21,6 +22,16 @@ internal static class QuickRootTiming
     {
         using var workload = new InverseSqrtWorkload(new BatchSize(batch, n), dtype);
         var variants = new List<(string Name, Action Run)>();
+        if (mode == "fit")
+        {
+            foreach (var impl in new[] { RootImplementation.Eigen, RootImplementation.MpaRefined })
+            {
+                variants.Add(($"{impl} root", () => workload.Forward(impl)));
+                variants.Add(($"{impl} verified W and W⁺", () => workload.VerifiedWhitening(impl)));
+            }
+            Time(batch, n, dtype, rounds, variants);
+            return;
+        }
         var implementations = mode == "auto"
             ? new[] { RootImplementation.BaselineEighAutograd, RootImplementation.Auto }
             : new[] { RootImplementation.BaselineEighAutograd, RootImplementation.Auto, RootImplementation.MpaRefined };
@@ -30,6 +41,11 @@ internal static class QuickRootTiming
                 variants.Add(($"{impl} forward + backward", () => workload.ForwardBackward(impl)));
             variants.Add(($"{impl} forward", () => workload.Forward(impl)));
         }
+        Time(batch, n, dtype, rounds, variants);
+    }
+
+    private static void Time(long batch, long n, ScalarType dtype, int rounds, List<(string Name, Action Run)> variants)
+    {
         foreach (var (_, run) in variants)
             SteadyState.WarmUp(run, 1);
         var times = variants.Select(_ => new List<double>()).ToArray();
