@@ -164,7 +164,7 @@ internal sealed class ComponentWorkout
     /// <summary>A cursor set gives every row once, with the values a single cursor gives.</summary>
     private static void AssertCursorSetAgrees(IDataView transformed, List<string> expected, string what)
     {
-        DataViewRowCursor[] cursors = transformed.GetRowCursorSet(transformed.Schema, 3, new Random(5));
+        DataViewRowCursor[] cursors = transformed.GetRowCursorSet(transformed.Schema, 3, Seeded.Random(5));
         Assert.IsGreaterThan(1, cursors.Length, "the cached input splits, so the set has several cursors");
         var rows = new List<string>();
         foreach (DataViewRowCursor cursor in cursors)
