@@ -27,7 +27,7 @@ public sealed class AffineMapTests
     public void ApplyBlock_GivesTheBitsOfApply_RowByRow(int d, int k)
     {
         int seed = Environment.TickCount;
-        var random = new Random(seed);
+        var random = Seeded.Random(seed);
         float[] matrix = Enumerable.Range(0, k * d).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
         double[] shift = Enumerable.Range(0, d).Select(_ => random.NextDouble()).ToArray();
         double[] offset = Enumerable.Range(0, k).Select(_ => 10 * (random.NextDouble() - 0.5)).ToArray();

@@ -57,7 +57,7 @@ public sealed class CovarianceAccumulatorTests
 
     internal static double[] CorrelatedRows(int n, int d, int seed)
     {
-        var random = new Random(seed);
+        var random = Seeded.Random(seed);
         var data = new double[n * d];
         for (int r = 0; r < n; r++)
         {

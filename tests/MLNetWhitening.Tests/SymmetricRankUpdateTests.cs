@@ -30,7 +30,7 @@ public sealed class SymmetricRankUpdateTests
     [DataRow(300, 1000)]
     public void AddUpper_MatchesTheSumOfProducts(int d, int rows)
     {
-        var random = new Random(d * 1000 + rows);
+        var random = Seeded.Random(d * 1000 + rows);
         var block = new StripBlock(d, rows + 3);
         block.Begin(new double[d]);
         var x = new double[rows * d];

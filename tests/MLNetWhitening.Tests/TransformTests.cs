@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.ML;
@@ -171,7 +170,6 @@ public sealed class TransformTests
         GC.Collect();
         GC.WaitForPendingFinalizers();
         long before = GC.GetTotalMemory(forceFullCollection: true);
-        var clock = Stopwatch.StartNew();
         IDataView output = model.Transform(lazy);
         DataViewSchema.Column white = output.Schema["White"];
         long count = 0;
@@ -189,19 +187,18 @@ public sealed class TransformTests
                     peak = Math.Max(peak, GC.GetTotalMemory(false));
             }
         }
-        clock.Stop();
         long after = GC.GetTotalMemory(forceFullCollection: true);
 
         Assert.AreEqual((long)n, count);
         Assert.IsTrue(double.IsFinite(sum));
         Assert.IsLessThan(4L << 20, after - before, $"retained growth {after - before} bytes");
         Assert.IsLessThan(before + (64L << 20), peak, $"peak {peak} bytes, before {before}");
-        Assert.IsLessThan(15.0, clock.Elapsed.TotalSeconds);
+        // Its speed is benchmarks/MLNetWhitening.Benchmarks/Zca/ZcaStreamingTransformBenchmarks.
     }
 
     private static IEnumerable<float[]> LazyRows(int n, int d)
     {
-        var random = new Random(53);
+        var random = Seeded.Random(53);
         var row = new float[d];
         for (int i = 0; i < n; i++)
         {

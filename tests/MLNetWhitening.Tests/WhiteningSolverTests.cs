@@ -11,7 +11,7 @@ public sealed class WhiteningSolverTests
     /// <summary>A fresh random SPD covariance with log-spaced eigenvalues over [1/κ, 1], float64.</summary>
     private static Tensor RandomCovariance(int d, double condition, ulong seed)
     {
-        var gen = new Generator(seed);
+        var gen = Seeded.Generator(seed);
         Tensor q = linalg.qr(randn(new long[] { d, d }, dtype: float64, generator: gen)).Q;
         Tensor values = pow(condition, -rand(new long[] { d }, dtype: float64, generator: gen));
         Tensor a = (q * values.unsqueeze(0)).matmul(q.t());

@@ -64,7 +64,7 @@ public sealed class ZcaFitTests
     public void Fit_LargeMeanDoesNotCancelTheVariance()
     {
         var ml = new MLContext(seed: 1);
-        var random = new Random(33);
+        var random = Seeded.Random(33);
         float[][] unit = Enumerable.Range(0, 3000).Select(_ => new[] { (float)TestData.Gaussian(random), (float)TestData.Gaussian(random) }).ToArray();
         double[] expected = Stats.Power(Stats.Covariance(unit), 2, 1e-5, -0.5);
         var rows = unit.Select(r => new DoubleVectorRow { Features = new[] { 1e9 + r[0], -1e9 + r[1] } });
@@ -223,7 +223,7 @@ public sealed class ZcaFitTests
     [TestMethod]
     public void Fit_KeepsAnApproximateRootThatMeetsTheTolerance()
     {
-        var random = new Random();
+        var random = Seeded.Random();
         float[][] rows = Enumerable.Range(0, 200).Select(_ => new[] { (float)(3 * random.NextDouble() - 1) }).ToArray();
         const double epsilon = 1e-5;
         ZcaColumnModel column = Fit(rows, new ZcaWhiteningOptions { Method = MatrixRootMethod.Mpa, Epsilon = epsilon }).Columns[0];

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -21,6 +22,8 @@ namespace MLNetWhitening.Torch;
 /// <para>Double backward: when the engine asks for a graph (create_graph), backward recomputes the eigendecomposition
 /// of the saved input with libtorch's differentiable eigh and applies the same formula with differentiable ops, so
 /// second derivatives are exact for distinct eigenvalues (libtorch's eigh gradient, hence NaN for repeated ones).</para>
+/// <para>Failure: backward never throws (<see cref="FailedGradient"/>): anything that fails in it (a saved input
+/// changed in place after forward, eigh not converging under create_graph) gives a NaN gradient and a traced error.</para>
 /// </remarks>
 internal sealed class EigenRootFunction : torch.autograd.SingleTensorFunction<EigenRootFunction>
 {
@@ -50,28 +53,39 @@ internal sealed class EigenRootFunction : torch.autograd.SingleTensorFunction<Ei
     /// <inheritdoc/>
     public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor grad_output)
     {
-        var kind = (RootKind)ctx.get_data("kind");
-        Tensor grad;
-        // Own scope: the unpacked saved tensors and temporaries are freed here even when the caller has no scope.
-        bool inCallerScope;
-        using (NewDisposeScope())
+        // An exception here would abort the process (native callback): never let one escape (docs/architecture.md).
+        try
         {
-            List<Tensor> saved = ctx.get_saved_variables();
-            if (is_grad_enabled())
+            var kind = (RootKind)ctx.get_data("kind");
+            Tensor grad;
+            // Own scope: the unpacked saved tensors and temporaries are freed here even when the caller has no scope.
+            bool inCallerScope;
+            using (NewDisposeScope())
             {
-                // create_graph: recompute with differentiable ops so that the gradient itself has a graph.
-                var (values, vectors) = linalg.eigh(saved[0]);
-                Tensor s = values.clamp_min(0).sqrt();
-                grad = DaleckiiKrein(vectors, Kernel(s, kind, zeroPossible: true), grad_output);
+                List<Tensor> saved = ctx.get_saved_variables();
+                if (is_grad_enabled())
+                {
+                    // create_graph: recompute with differentiable ops so that the gradient itself has a graph.
+                    var (values, vectors) = linalg.eigh(saved[0]);
+                    Tensor s = values.clamp_min(0).sqrt();
+                    grad = DaleckiiKrein(vectors, Kernel(s, kind, zeroPossible: true), grad_output);
+                }
+                else
+                {
+                    grad = DaleckiiKrein(saved[1], Kernel(saved[2], kind, (bool)ctx.get_data("zeroPossible")), grad_output);
+                }
+                inCallerScope = ReturnedGradients.MoveToCaller(grad);
             }
-            else
-            {
-                grad = DaleckiiKrein(saved[1], Kernel(saved[2], kind, (bool)ctx.get_data("zeroPossible")), grad_output);
-            }
-            inCallerScope = ReturnedGradients.MoveToCaller(grad);
+            grad_output.Dispose(); // TorchSharp's wrapper for this call only
+            return ReturnedGradients.ForFirstArgument(grad, inCallerScope, 4);
         }
-        grad_output.Dispose(); // TorchSharp's wrapper for this call only
-        return ReturnedGradients.ForFirstArgument(grad, inCallerScope, 4);
+        catch (Exception ex)
+        {
+            // E.g. a saved input changed in place after forward, or eigh failing to converge under create_graph.
+            // dL/dA has the shape of A, which is the shape of the output.
+            return FailedGradient.Of(Name, ex, 5, () =>
+                new List<Tensor> { full_like(grad_output, double.NaN), null!, null!, null!, null! });
+        }
     }
 
     /// <summary>

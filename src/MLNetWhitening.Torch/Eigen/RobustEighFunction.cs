@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,7 +15,9 @@ namespace MLNetWhitening.Torch;
 /// without autograd and validated by <see cref="RobustLinalg"/> (backward must never throw).
 /// Backward (Wang et al. 2021, "Robust Differentiable SVD", eq. for the eigenvector gradient):
 /// dL/dA = sym(V (K̃ᵀ ∘ (Vᵀ dL/dV) + diag(dL/dλ)) Vᵀ), where K̃_ij ≈ 1/(λi − λj) is replaced by its truncated
-/// geometric series (see <see cref="SeriesKernel"/>).
+/// geometric series (see <see cref="SeriesKernel"/>). Backward never throws (<see cref="FailedGradient"/>): a failure
+/// in it (a saved input changed in place after forward, eigh not converging under create_graph) gives a NaN gradient
+/// and a traced error.
 /// </remarks>
 internal sealed class RobustEighFunction : torch.autograd.SingleTensorFunction<RobustEighFunction>
 {
@@ -30,39 +33,52 @@ internal sealed class RobustEighFunction : torch.autograd.SingleTensorFunction<R
         int degree = (int)vars[3];
         ctx.save_for_backward(new List<Tensor> { a, values, vectors });
         ctx.save_data("degree", degree);
+        ctx.save_data("shape", a.shape);
         return cat(new[] { values.unsqueeze(-2), vectors }, -2);
     }
 
     /// <inheritdoc/>
     public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor grad_output)
     {
-        int degree = (int)ctx.get_data("degree");
-        Tensor grad;
-        // Own scope: the unpacked saved tensors and temporaries are freed here even when the caller has no scope.
-        bool inCallerScope;
-        using (NewDisposeScope())
+        // An exception here would abort the process (native callback): never let one escape (docs/architecture.md).
+        try
         {
-            List<Tensor> saved = ctx.get_saved_variables();
-            Tensor values, vectors;
-            if (is_grad_enabled())
-                (values, vectors) = linalg.eigh(saved[0]); // create_graph: differentiable recomputation (double backward)
-            else
-                (values, vectors) = (saved[1], saved[2]);
+            int degree = (int)ctx.get_data("degree");
+            Tensor grad;
+            // Own scope: the unpacked saved tensors and temporaries are freed here even when the caller has no scope.
+            bool inCallerScope;
+            using (NewDisposeScope())
+            {
+                List<Tensor> saved = ctx.get_saved_variables();
+                Tensor values, vectors;
+                if (is_grad_enabled())
+                    (values, vectors) = linalg.eigh(saved[0]); // create_graph: differentiable recomputation (double backward)
+                else
+                    (values, vectors) = (saved[1], saved[2]);
 
-            long n = vectors.shape[^1];
-            Tensor gValues = grad_output.select(-2, 0);
-            Tensor gVectors = grad_output.narrow(-2, 1, n);
-            Tensor vt = vectors.transpose(-1, -2);
+                long n = vectors.shape[^1];
+                Tensor gValues = grad_output.select(-2, 0);
+                Tensor gVectors = grad_output.narrow(-2, 1, n);
+                Tensor vt = vectors.transpose(-1, -2);
 
-            // Wang et al. 2021: K̃ᵀ ∘ (Vᵀ dL/dV) + diag(dL/dλ); K̃ᵀ_ij = K̃_ji ≈ 1/(λj − λi).
-            Tensor inner = SeriesKernel(values, degree).transpose(-1, -2).mul(vt.matmul(gVectors));
-            inner = inner + diag_embed(gValues);
-            Tensor sym = (inner + inner.transpose(-1, -2)).mul(0.5); // sym(V M Vᵀ) = V sym(M) Vᵀ
-            grad = vectors.matmul(sym).matmul(vt);
-            inCallerScope = ReturnedGradients.MoveToCaller(grad);
+                // Wang et al. 2021: K̃ᵀ ∘ (Vᵀ dL/dV) + diag(dL/dλ); K̃ᵀ_ij = K̃_ji ≈ 1/(λj − λi).
+                Tensor inner = SeriesKernel(values, degree).transpose(-1, -2).mul(vt.matmul(gVectors));
+                inner = inner + diag_embed(gValues);
+                Tensor sym = (inner + inner.transpose(-1, -2)).mul(0.5); // sym(V M Vᵀ) = V sym(M) Vᵀ
+                grad = vectors.matmul(sym).matmul(vt);
+                inCallerScope = ReturnedGradients.MoveToCaller(grad);
+            }
+            grad_output.Dispose(); // TorchSharp's wrapper for this call only
+            return ReturnedGradients.ForFirstArgument(grad, inCallerScope, 3);
         }
-        grad_output.Dispose(); // TorchSharp's wrapper for this call only
-        return ReturnedGradients.ForFirstArgument(grad, inCallerScope, 3);
+        catch (Exception ex)
+        {
+            // E.g. a saved input changed in place after forward, or eigh failing to converge under create_graph.
+            return FailedGradient.Of(Name, ex, 4, () => new List<Tensor>
+            {
+                full((long[])ctx.get_data("shape"), double.NaN, dtype: grad_output.dtype, device: grad_output.device), null!, null!, null!,
+            });
+        }
     }
 
     /// <summary>

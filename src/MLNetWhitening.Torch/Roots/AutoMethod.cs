@@ -7,11 +7,11 @@ namespace MLNetWhitening.Torch;
 /// The rule behind <see cref="MatrixRootMethod.Auto"/>. Contract: Auto returns a root as accurate as the exact method's,
 /// forward and backward no slower than TorchSharp's eigh with libtorch autograd where that was measured.
 /// <list type="bullet">
-/// <item>CPU: <see cref="MatrixRootMethod.Eigen"/>. On the grid of docs/benchmarks.md the refined approximations are
-/// slower than eigh there (their products cost more than LAPACK's eigensolver on a few cores).</item>
+/// <item>CPU: <see cref="MatrixRootMethod.Eigen"/>, because the refined approximations measured slower than eigh there
+/// (docs/benchmarks.md, "Thresholds in the code").</item>
 /// <item>CUDA: <see cref="MatrixRootMethod.Mpa"/>, refined to the dtype's accuracy, falling back to
 /// <see cref="MatrixRootMethod.Eigen"/> (on the GPU) where the refinement does not converge. This is the paper's rule
-/// (products are what a GPU does best); it is unmeasured here, as no GPU was available (docs/benchmarks.md).</item>
+/// (products are what a GPU does best); not yet measured (docs/benchmarks.md).</item>
 /// <item>Any other device: <see cref="MatrixRootMethod.Eigen"/>.</item>
 /// </list>
 /// Nothing is moved between devices.

@@ -34,8 +34,8 @@ internal sealed class ManagedScatter : IScatter
 
     public void Add(StripBlock block, int rows, ReadOnlySpan<double> delta, double factor)
     {
-        // A product too small to split runs here: handing it to a helper measured slower than doing it (d = 64:
-        // 45 against 34 ms a fit), as did splitting it (36 ms).
+        // A product too small to split runs here: handing it to a helper, or splitting it, measured slower than doing
+        // it on the caller (docs/benchmarks.md, "Thresholds in the code").
         if (_background is null || SymmetricRankUpdate.Slices(block, rows, _background.Threads) == 1)
         {
             _background?.Complete();

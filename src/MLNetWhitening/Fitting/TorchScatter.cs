@@ -13,9 +13,8 @@ internal sealed class TorchScatter : IScatter
 {
     /// <summary>
     /// Smallest d at which a block's scatter is computed as <see cref="Panels"/>(<see cref="Panels"/> + 1) / 2 column-panel
-    /// products instead of one full GEMM. Measured on the CPU (cached 100,000 rows, 2-core AMD EPYC, scatter time of the
-    /// whole fit, before the managed kernel replaced this path on x86-64): d = 1024: one GEMM 2.37 s, 4 panels 1.52 s;
-    /// d = 256: no gain; d = 512: 840 → 712 ms. So panels start at 512.
+    /// products instead of one full GEMM: the smallest d at which the panels were measured faster than one GEMM
+    /// (docs/benchmarks.md, "Thresholds in the code").
     /// </summary>
     public const int PanelMinimumDimension = 512;
 

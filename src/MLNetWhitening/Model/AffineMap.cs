@@ -31,20 +31,15 @@ internal sealed class AffineMap
 
     /// <summary>
     /// Smallest k·d at which cursors map their blocks with a TorchSharp float32 GEMM (libtorch's sgemm, on all cores)
-    /// rather than the managed <see cref="ApplyBlock"/> kernel. Measured with
-    /// <c>dotnet run -c Release --project benchmarks/MLNetWhitening.Benchmarks -- zca-quick d</c> (cached 100,000-row view,
-    /// 2-core AMD EPYC, best of 3) with the threshold forced each way; per-row transform, managed vs GEMM:
-    /// d = 64: 0.14 vs 0.19 µs; d = 128: 0.45 vs 0.57 µs; d = 256: 1.39 vs 1.13 µs; d = 1024: 58 vs 12.5 µs.
-    /// So the GEMM pays from d = k = 256 on; between 128 and 256 it was not measured. With the 512-bit kernel see
-    /// <see cref="WideGemmMinimumWork"/>.
+    /// rather than the managed <see cref="ApplyBlock"/> kernel: the smallest size at which the GEMM was measured faster
+    /// per row (docs/benchmarks.md, "Thresholds in the code"). With the 512-bit kernel see <see cref="WideGemmMinimumWork"/>.
     /// </summary>
     public const long GemmMinimumWork = 256 * 256;
 
     /// <summary>
-    /// <see cref="GemmMinimumWork"/> where Vector512 is accelerated and <see cref="WideBlockKernel"/> runs. Measured
-    /// the same way on a 2-core Zen 5 EPYC (Stopwatch, interleaved runs, median per row, managed vs GEMM): d = 256:
-    /// 0.83–0.86 vs 1.21–1.35 µs; d = 384: 2.37–2.45 vs 2.32–2.44 µs (parity; the managed kernel leaves the other core
-    /// free); d = 512: 4.15–4.37 vs 3.68–3.72 µs. Between 384 and 512 not measured.
+    /// <see cref="GemmMinimumWork"/> where Vector512 is accelerated and <see cref="WideBlockKernel"/> runs: between the
+    /// size where the two kernels were measured at parity and the one where the GEMM was faster (docs/benchmarks.md,
+    /// "Thresholds in the code").
     /// </summary>
     public const long WideGemmMinimumWork = 400 * 400;
 

@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using System.Reflection;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.ML;
@@ -29,12 +28,6 @@ public sealed class ZcaWhiteningSweepOptionsTests
     [TestMethod]
     public void SearchSpace_SweepsEpsilonOnALogScaleAndEveryKind()
     {
-        RangeAttribute range = typeof(ZcaWhiteningSweepOptions).GetProperty(nameof(ZcaWhiteningSweepOptions.Epsilon))!.GetCustomAttribute<RangeAttribute>()!;
-        Assert.IsTrue(range.LogBase);
-        Assert.AreEqual(ZcaWhiteningOptions.Default.Epsilon, (double)range.Init);
-        ChoiceAttribute choice = typeof(ZcaWhiteningSweepOptions).GetProperty(nameof(ZcaWhiteningSweepOptions.Kind))!.GetCustomAttribute<ChoiceAttribute>()!;
-        CollectionAssert.AreEquivalent(Enum.GetValues<WhiteningKind>(), choice.Candidates.Cast<WhiteningKind>().ToArray());
-
         var trials = SearchSpaceSampler.EndsMiddleAndDefault(typeof(ZcaWhiteningSweepOptions)).Select(SearchSpaceSampler.Bind<ZcaWhiteningSweepOptions>).ToArray();
         CollectionAssert.AreEquivalent(Enum.GetValues<WhiteningKind>(), trials.Take(3).Select(t => t.Kind).ToArray(), "the ends and the middle cover every kind");
         Assert.AreEqual(1e-8, trials[0].Epsilon, 1e-8 * 1e-12);

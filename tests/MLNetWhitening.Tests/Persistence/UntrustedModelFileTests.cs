@@ -57,7 +57,7 @@ public sealed class UntrustedModelFileTests
         byte[] corrupted = ModelZip.ReplaceEntry(Saved.Value.File, Folder + "/OnnxModel", bytes =>
         {
             byte[] copy = (byte[])bytes.Clone();
-            new Random(3).NextBytes(copy.AsSpan(sizeof(int) + 8, copy.Length / 2));
+            Seeded.Random(3).NextBytes(copy.AsSpan(sizeof(int) + 8, copy.Length / 2));
             return copy;
         });
         AssertRefused(corrupted, "ML.NET could not load the model");

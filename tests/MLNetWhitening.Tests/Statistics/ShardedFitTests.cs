@@ -37,7 +37,7 @@ public sealed class ShardedFitTests
     {
         int seed = Random.Shared.Next();
         Console.WriteLine($"seed {seed}, k = {k}, ε = {epsilon}");
-        var random = new Random(seed);
+        var random = Seeded.Random(seed);
         var ml = new MLContext(seed: 1);
         float[][] rows = TestData.DigitRows.Select(r => r.Pixels).ToArray();
         ZcaWhiteningEstimator estimator = ml.Transforms.WhitenZca("White", "Features", new ZcaWhiteningOptions { Epsilon = epsilon });
@@ -59,7 +59,7 @@ public sealed class ShardedFitTests
         const int n = 1_000_000, d = 64;
         int seed = Random.Shared.Next();
         Console.WriteLine($"seed {seed}");
-        var random = new Random(seed);
+        var random = Seeded.Random(seed);
         var ml = new MLContext(seed: 1);
         ZcaWhiteningEstimator estimator = ml.Transforms.WhitenZca("White", "Features");
         var all = new GeneratedRowsDataView((ulong)seed, d, n);
@@ -90,7 +90,7 @@ public sealed class ShardedFitTests
     {
         int seed = Random.Shared.Next();
         Console.WriteLine($"seed {seed}");
-        var random = new Random(seed);
+        var random = Seeded.Random(seed);
         var ml = new MLContext(seed: 1);
         float[][] rows = TestData.Correlated(6000, 24, seed);
         foreach (int i in Enumerable.Range(0, 40).Select(_ => random.Next(rows.Length)))

@@ -65,7 +65,7 @@ public sealed class WhiteningStatisticsFormatTests
     {
         int seed = Random.Shared.Next();
         Console.WriteLine($"seed {seed}");
-        var random = new Random(seed);
+        var random = Seeded.Random(seed);
         byte[] bytes = Sample(50, 4).ToBytes();
         for (int i = 0; i < bytes.Length; i++)
         {

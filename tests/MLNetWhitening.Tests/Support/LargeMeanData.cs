@@ -14,7 +14,7 @@ public static class LargeMeanData
     /// </summary>
     public static double[][] Rows(int n, int d, int seed, double meanLow, double meanHigh, double sigmaLow, double sigmaHigh)
     {
-        var random = new Random(seed);
+        var random = Seeded.Random(seed);
         double[] mean = Enumerable.Range(0, d).Select(_ => meanLow + (meanHigh - meanLow) * random.NextDouble()).ToArray();
         double[] sigma = Enumerable.Range(0, d).Select(_ => sigmaLow * Math.Pow(sigmaHigh / sigmaLow, random.NextDouble())).ToArray();
         var a = new double[d, d];

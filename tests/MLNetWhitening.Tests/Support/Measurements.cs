@@ -18,7 +18,7 @@ public sealed class Measurements
     /// <summary>n rows: A = 1000 + a, B = a + e₁, C = 3a − B + 0.1 e₂, Label = a + 0.3 e₃ &gt; 0 (a, e standard normal); seeded.</summary>
     public static IDataView Load(MLContext ml, int n, int seed)
     {
-        var random = new Random(seed);
+        var random = Seeded.Random(seed);
         return ml.Data.LoadFromEnumerable(Enumerable.Range(0, n).Select(_ =>
         {
             float a = (float)TestData.Gaussian(random), b = a + (float)TestData.Gaussian(random);

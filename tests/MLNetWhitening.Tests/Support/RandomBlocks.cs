@@ -8,7 +8,7 @@ internal static class RandomBlocks
     /// <summary>A block of <paramref name="rows"/> rows of d values uniform in [−0.5, 0.5), unshifted.</summary>
     public static StripBlock Create(int d, int rows, int seed)
     {
-        var random = new Random(seed);
+        var random = Seeded.Random(seed);
         var block = new StripBlock(d, rows);
         block.Begin(new double[d]);
         var row = new double[d];

@@ -60,7 +60,7 @@ public static class TestData
     /// <summary>n rows x = A z + m, z ~ N(0, I), A d×d random with scales spread over two decades; seeded.</summary>
     public static float[][] Correlated(int n, int d, int seed)
     {
-        var random = new Random(seed);
+        var random = Seeded.Random(seed);
         var a = new double[d, d];
         for (int i = 0; i < d; i++)
         {

@@ -48,7 +48,7 @@ public static class MlpData
     public static RegressionRow[] Regression(int n, int seed)
     {
         const int d = RegressionRow.Dimension;
-        var mixing = new Random(99);
+        var mixing = Seeded.Random(99);
         var a = new double[d, d];
         for (int i = 0; i < d; i++)
         {
@@ -57,7 +57,7 @@ public static class MlpData
         }
         double[] offset = Enumerable.Range(0, d).Select(_ => 100 * TestData.Gaussian(mixing)).ToArray();
         double[] scale = Enumerable.Range(0, d).Select(i => Math.Pow(10, -2 + 5.0 * i / (d - 1))).ToArray();
-        var random = new Random(seed);
+        var random = Seeded.Random(seed);
         var rows = new RegressionRow[n];
         for (int k = 0; k < n; k++)
         {

@@ -36,7 +36,7 @@ public sealed class MlpFoldingTests
         float[][] x = TestData.Correlated(rows, d, seed);
         var training = new TrainingRowsBuilder(x);
         InputScaling input = InputScaling.Of(training.Rows);
-        using var generator = new Generator(seed);
+        using var generator = Seeded.Generator(seed);
         using var network = new MlpNetwork(d, 5, options, generator, null);
         using (var scope = NewDisposeScope())
         {

@@ -15,7 +15,7 @@ public sealed class WhitenedMlpBadInputTests
     {
         var ml = new MLContext(seed: 1);
         IDataView digits = MlpData.DigitsWithKey(ml, 20);
-        var shape = ShapeOf<ShapeRow>(ml, digits);
+        var shape = SchemaShapes.Of<ShapeRow>(ml, digits);
         SchemaShape output = ml.MulticlassClassification.Trainers.WhitenedMlp("LabelKey").GetOutputSchema(shape);
         SchemaShape.Column score = output.Single(c => c.Name == "Score"), predicted = output.Single(c => c.Name == "PredictedLabel");
         Assert.AreEqual(SchemaShape.Column.VectorKind.Vector, score.Kind);
@@ -26,7 +26,7 @@ public sealed class WhitenedMlpBadInputTests
         Assert.AreEqual(NumberDataViewType.UInt32, predicted.Annotations.Single(a => a.Name == "KeyValues").ItemType, "the key values keep the label's type");
 
         IDataView regression = ml.Data.LoadFromEnumerable(MlpData.Regression(10, 1));
-        SchemaShape.Column value = ml.Regression.Trainers.WhitenedMlp().GetOutputSchema(ShapeOf<RegressionRow>(ml, regression)).Single(c => c.Name == "Score");
+        SchemaShape.Column value = ml.Regression.Trainers.WhitenedMlp().GetOutputSchema(SchemaShapes.Of<RegressionRow>(ml, regression)).Single(c => c.Name == "Score");
         Assert.AreEqual(SchemaShape.Column.VectorKind.Scalar, value.Kind);
         Assert.AreEqual(NumberDataViewType.Single, value.ItemType);
     }
@@ -37,7 +37,7 @@ public sealed class WhitenedMlpBadInputTests
         var ml = new MLContext(seed: 1);
         IDataView digits = MlpData.DigitsWithKey(ml, 20);
         var multiclass = ml.MulticlassClassification.Trainers.WhitenedMlp("Label");   // a UInt32, not a key
-        var noKey = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => multiclass.GetOutputSchema(ShapeOf<ShapeRow>(ml, digits)));
+        var noKey = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => multiclass.GetOutputSchema(SchemaShapes.Of<ShapeRow>(ml, digits)));
         StringAssert.Contains(noKey.Message, "'Label'");
         StringAssert.Contains(noKey.Message, "key");
         var atFit = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => multiclass.Fit(digits));
@@ -48,7 +48,7 @@ public sealed class WhitenedMlpBadInputTests
 
         IDataView scalar = ml.Transforms.CopyColumns("Scalar", "Label").Fit(digits).Transform(digits);
         scalar = ml.Transforms.Conversion.ConvertType("Scalar", outputKind: DataKind.Single).Fit(scalar).Transform(scalar);
-        var notVector = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Regression.Trainers.WhitenedMlp("Scalar", "Scalar").GetOutputSchema(ShapeOf<ShapeRow>(ml, scalar)));
+        var notVector = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Regression.Trainers.WhitenedMlp("Scalar", "Scalar").GetOutputSchema(SchemaShapes.Of<ShapeRow>(ml, scalar)));
         StringAssert.Contains(notVector.Message, "Concatenate");
 
         IDataView doubleLabel = ml.Transforms.Conversion.ConvertType("Target", "Label", DataKind.Double).Fit(digits).Transform(digits);
@@ -146,35 +146,6 @@ public sealed class WhitenedMlpBadInputTests
     {
         IDataView data = ml.Data.LoadFromEnumerable(rows);
         return ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label").Fit(data).Transform(data);
-    }
-
-    /// <summary>
-    /// The shape of a schema with the columns of <paramref name="data"/> that <typeparamref name="TRow"/> names, with
-    /// their types and key values (SchemaShape.Column has no public constructor:
-    /// the shape comes from a CustomMapping whose output columns are typed through its SchemaDefinition).
-    /// </summary>
-    private static SchemaShape ShapeOf<TRow>(MLContext ml, IDataView data)
-        where TRow : class, new()
-    {
-        var definition = SchemaDefinition.Create(typeof(TRow));
-        foreach (SchemaDefinition.Column column in definition.ToArray())
-        {
-            DataViewSchema.Column? actual = data.Schema.GetColumnOrNull(column.ColumnName);
-            if (actual is null)
-            {
-                definition.Remove(column);
-                continue;
-            }
-            column.ColumnType = actual.Value.Type;
-            if (actual.Value.Type is KeyDataViewType key)
-                column.AddAnnotation("KeyValues", new VBuffer<uint>((int)key.Count, new uint[key.Count]), new VectorDataViewType(NumberDataViewType.UInt32, (int)key.Count));
-        }
-        return ml.Transforms.CustomMapping<NoInput, TRow>((_, _) => { }, null, null, definition)
-            .GetOutputSchema(new SchemaShape(Enumerable.Empty<SchemaShape.Column>()));
-    }
-
-    private sealed class NoInput
-    {
     }
 
     private sealed class ShapeRow

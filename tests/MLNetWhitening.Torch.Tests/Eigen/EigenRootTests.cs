@@ -33,7 +33,7 @@ public sealed class EigenRootTests
     {
         using var scope = NewDisposeScope();
         KnownSpd m = Random(3, n, cond, (ulong)(n * 17 + (long)Math.Log10(cond)));
-        Tensor w = randn(new long[] { 3, n, n }, dtype: float64, generator: new Generator(11));
+        Tensor w = randn(new long[] { 3, n, n }, dtype: float64, generator: Seeded.Generator(11));
         foreach (RootKind kind in new[] { RootKind.Sqrt, RootKind.InverseSqrt })
         {
             double error = SpdMatrices.RelativeError(Gradient(a => Root(a, kind), m.A, w), ReferenceGradient(m, w, kind));
@@ -46,7 +46,7 @@ public sealed class EigenRootTests
     {
         using var scope = NewDisposeScope();
         KnownSpd m = Random(4, 64, 1e2, 91);
-        Tensor w = randn(new long[] { 4, 64, 64 }, dtype: float64, generator: new Generator(92));
+        Tensor w = randn(new long[] { 4, 64, 64 }, dtype: float64, generator: Seeded.Generator(92));
         foreach (RootKind kind in new[] { RootKind.Sqrt, RootKind.InverseSqrt })
         {
             Tensor x = Root(m.A.to(float32), kind);
@@ -63,7 +63,7 @@ public sealed class EigenRootTests
     {
         using var scope = NewDisposeScope();
         KnownSpd m = Random(2, n, cond, (ulong)(n * 7 + (long)Math.Log10(cond)));
-        var gen = new Generator(23);
+        var gen = Seeded.Generator(23);
         Tensor w = randn(new long[] { 2, n, n }, dtype: float64, generator: gen);
         double h = 1e-4 * m.Lambda.min().ToDouble();
         foreach (RootKind kind in new[] { RootKind.Sqrt, RootKind.InverseSqrt })
@@ -91,7 +91,7 @@ public sealed class EigenRootTests
     {
         using var scope = NewDisposeScope();
         const long n = 8;
-        var gen = new Generator(5);
+        var gen = Seeded.Generator(5);
         Tensor lambda = spectrum switch
         {
             "identity" => full(new long[] { 2, n }, 2.5, dtype: float64),
@@ -122,7 +122,7 @@ public sealed class EigenRootTests
         using var scope = NewDisposeScope();
         // diag(4, 1, 0, 0): K = 1/(si + sj) is exact wherever one eigenvalue is positive, and 0 inside the null space.
         Tensor a = diag(tensor(new[] { 4.0, 1, 0, 0 }, dtype: float64)).unsqueeze(0);
-        Tensor w = randn(new long[] { 1, 4, 4 }, dtype: float64, generator: new Generator(3));
+        Tensor w = randn(new long[] { 1, 4, 4 }, dtype: float64, generator: Seeded.Generator(3));
         Tensor grad = Gradient(x => Root(x, RootKind.Sqrt), a, w);
         Tensor gs = (w + w.transpose(-1, -2)) / 2;
         var s = new[] { 2.0, 1, 0, 0 };
@@ -194,7 +194,7 @@ public sealed class EigenRootTests
     {
         using var scope = NewDisposeScope();
         KnownSpd m = Random(2, 4, 10, 13);
-        var gen = new Generator(29);
+        var gen = Seeded.Generator(29);
         Tensor w = randn(new long[] { 2, 4, 4 }, dtype: float64, generator: gen);
         Tensor u = SymmetricDirection(2, 4, gen), e = SymmetricDirection(2, 4, gen);
         foreach (RootKind kind in new[] { RootKind.Sqrt, RootKind.InverseSqrt })

@@ -45,7 +45,7 @@ internal static class EigenTestMatrices
     /// <summary>Random SPD batch with condition number <paramref name="cond"/>, float64.</summary>
     public static KnownSpd Random(long batch, long n, double cond, ulong seed)
     {
-        var gen = new Generator(seed);
+        var gen = Seeded.Generator(seed);
         return Build(Spectrum(batch, n, cond, gen), gen);
     }
 

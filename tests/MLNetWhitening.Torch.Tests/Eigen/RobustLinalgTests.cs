@@ -18,7 +18,7 @@ public sealed class RobustLinalgTests
     {
         public static Loss Random(long batch, long n, ulong seed)
         {
-            var gen = new Generator(seed);
+            var gen = Seeded.Generator(seed);
             Tensor b = randn(new[] { batch, n, n }, dtype: float64, generator: gen);
             return new Loss(b + b.transpose(-1, -2), randn(new[] { batch, n }, dtype: float64, generator: gen),
                 randn(new[] { batch, n }, dtype: float64, generator: gen));
@@ -110,7 +110,7 @@ public sealed class RobustLinalgTests
     {
         using var scope = NewDisposeScope();
         KnownSpd m = Random(2, 10, 1e3, 31);
-        Tensor u = randn(new long[] { 2, 10 }, dtype: float64, generator: new Generator(32));
+        Tensor u = randn(new long[] { 2, 10 }, dtype: float64, generator: Seeded.Generator(32));
         Tensor x = m.A.detach().clone().requires_grad_(true);
         var (values, _) = RobustLinalg.Eigh(x, 0);
         (values * u).sum().backward();
@@ -146,7 +146,7 @@ public sealed class RobustLinalgTests
     {
         using var scope = NewDisposeScope();
         Tensor lambda = tensor(new[] { 2.0, 1 + 1e-7, 1, 1 - 1e-7, 0.5 }, dtype: float64).unsqueeze(0);
-        Tensor a = EigenTestMatrices.Build(lambda, new Generator(51)).A.to(float32);
+        Tensor a = EigenTestMatrices.Build(lambda, Seeded.Generator(51)).A.to(float32);
         Tensor grad = RobustGradient(a, Loss.Random(1, 5, 52));
         Assert.IsTrue(isfinite(grad).all().item<bool>());
         // |K̃_ij| ≤ (K + 1)/max(λi, λj), so the gradient stays of the order of the loss's coefficients.
@@ -200,7 +200,7 @@ public sealed class RobustLinalgTests
     {
         using var scope = NewDisposeScope();
         // XᵀX with more columns than rows: rank 3 of 8, so five eigenvalues are 0 up to rounding (some negative).
-        Tensor x = randn(new long[] { 3, 8 }, dtype: float32, generator: new Generator(61));
+        Tensor x = randn(new long[] { 3, 8 }, dtype: float32, generator: Seeded.Generator(61));
         Tensor cov = x.T.matmul(x);
         cov = ((cov + cov.T) / 2).requires_grad_(true);
         var (values, vectors) = RobustLinalg.Eigh(cov);
@@ -217,7 +217,7 @@ public sealed class RobustLinalgTests
         using var scope = NewDisposeScope();
         KnownSpd m = Random(2, 5, 10, 71);
         var loss = Loss.Random(2, 5, 72);
-        var gen = new Generator(73);
+        var gen = Seeded.Generator(73);
         Tensor u = SymmetricDirection(2, 5, gen), e = SymmetricDirection(2, 5, gen);
         Tensor x = m.A.detach().clone().requires_grad_(true);
         var (values, vectors) = RobustLinalg.Eigh(x, degree);

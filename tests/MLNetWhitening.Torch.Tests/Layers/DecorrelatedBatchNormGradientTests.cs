@@ -20,7 +20,7 @@ public sealed class DecorrelatedBatchNormGradientTests
     private static double GradientError(Tensor input, DecorrelatedBatchNormOptions options, long seed, bool inputRequiresGrad = true)
     {
         using var layer = new DecorrelatedBatchNorm(input.shape[1], options, null, float64);
-        var gen = new Generator((ulong)seed);
+        var gen = Seeded.Generator((ulong)seed);
         using (no_grad())
         {
             layer.weight!.copy_(rand(input.shape[1], dtype: float64, generator: gen) + 0.5);
@@ -46,7 +46,7 @@ public sealed class DecorrelatedBatchNormGradientTests
         using var exact = new DecorrelatedBatchNorm(shape[1], Options(groupSize, MatrixRootOptions.Default with { Method = MatrixRootMethod.Eigen }, 1e-12), null, float64);
         using var noGrad = no_grad();
         Tensor white = exact.forward(x);
-        return white + spread * randn(shape, dtype: float64, generator: new Generator((ulong)seed + 1));
+        return white + spread * randn(shape, dtype: float64, generator: Seeded.Generator((ulong)seed + 1));
     }
 
     [TestMethod]
@@ -171,7 +171,7 @@ public sealed class DecorrelatedBatchNormGradientTests
         using var layer = new DecorrelatedBatchNorm(4, Options(2, root, 1e-3), null, float64);
         long[] shape = { 6, 4, 2 };
         Tensor x0 = method == MatrixRootMethod.Eigen ? LayerInputs.Correlated(240, shape, 2) : NearWhite(242, shape, 2, 0.1);
-        var gen = new Generator(241);
+        var gen = Seeded.Generator(241);
         Tensor g = randn(x0.shape, dtype: float64, generator: gen), v = randn(x0.shape, dtype: float64, generator: gen);
         Tensor Gradient(Tensor at, bool graph)
         {

@@ -100,7 +100,7 @@ public sealed class DecorrelatedBatchNormStateTests
         using var scope = NewDisposeScope();
         var norm = new DecorrelatedBatchNorm(8, Options);
         using var model = nn.Sequential(nn.Linear(3, 8), norm);
-        Tensor x = randn(new long[] { 16, 3 }, generator: new Generator(320));
+        Tensor x = randn(new long[] { 16, 3 }, generator: Seeded.Generator(320));
         model.forward(x);
         Assert.AreEqual(1L, norm.num_batches_tracked.item<long>());
         model.eval();

@@ -75,7 +75,7 @@ public sealed class DecorrelatedBatchNormTests
         using var reference = new DecorrelatedBatchNorm(shape[1], options, null, float64);
         using var layer = new DecorrelatedBatchNorm(shape[1], options, null, float32);
         Tensor x32 = LayerInputs.WithCondition(160 + groupSize, shape, groupSize, 1e2).to(float32);
-        Tensor upstream = randn(shape, dtype: float64, generator: new Generator(161));
+        Tensor upstream = randn(shape, dtype: float64, generator: Seeded.Generator(161));
         Tensor x64 = x32.to(float64).requires_grad_(), x = x32.clone().requires_grad_();
         Tensor y64 = reference.forward(x64), y = layer.forward(x);
         (y64 * upstream).sum().backward();
@@ -98,8 +98,8 @@ public sealed class DecorrelatedBatchNormTests
             using var layer = new DecorrelatedBatchNorm(shape[1], Options(groupSize, method, 1e-3, momentum: 1), null, float64);
             using (no_grad())
             {
-                layer.weight!.copy_(rand(shape[1], dtype: float64, generator: new Generator(3)) + 0.5);
-                layer.bias!.copy_(randn(shape[1], dtype: float64, generator: new Generator(4)));
+                layer.weight!.copy_(rand(shape[1], dtype: float64, generator: Seeded.Generator(3)) + 0.5);
+                layer.bias!.copy_(randn(shape[1], dtype: float64, generator: Seeded.Generator(4)));
             }
             Tensor x = LayerInputs.Correlated(120, shape, groupSize);
             Tensor train = layer.forward(LayerInputs.Correlated(121, shape, groupSize)); // an earlier batch, forgotten with m = 1

@@ -24,7 +24,7 @@ public sealed class DigitsTrainingTests
     {
         using var scope = NewDisposeScope();
         var (features, labels) = Digits.Load();
-        Tensor order = randperm(labels.shape[0], generator: new Generator(Seed));
+        Tensor order = randperm(labels.shape[0], generator: Seeded.Generator(Seed));
         features = features[order];
         labels = labels[order];
         const long trainRows = 1400;
@@ -49,7 +49,7 @@ public sealed class DigitsTrainingTests
             : nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10));
         using var optimizer = optim.Adam(model.parameters(), 1e-3);
         var losses = new double[Epochs];
-        var generator = new Generator(Seed + 1);
+        var generator = Seeded.Generator(Seed + 1);
         for (int epoch = 0; epoch < Epochs; epoch++)
         {
             model.train();

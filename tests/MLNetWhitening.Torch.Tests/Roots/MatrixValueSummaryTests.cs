@@ -18,7 +18,7 @@ public sealed class MatrixValueSummaryTests
     public void HostPass_MatchesTheDeviceReductions(int batch, int n, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
-        var random = new Random();
+        var random = Seeded.Random();
         Tensor x = randn(batch, n, n, dtype: float64);
         Tensor a = (x + x.transpose(-1, -2)).to(dtype);
         if (n > 1)
@@ -38,7 +38,7 @@ public sealed class MatrixValueSummaryTests
     public void HostPass_ReportsANonFiniteEntryAsANonFiniteScale(double value, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
-        var random = new Random();
+        var random = Seeded.Random();
         int n = 37;
         Tensor x = randn(2, n, n, dtype: dtype);
         x[1, random.Next(n), random.Next(n)] = tensor(value).to(dtype);

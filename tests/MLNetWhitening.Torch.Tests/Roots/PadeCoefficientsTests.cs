@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Numerics;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -101,10 +103,10 @@ public sealed class PadeCoefficientsTests
         }
     }
 
-    private static Rational Evaluate(Rational[] c, Rational x)
+    private static Rational Evaluate(IReadOnlyList<Rational> c, Rational x)
     {
         Rational value = Rational.Zero;
-        for (int k = c.Length - 1; k >= 0; k--)
+        for (int k = c.Count - 1; k >= 0; k--)
             value = value * x + c[k];
         return value;
     }
@@ -115,7 +117,7 @@ public sealed class PadeCoefficientsTests
         PadeCoefficients c = PadeCoefficients.Get(5, 5);
         Assert.AreEqual(4, MatrixPolynomial.ProductCount(c.P, c.Q));
         Assert.AreEqual(5, MatrixPolynomial.ProductCount(BinomialSeries.Coefficients(10, false)));
-        Assert.AreEqual(0, MatrixPolynomial.ProductCount(new double[] { 1, 2 }));
+        Assert.AreEqual(0, MatrixPolynomial.ProductCount(ImmutableArray.Create(1.0, 2.0)));
     }
 
     [TestMethod]
@@ -126,7 +128,7 @@ public sealed class PadeCoefficientsTests
         Tensor diagonal = diag(tensor(z)).unsqueeze(0);
         foreach (int degree in new[] { 0, 1, 2, 5, 10, 17 })
         {
-            double[] c = Enumerable.Range(0, degree + 1).Select(k => Math.Cos(k + 1.0)).ToArray();
+            ImmutableArray<double> c = Enumerable.Range(0, degree + 1).Select(k => Math.Cos(k + 1.0)).ToImmutableArray();
             Tensor result = MatrixPolynomial.Evaluate(diagonal, c)[0];
             for (int i = 0; i < z.Length; i++)
             {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -18,7 +19,7 @@ public sealed class RootSpectrumTests
     [TestMethod]
     public void Taylor_BoundIsThePartialSumAtOneOrItsReciprocal()
     {
-        double[] sqrt = BinomialSeries.Coefficients(10, inverse: false), inverse = BinomialSeries.Coefficients(10, inverse: true);
+        ImmutableArray<double> sqrt = BinomialSeries.Coefficients(10, inverse: false), inverse = BinomialSeries.Coefficients(10, inverse: true);
         Assert.AreEqual(sqrt.Sum(), RootSpectrum.Taylor(10, RootKind.Sqrt).MinOverMax, 1e-15);
         Assert.AreEqual(1 / inverse.Sum(), RootSpectrum.Taylor(10, RootKind.InverseSqrt).MinOverMax, 1e-15);
         Assert.AreEqual(0.1762, RootSpectrum.Taylor(10, RootKind.Sqrt).MinOverMax, 1e-4);
@@ -45,7 +46,7 @@ public sealed class RootSpectrumTests
     [DataRow(MatrixRootMethod.NewtonSchulz, 12)]
     public void Bound_HoldsForTheRootOfEverySpectrum(MatrixRootMethod method, int degree)
     {
-        var random = new Random(41 + degree);
+        var random = Seeded.Random(41 + degree);
         foreach (bool inverse in new[] { false, true })
         {
             var o = MatrixRootOptions.Default with { PadeNumeratorDegree = degree, PadeDenominatorDegree = degree, TaylorDegree = degree, NewtonSchulzIterations = degree };

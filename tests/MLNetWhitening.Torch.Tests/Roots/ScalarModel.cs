@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 
 namespace MLNetWhitening.Torch.Tests.Roots;
@@ -81,10 +82,10 @@ internal static class ScalarModel
         return worst;
     }
 
-    private static double Horner(double[] c, double z)
+    private static double Horner(IReadOnlyList<double> c, double z)
     {
         double value = 0;
-        for (int k = c.Length - 1; k >= 0; k--)
+        for (int k = c.Count - 1; k >= 0; k--)
             value = value * z + c[k];
         return value;
     }

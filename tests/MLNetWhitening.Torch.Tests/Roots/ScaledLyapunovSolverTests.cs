@@ -106,7 +106,7 @@ public sealed class ScaledLyapunovSolverTests
         const long n = 32;
         Tensor start = SmallestEigenvalueEstimate.StartVectors(1, n)[0];
         Tensor unit = start / start.square().sum().sqrt();
-        Tensor gaussian = randn(new[] { n, n }, dtype: float64, generator: new Generator(620));
+        Tensor gaussian = randn(new[] { n, n }, dtype: float64, generator: Seeded.Generator(620));
         Tensor first = gaussian[.., 0..1] - unit * (unit.transpose(0, 1).matmul(gaussian[.., 0..1]));
         var (q, _) = linalg.qr(cat(new[] { first, gaussian[.., 1..] }, dim: 1));
         Tensor values = cat(new[] { tensor(new[] { 1e-6 }, dtype: float64), logspace(-2, 0, n - 1, dtype: float64) });

@@ -59,7 +59,7 @@ public sealed class SignIterationScalingTests
     [TestMethod]
     public void ScalarModel_NoEigenvalueEverExceedsOneAndACorrectBoundHolds()
     {
-        var random = new Random(61);
+        var random = Seeded.Random(61);
         for (int trial = 0; trial < 300; trial++)
         {
             // n ≥ 2: for n = 1, 1 − r is the eigenvalue itself up to an ulp of 1, a bound exact only to rounding.

@@ -38,7 +38,7 @@ public sealed class SmallestEigenvalueEstimateTests
         // Power iteration on I − B needs ~1/λ steps to see it; inverse iteration sees it at once.
         using var scope = NewDisposeScope();
         Tensor values = cat(new[] { tensor(new[] { 1e-7 }, dtype: float64), logspace(-1, 0, 63, dtype: float64) }).unsqueeze(0);
-        Tensor b = SpdMatrices.WithEigenvalues(values, new Generator(510));
+        Tensor b = SpdMatrices.WithEigenvalues(values, Seeded.Generator(510));
         double estimate = SmallestEigenvalueEstimate.Estimate(b)[0];
         Assert.AreEqual(1e-7, estimate, 1e-9);
     }

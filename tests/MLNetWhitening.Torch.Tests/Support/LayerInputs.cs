@@ -14,7 +14,7 @@ internal static class LayerInputs
     public static Tensor Correlated(long seed, long[] shape, long groupSize)
     {
         Console.WriteLine($"seed {seed}");
-        var gen = new Generator((ulong)seed);
+        var gen = Seeded.Generator((ulong)seed);
         long c = shape[1], groups = c / groupSize;
         Tensor z = randn(shape, dtype: float64, generator: gen);
         Tensor mixing = randn(new long[] { groups, groupSize, groupSize }, dtype: float64, generator: gen);
@@ -30,7 +30,7 @@ internal static class LayerInputs
     public static Tensor WithCondition(long seed, long[] shape, long groupSize, double condition)
     {
         Console.WriteLine($"seed {seed}");
-        var gen = new Generator((ulong)seed);
+        var gen = Seeded.Generator((ulong)seed);
         long groups = shape[1] / groupSize;
         Tensor z = Columns(randn(shape, dtype: float64, generator: gen), groups, groupSize);
         Tensor q = linalg.qr(randn(new long[] { groups, groupSize, groupSize }, dtype: float64, generator: gen)).Q;

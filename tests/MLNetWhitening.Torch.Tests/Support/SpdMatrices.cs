@@ -20,7 +20,7 @@ internal static class SpdMatrices
     /// </summary>
     public static (Tensor A, Tensor Sqrt, Tensor InverseSqrt) RandomWithRoots(long seed, long batch, long n, double condition, double scale = 1.0)
     {
-        var gen = new Generator((ulong)seed);
+        var gen = Seeded.Generator((ulong)seed);
         Tensor exponents = n == 1 ? zeros(batch, 1, dtype: float64) : linspace(0, 1, n, dtype: float64).expand(batch, n);
         Tensor perm = rand(new long[] { batch, n }, dtype: float64, generator: gen).argsort(-1);
         Tensor values = exponents.gather(-1, perm).mul(-Math.Log(condition)).exp().mul(scale);
@@ -50,14 +50,14 @@ internal static class SpdMatrices
     public static Tensor BlockIdentity(long seed, long n, long k)
     {
         Tensor values = cat(new[] { ones(k, dtype: float64), full(n - k, 2.0, dtype: float64) }).unsqueeze(0);
-        return WithEigenvalues(values, new Generator((ulong)seed));
+        return WithEigenvalues(values, Seeded.Generator((ulong)seed));
     }
 
     /// <summary>Rank r of n, plus eps I: eigenvalues 1..2 (r of them) and eps (n − r times), (1, n, n).</summary>
     public static Tensor RankDeficientPlusEps(long seed, long n, long rank, double eps)
     {
         Tensor values = cat(new[] { linspace(1, 2, rank, dtype: float64), full(n - rank, eps, dtype: float64) }).unsqueeze(0);
-        return WithEigenvalues(values, new Generator((ulong)seed));
+        return WithEigenvalues(values, Seeded.Generator((ulong)seed));
     }
 
     /// <summary>A^p by a float64 eigendecomposition (the exact reference); same shape, float64.</summary>
@@ -78,7 +78,7 @@ internal static class SpdMatrices
     /// <summary>A seeded symmetric random matrix of <paramref name="like"/>'s shape and dtype (an upstream gradient).</summary>
     public static Tensor RandomSymmetric(long seed, Tensor like)
     {
-        Tensor g = randn(like.shape, dtype: like.dtype, generator: new Generator((ulong)seed));
+        Tensor g = randn(like.shape, dtype: like.dtype, generator: Seeded.Generator((ulong)seed));
         return (g + g.transpose(-1, -2)) * 0.5;
     }
 }

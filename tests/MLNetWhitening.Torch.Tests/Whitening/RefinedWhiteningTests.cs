@@ -29,7 +29,6 @@ public sealed class RefinedWhiteningTests
         {
             using var scope = NewDisposeScope();
             long seed = 1500 + (long)Math.Log10(condition);
-            Console.WriteLine($"seed {seed}");
             var (a, _, inverse) = SpdMatrices.RandomWithRoots(seed, 3, 24, condition);
             WhiteningTransform t = Torch.Whitening.FromCovariance(a.to(dtype), Verified(method));
             string label = $"{method}, {dtype}, κ = {condition:G1}";
@@ -60,7 +59,6 @@ public sealed class RefinedWhiteningTests
     public void Verify_FallsBackOnlyForTheMatrixWhoseRefinementDoesNotConverge()
     {
         using var scope = NewDisposeScope();
-        Console.WriteLine("seeds 1511, 1512, 1513");
         Tensor a = cat(new[] { SpdMatrices.Random(1511, 1, 6, 1.0001), SpdMatrices.Random(1512, 1, 6, 1e6) }).requires_grad_();
         var o = Verified(MatrixRootMethod.Mpa) with { Root = MatrixRootOptions.Default with { Method = MatrixRootMethod.Mpa, RefinementMaxIterations = 2 } };
         WhiteningTransform t = Torch.Whitening.FromCovariance(a, o);
@@ -81,7 +79,7 @@ public sealed class RefinedWhiteningTests
             Assert.IsLessThan(1e-12, SpdMatrices.RelativeError(t.Colouring![i], SpdMatrices.Power(a[i].detach(), 0.5)), $"W⁺[{i}]");
         }
 
-        Tensor g = SpdMatrices.RandomSymmetric(1513, a) + randn(2, 6, 6, dtype: float64, generator: new Generator(1514));
+        Tensor g = SpdMatrices.RandomSymmetric(1513, a) + randn(2, 6, 6, dtype: float64, generator: Seeded.Generator(1514));
         Tensor grad = autograd.grad(new[] { (t.Matrix * g).sum() }, new[] { a })[0];
         Tensor expected = DaleckiiKrein.InverseSqrt(a.detach(), g);
         for (int i = 0; i < 2; i++)

@@ -16,7 +16,7 @@ public sealed class WhiteningTests
     private static Tensor Data(long seed, long batch, long rows, long d)
     {
         Console.WriteLine($"seed {seed}");
-        var gen = new Generator((ulong)seed);
+        var gen = Seeded.Generator((ulong)seed);
         Tensor mixing = randn(new long[] { batch, d, d }, dtype: float64, generator: gen);
         Tensor z = randn(new long[] { batch, rows, d }, dtype: float64, generator: gen);
         return z.matmul(mixing) + randn(new long[] { batch, 1, d }, dtype: float64, generator: gen) * 3;
@@ -183,7 +183,7 @@ public sealed class WhiteningTests
         Assert.IsLessThan(1e-13, SpdMatrices.RelativeError(cov, reference));
         Assert.IsLessThan(1e-13, (mean - x.mean(new long[] { 0 })).abs().max().item<double>());
 
-        Tensor g = SpdMatrices.RandomSymmetric(82, cov) + randn(5, 5, dtype: float64, generator: new Generator(83));
+        Tensor g = SpdMatrices.RandomSymmetric(82, cov) + randn(5, 5, dtype: float64, generator: Seeded.Generator(83));
         Tensor ours = autograd.grad(new[] { cov }, new[] { x }, new[] { g }, retain_graph: true)[0];
         Tensor theirs = autograd.grad(new[] { reference }, new[] { x }, new[] { g })[0];
         Assert.IsLessThan(1e-12, SpdMatrices.RelativeError(ours, theirs));
@@ -207,11 +207,11 @@ public sealed class WhiteningTests
     {
         using var scope = NewDisposeScope();
         Console.WriteLine("seed 91");
-        var gen = new Generator(91);
+        var gen = Seeded.Generator(91);
         Tensor scales = pow(10.0, arange(4, dtype: float64) * 0.5);
         Tensor rotation = linalg.qr(randn(new long[] { 4, 4 }, dtype: float64, generator: gen)).Q;
         Tensor x = (randn(new long[] { 10, 4 }, dtype: float64, generator: gen) * scales).matmul(rotation).requires_grad_();
-        Tensor upstream = randn(new long[] { 10, 4 }, dtype: float64, generator: new Generator(92));
+        Tensor upstream = randn(new long[] { 10, 4 }, dtype: float64, generator: Seeded.Generator(92));
         var o = WhiteningOptions.Default with { Kind = kind, Epsilon = 1e-3, Verify = verify, Root = MatrixRootOptions.Default with { Method = method } };
         Tensor Loss()
         {

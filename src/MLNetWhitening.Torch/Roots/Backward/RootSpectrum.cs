@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 
 namespace MLNetWhitening.Torch;
 
@@ -43,7 +44,7 @@ internal readonly record struct RootSpectrum(double MinOverMax, bool EstimateSma
     public static RootSpectrum Taylor(int degree, RootKind kind) =>
         FromBound(Cache.GetOrAdd((MatrixRootMethod.Mtp, degree, 0, kind), key =>
         {
-            double[] c = BinomialSeries.Coefficients(key.Degree, key.Kind == RootKind.InverseSqrt);
+            ImmutableArray<double> c = BinomialSeries.Coefficients(key.Degree, key.Kind == RootKind.InverseSqrt);
             return RangeRatio(z => Horner(c, z));
         }));
 
@@ -87,7 +88,7 @@ internal readonly record struct RootSpectrum(double MinOverMax, bool EstimateSma
         return 0.5 * min / max;
     }
 
-    private static double Horner(double[] c, double z)
+    private static double Horner(ImmutableArray<double> c, double z)
     {
         double value = 0;
         for (int k = c.Length - 1; k >= 0; k--)

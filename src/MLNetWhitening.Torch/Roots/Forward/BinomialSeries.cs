@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq;
 
 namespace MLNetWhitening.Torch;
 
@@ -8,7 +10,7 @@ namespace MLNetWhitening.Torch;
 /// </summary>
 internal static class BinomialSeries
 {
-    private static readonly ConcurrentDictionary<(int Degree, bool Inverse), double[]> Cache = new();
+    private static readonly ConcurrentDictionary<(int Degree, bool Inverse), ImmutableArray<double>> Cache = new();
 
     /// <summary>a_0..a_degree of (1 − z)^α as exact fractions: a_0 = 1, a_k = a_(k−1) (k − 1 − α) / k.</summary>
     public static Rational[] Exact(Rational alpha, int degree)
@@ -20,13 +22,10 @@ internal static class BinomialSeries
         return a;
     }
 
-    /// <summary>Coefficients of (1 − z)^(1/2) (<paramref name="inverse"/> false) or (1 − z)^(−1/2) (true), as doubles, cached.</summary>
-    public static double[] Coefficients(int degree, bool inverse) => Cache.GetOrAdd((degree, inverse), key =>
+    /// <summary>Coefficients of (1 − z)^(1/2) (<paramref name="inverse"/> false) or (1 − z)^(−1/2) (true), as doubles, cached (immutable: every caller shares them).</summary>
+    public static ImmutableArray<double> Coefficients(int degree, bool inverse) => Cache.GetOrAdd((degree, inverse), key =>
     {
         Rational[] exact = Exact(new Rational(key.Inverse ? -1 : 1, 2), key.Degree);
-        var result = new double[exact.Length];
-        for (int i = 0; i < exact.Length; i++)
-            result[i] = exact[i].ToDouble();
-        return result;
+        return exact.Select(r => r.ToDouble()).ToImmutableArray();
     });
 }

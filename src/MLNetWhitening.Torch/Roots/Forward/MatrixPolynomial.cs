@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ namespace MLNetWhitening.Torch;
 internal static class MatrixPolynomial
 {
     /// <summary>sum_k c[k] Z^k for each coefficient array; <paramref name="z"/> is (B, n, n). No input is modified.</summary>
-    public static Tensor[] Evaluate(Tensor z, params double[][] coefficients)
+    public static Tensor[] Evaluate(Tensor z, params ImmutableArray<double>[] coefficients)
     {
         int blockSize = BestBlockSize(coefficients, out _);
         long n = z.shape[^1];
@@ -29,7 +30,7 @@ internal static class MatrixPolynomial
         var results = new Tensor[coefficients.Length];
         for (int p = 0; p < coefficients.Length; p++)
         {
-            double[] c = coefficients[p];
+            ImmutableArray<double> c = coefficients[p];
             int chunks = (c.Length + blockSize - 1) / blockSize;
             Tensor acc = Chunk(c, (chunks - 1) * blockSize, blockSize, powers, identity);
             for (int j = chunks - 2; j >= 0; j--)
@@ -40,14 +41,14 @@ internal static class MatrixPolynomial
     }
 
     /// <summary>The number of matrix products <see cref="Evaluate"/> performs for these polynomials.</summary>
-    public static int ProductCount(params double[][] coefficients)
+    public static int ProductCount(params ImmutableArray<double>[] coefficients)
     {
         BestBlockSize(coefficients, out int products);
         return products;
     }
 
     /// <summary>c[start] I + c[start+1] Z + ... + c[start+size−1] Z^(size−1), truncated at the end of c.</summary>
-    private static Tensor Chunk(double[] c, int start, int size, Tensor[] powers, Tensor identity)
+    private static Tensor Chunk(ImmutableArray<double> c, int start, int size, Tensor[] powers, Tensor identity)
     {
         Tensor acc = identity * c[start];
         for (int i = 1; i < size && start + i < c.Length; i++)
@@ -55,17 +56,17 @@ internal static class MatrixPolynomial
         return acc;
     }
 
-    private static int BestBlockSize(double[][] coefficients, out int products)
+    private static int BestBlockSize(ImmutableArray<double>[] coefficients, out int products)
     {
         int maxDegree = 0;
-        foreach (double[] c in coefficients)
+        foreach (ImmutableArray<double> c in coefficients)
             maxDegree = Math.Max(maxDegree, c.Length - 1);
         int best = 1;
         products = int.MaxValue;
         for (int s = 1; s <= maxDegree + 1; s++)
         {
             int cost = Math.Max(0, HighestPowerNeeded(coefficients, s) - 1);
-            foreach (double[] c in coefficients)
+            foreach (ImmutableArray<double> c in coefficients)
                 cost += (c.Length + s - 1) / s - 1;
             if (cost < products)
             {
@@ -76,10 +77,10 @@ internal static class MatrixPolynomial
         return best;
     }
 
-    private static int HighestPowerNeeded(double[][] coefficients, int s)
+    private static int HighestPowerNeeded(ImmutableArray<double>[] coefficients, int s)
     {
         int highest = 0;
-        foreach (double[] c in coefficients)
+        foreach (ImmutableArray<double> c in coefficients)
         {
             int chunks = (c.Length + s - 1) / s;
             highest = Math.Max(highest, chunks > 1 ? s : c.Length - 1);

@@ -1,5 +1,8 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
 using System.Numerics;
 
 namespace MLNetWhitening.Torch;
@@ -29,25 +32,25 @@ internal sealed class PadeCoefficients
 
     private PadeCoefficients(Rational[] p, Rational[] q)
     {
-        ExactP = p;
-        ExactQ = q;
-        P = Array.ConvertAll(p, r => r.ToDouble());
-        Q = Array.ConvertAll(q, r => r.ToDouble());
-        PInScaledA = Array.ConvertAll(InOneMinusZ(p), r => r.ToDouble());
-        QInScaledA = Array.ConvertAll(InOneMinusZ(q), r => r.ToDouble());
+        ExactP = p.ToImmutableArray();
+        ExactQ = q.ToImmutableArray();
+        P = ToDoubles(p);
+        Q = ToDoubles(q);
+        PInScaledA = ToDoubles(InOneMinusZ(p));
+        QInScaledA = ToDoubles(InOneMinusZ(q));
     }
 
     /// <summary>Numerator p_0..p_m, exact.</summary>
-    public Rational[] ExactP { get; }
+    public ImmutableArray<Rational> ExactP { get; }
 
     /// <summary>Denominator q_0..q_n with q_0 = 1, exact.</summary>
-    public Rational[] ExactQ { get; }
+    public ImmutableArray<Rational> ExactQ { get; }
 
     /// <summary>Numerator p_0..p_m, nearest doubles.</summary>
-    public double[] P { get; }
+    public ImmutableArray<double> P { get; }
 
     /// <summary>Denominator q_0..q_n, nearest doubles.</summary>
-    public double[] Q { get; }
+    public ImmutableArray<double> Q { get; }
 
     /// <summary>
     /// P as a polynomial in x = 1 − z, i.e. in X = A / ‖A‖_F (nearest doubles). For the diagonal and [d + 1, d] pairs
@@ -56,10 +59,10 @@ internal sealed class PadeCoefficients
     /// <see cref="Cancellation"/> measures (8.1e3 at [5, 5]), and that rounding, not being a function of A, survived
     /// the refinement as an error 10–100× eigh's (docs/matrix-roots.md).
     /// </summary>
-    public double[] PInScaledA { get; }
+    public ImmutableArray<double> PInScaledA { get; }
 
     /// <summary>Q as a polynomial in x = 1 − z (see <see cref="PInScaledA"/>).</summary>
-    public double[] QInScaledA { get; }
+    public ImmutableArray<double> QInScaledA { get; }
 
     /// <summary>
     /// The [m, n] coefficients. Throws <see cref="ArgumentOutOfRangeException"/> when the Padé system is singular, or
@@ -67,6 +70,8 @@ internal sealed class PadeCoefficients
     /// Z = I − A / ‖A‖_F for a positive semidefinite A (see <see cref="MaxCancellation"/>).
     /// </summary>
     public static PadeCoefficients Get(int m, int n) => Cache.GetOrAdd((m, n), key => Derive(key.M, key.N));
+
+    private static ImmutableArray<double> ToDoubles(Rational[] exact) => exact.Select(r => r.ToDouble()).ToImmutableArray();
 
     private static PadeCoefficients Derive(int m, int n)
     {
@@ -108,14 +113,14 @@ internal sealed class PadeCoefficients
     }
 
     /// <summary>The coefficients of c(1 − x) in powers of x: sum_k c_k (1 − x)^k = sum_j (−1)^j x^j sum_(k≥j) binom(k, j) c_k.</summary>
-    internal static Rational[] InOneMinusZ(Rational[] c)
+    internal static Rational[] InOneMinusZ(IReadOnlyList<Rational> c)
     {
-        var result = new Rational[c.Length];
-        for (int j = 0; j < c.Length; j++)
+        var result = new Rational[c.Count];
+        for (int j = 0; j < c.Count; j++)
         {
             Rational sum = Rational.Zero;
             BigInteger binomial = BigInteger.One; // binom(k, j), starting at k = j
-            for (int k = j; k < c.Length; k++)
+            for (int k = j; k < c.Count; k++)
             {
                 sum += c[k] * new Rational(binomial, 1);
                 binomial = binomial * (k + 1) / (k + 1 - j);
@@ -164,7 +169,7 @@ internal sealed class PadeCoefficients
     /// far off-diagonal pairs (checked exactly with sympy's real_roots while writing this), so in practice the
     /// cancellation is what rejects a pair.
     /// </summary>
-    internal static double Cancellation(double[] c)
+    internal static double Cancellation(ImmutableArray<double> c)
     {
         double min = double.PositiveInfinity, sum = 0;
         foreach (double ck in c)

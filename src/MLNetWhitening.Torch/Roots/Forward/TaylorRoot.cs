@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ internal static class TaylorRoot
     internal static Tensor Forward(Tensor a, RootKind kind, MatrixRootOptions o)
     {
         using var scope = NewDisposeScope();
-        double[] c = BinomialSeries.Coefficients(o.TaylorDegree, inverse: kind == RootKind.InverseSqrt);
+        ImmutableArray<double> c = BinomialSeries.Coefficients(o.TaylorDegree, inverse: kind == RootKind.InverseSqrt);
         Tensor z = MatrixOps.ShiftedByFrobeniusNorm(a, out Tensor s);
         Tensor sum = MatrixPolynomial.Evaluate(z, c)[0];
         Tensor result = kind == RootKind.Sqrt ? sum * s.sqrt() : sum / s.sqrt();

@@ -20,7 +20,7 @@ public sealed class RefinementScalingTests
     [TestMethod]
     public void PlannedSteps_BringEverySpectrumAboveTheBoundToTheTarget()
     {
-        var random = new Random(9000);
+        var random = Seeded.Random(9000);
         foreach (double lowest in new[] { 0.9, 0.3, 1e-2, 1e-4, 1e-8, 1e-12 })
         {
             var scaling = new RefinementScaling(1, 1e-8);
