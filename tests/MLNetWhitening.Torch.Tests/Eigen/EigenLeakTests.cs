@@ -1,5 +1,6 @@
 using System;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using MLNetWhitening.Torch.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,20 +12,7 @@ public sealed class EigenLeakTests
     private const int Calls = 1000;
     private static readonly MatrixRootOptions EigenOptions = MatrixRootOptions.Default with { Method = MatrixRootMethod.Eigen };
 
-    private static long Live => DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-
-    private static void ForwardBackward(Tensor a, bool inverse)
-    {
-        Tensor x = a.detach().requires_grad_(true);
-        Tensor y = inverse ? MatrixRoots.InverseSqrt(x, EigenOptions) : MatrixRoots.Sqrt(x, EigenOptions);
-        Tensor loss = y.sum();
-        loss.backward();
-        Tensor? grad = x.grad;
-        grad?.Dispose();
-        loss.Dispose();
-        y.Dispose();
-        x.Dispose();
-    }
+    private static long Live => RootLeaks.Live;
 
     [TestMethod]
     [DataRow(false)]
@@ -32,11 +20,7 @@ public sealed class EigenLeakTests
     public void Eigen_ForwardBackwardLeavesNoLiveTensorsOutsideADisposeScope(bool inverse)
     {
         using Tensor a = EigenTestMatrices.Random(2, 8, 10, 3).A;
-        ForwardBackward(a, inverse); // warm-up: leaves the one pending returned-gradient wrapper (ReturnedGradients)
-        long before = Live;
-        for (int i = 0; i < Calls; i++)
-            ForwardBackward(a, inverse);
-        Assert.AreEqual(before, Live, $"live tensors after {Calls} calls outside a scope");
+        Assert.AreEqual(0L, RootLeaks.AddedOutsideScopes(a, inverse, EigenOptions, Calls), $"live tensors after {Calls} calls outside a scope");
     }
 
     [TestMethod]
@@ -45,21 +29,7 @@ public sealed class EigenLeakTests
     public void Eigen_ForwardBackwardLeavesNoLiveTensorsInsideADisposeScope(bool inverse)
     {
         using Tensor a = EigenTestMatrices.Random(2, 8, 10, 3).A;
-        ForwardBackward(a, inverse); // warm-up, as outside: at most one returned-gradient wrapper per thread is pending
-        using (NewDisposeScope())
-        {
-            Tensor x = a.detach().requires_grad_(true);
-            MatrixRoots.Sqrt(x, EigenOptions).sum().backward(); // ... and a backward inside a scope frees it
-        }
-        long before = Live;
-        for (int i = 0; i < Calls; i++)
-        {
-            using var scope = NewDisposeScope();
-            Tensor x = a.detach().requires_grad_(true);
-            Tensor y = inverse ? MatrixRoots.InverseSqrt(x, EigenOptions) : MatrixRoots.Sqrt(x, EigenOptions);
-            y.sum().backward();
-        }
-        Assert.AreEqual(before, Live, $"live tensors after {Calls} calls inside scopes");
+        Assert.AreEqual(0L, RootLeaks.AddedInsideScopes(a, inverse, EigenOptions, Calls), $"live tensors after {Calls} calls inside scopes");
     }
 
     [TestMethod]
