@@ -32,6 +32,13 @@ internal static class WhiteningSolver
                 $"Column '{columnName}': the regularised covariance Σ + εI is singular or not finite (smallest eigenvalue {e.SmallestEigenvalue:G3}). " +
                 "Set ZcaWhiteningOptions.Epsilon > 0 (constant or duplicated features, or fewer rows than features, make Σ singular).", e);
         }
+        catch (WhiteningException e) when (e.Diagnostics is { } d && !double.IsFinite(d.Float32Residual) && d.Residual <= Math.Max(d.Tolerance, WhiteningVerification.PoorResidual))
+        {
+            throw new InvalidOperationException(
+                $"Column '{columnName}': W is accurate in float64 (residual {d.Residual:G3}) but overflows float32, in which the " +
+                "transform applies it: the input's variances are too small for float32 (subnormal or near-zero values). " +
+                "Rescale the input or increase ZcaWhiteningOptions.Epsilon.", e);
+        }
         catch (WhiteningException e)
         {
             WhiteningDiagnostics d = e.Diagnostics!;
