@@ -43,6 +43,13 @@ internal static class MatrixInput
             throw new ArgumentException($"{operation} needs a positive semidefinite matrix, but a diagonal entry is {minDiagonal:G3} < 0.", name);
     }
 
+    /// <summary>
+    /// How negative an eigenvalue of a positive semidefinite (B, n, n) matrix may come out by rounding alone, per matrix
+    /// (B, 1, 1): n · <see cref="SymmetryTolerance"/> · max |A|. Anything more negative means the matrix is indefinite.
+    /// </summary>
+    public static Tensor SemidefiniteSlack(Tensor a) =>
+        a.detach().abs().amax(new long[] { -2, -1 }, keepdim: true) * (a.shape[^1] * SymmetryTolerance(a.dtype));
+
     /// <summary>Relative symmetry tolerance: loose enough for products like XᵀX computed in the dtype.</summary>
     public static double SymmetryTolerance(ScalarType dtype) => dtype == ScalarType.Float64 ? 1e-10 : 1e-5;
 
