@@ -33,7 +33,7 @@ internal static class ZcaFitter
             .ToArray();
         for (int c = 0; c < columns.Count; c++)
             CheckRank(options, checkedColumns[c].Type.Size, columns[c].InputColumnName);
-        torch.Device device = DeviceSelector.Resolve(options.Device);
+        torch.Device device = DeviceSelector.Resolve(options.Device, channel);
         return StatisticsPass.Run(data, checkedColumns, options, device, host, channel);
     }
 
@@ -42,7 +42,7 @@ internal static class ZcaFitter
         IChannel? channel, Stopwatch clock)
     {
         CheckStatistics(statistics, columns, options);
-        torch.Device device = DeviceSelector.Resolve(options.Device);
+        torch.Device device = DeviceSelector.Resolve(options.Device, channel);
         var models = new ZcaColumnModel[columns.Count];
         for (int c = 0; c < columns.Count; c++)
         {
