@@ -67,9 +67,16 @@ internal static class ZcaFitter
                 ResidualTolerance = s.Tolerance,
                 Device = device.type == DeviceType.CUDA ? "cuda" : "cpu",
                 Elapsed = clock.Elapsed,
+                UnregularisedResidual = s.UnregularisedResidual,
+                EigenvaluesBelowEpsilon = s.EigenvaluesBelowEpsilon,
             };
-            models[c] = new ZcaColumnModel(name, columns[c].OutputColumnName, options.Kind, options.Epsilon,
+            models[c] = new ZcaColumnModel(name, columns[c].OutputColumnName, options.Kind, s.Epsilon,
                 stats.Mean.ToArray(), s.Whitening, s.Colouring, s.OutputDimension, report);
+            if (report.EigenvaluesBelowEpsilon > 0)
+                channel?.Warning(MessageSensitivity.None,
+                    $"Column '{name}': ε = {s.Epsilon:G3} exceeds {report.EigenvaluesBelowEpsilon} of the {d} eigenvalues of the covariance, so ε, not the data, " +
+                    $"sets the output there: those directions are not whitened (‖W Σ Wᵀ − I‖_F/√k = {report.UnregularisedResidual:G3}). " +
+                    "Use a smaller Epsilon, or EpsilonScale = MeanVariance to make it relative to the data's variance.");
             if (report.FallbackReason is not null)
                 channel?.Warning(MessageSensitivity.None, $"Column '{name}': fell back to the exact Eigen root: {report.FallbackReason}.");
             channel?.Info(MessageSensitivity.None,
