@@ -32,7 +32,13 @@ internal static class ZcaFitter
             .Select(c => ColumnChecks.CheckInput(data.Schema, c.InputColumnName, null, nameof(data)))
             .ToArray();
         for (int c = 0; c < columns.Count; c++)
-            CheckRank(options, checkedColumns[c].Type.Size, columns[c].InputColumnName);
+        {
+            string name = columns[c].InputColumnName;
+            int d = checkedColumns[c].Type.Size;
+            CheckRank(options, d, name);
+            long need = FitMemory.Check(name, d, options.BlockRows);
+            channel?.Info(MessageSensitivity.None, $"Column '{name}': d = {d}, the fit needs about {FitMemory.Format(need)}.");
+        }
         torch.Device device = DeviceSelector.Resolve(options.Device, channel);
         return StatisticsPass.Run(data, checkedColumns, options, device, host, channel);
     }

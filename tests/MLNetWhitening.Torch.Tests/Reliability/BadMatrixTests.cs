@@ -65,6 +65,20 @@ public sealed class BadMatrixTests
     }
 
     [TestMethod]
+    public void AnInputWhoseWorkspaceWouldNotFitInMemory_IsRefusedBeforeAllocating()
+    {
+        using var scope = NewDisposeScope();
+        // 20,000 matrices of 1024 × 1024 float32 (80 GB), expanded from one stored value: nothing is allocated to build it.
+        Tensor huge = eye(1, dtype: float32).expand(20_000, 1024, 1024);
+        foreach (Func<Tensor, object> f in new Func<Tensor, object>[] { x => MatrixRoots.Sqrt(x), x => MatrixRoots.InverseSqrt(x), x => RobustLinalg.Eigh(x) })
+        {
+            var e = Assert.ThrowsExactly<InsufficientMemoryException>(() => f(huge));
+            StringAssert.Contains(e.Message, "(20000, 1024, 1024)");
+            StringAssert.Contains(e.Message, "Nothing was allocated");
+        }
+    }
+
+    [TestMethod]
     public void IndefiniteMatrixWithAPositiveDiagonal_IsRefusedBySqrtWhateverTheMethod()
     {
         using var scope = NewDisposeScope();
