@@ -37,4 +37,18 @@ public sealed class OptionRangeTests
             StringAssert.Contains(e.Message, value, name);
         }
     }
+
+    [TestMethod]
+    public void DeviceAuto_SaysOnTheLogWhereTheFitComputes()
+    {
+        var ml = new MLContext(seed: 2);
+        var messages = new System.Collections.Generic.List<string>();
+        ml.Log += (_, e) => { lock (messages) messages.Add(e.Message); };
+        new ZcaWhiteningEstimator(ml, new[] { new InputOutputColumnPair("White", "Features") })
+            .Fit(TestData.ToDataView(ml, TestData.Correlated(50, 3, seed: 115), 3));
+        string expected = TorchSharp.torch.cuda.is_available()
+            ? "Device = Auto, computing on CUDA."
+            : "Device = Auto and TorchSharp reports no CUDA device: computing on the CPU.";
+        Assert.IsTrue(messages.Exists(m => m.Contains(expected)), string.Join("\n", messages));
+    }
 }
