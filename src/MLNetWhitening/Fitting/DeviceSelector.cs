@@ -7,8 +7,8 @@ namespace MLNetWhitening;
 /// <summary>Resolves <see cref="WhiteningDevice"/> to a torch device at fit time, saying on the log what Auto chose.</summary>
 internal static class DeviceSelector
 {
-    /// <exception cref="InvalidOperationException">CUDA asked for but not available.</exception>
-    /// <exception cref="InvalidOperationException">No TorchSharp runtime package in the application (the message names it).</exception>
+    /// <exception cref="InvalidOperationException">CUDA asked for but not available; or no TorchSharp runtime package in
+    /// the application (the message names it).</exception>
     public static torch.Device Resolve(WhiteningDevice device, IChannel? channel)
     {
         bool cuda = NativeRuntimes.WithTorch("Fitting ZCA whitening", torch.cuda.is_available);

@@ -79,7 +79,8 @@ internal static class WhiteningSolver
         Tensor regularised = sigma;
         if (kind == WhiteningKind.ZcaCor)
         {
-            Tensor scale = sigma.diagonal().clamp_min(double.Epsilon).rsqrt();
+            Tensor variance = sigma.diagonal();   // a constant feature: a zero row and column, an eigenvalue 0 below ε
+            Tensor scale = where(variance > 0, variance.rsqrt(), zeros_like(variance));
             regularised = scale.unsqueeze(1) * sigma * scale.unsqueeze(0);
         }
         int below = (int)(linalg.eigvalsh(regularised) < epsilon).sum().item<long>();

@@ -110,8 +110,8 @@ public sealed class BadDataTests
     {
         var ml = new MLContext(seed: 1);
         float[][] rows = TestData.Correlated(150, 5, seed: 106);
-        IDataView both = ml.Transforms.Conversion.ConvertType("Doubles", "Features", DataKind.Double).Fit(TestData.ToDataView(ml, rows, 5))
-            .Transform(TestData.ToDataView(ml, rows, 5));
+        IDataView singles = TestData.ToDataView(ml, rows, 5);
+        IDataView both = ml.Transforms.Conversion.ConvertType("Doubles", "Features", DataKind.Double).Fit(singles).Transform(singles);
 
         ZcaWhiteningTransformer fitted = ml.Transforms.WhitenZca(new[] { new InputOutputColumnPair("FromSingle", "Features"), new InputOutputColumnPair("FromDouble", "Doubles") })
             .Fit(both);

@@ -97,7 +97,8 @@ public sealed class BadSchemaTests
         // original "Features", as ML.NET's one-to-one transforms do.
         var ml = new MLContext(seed: 2);
         float[][] rows = TestData.Correlated(120, 3, seed: 107);
-        IDataView data = ml.Transforms.CopyColumns("Other", "Features").Fit(TestData.ToDataView(ml, rows, 3)).Transform(TestData.ToDataView(ml, rows, 3));
+        IDataView input = TestData.ToDataView(ml, rows, 3);
+        IDataView data = ml.Transforms.CopyColumns("Other", "Features").Fit(input).Transform(input);
         var fitted = ml.Transforms.WhitenZca(new[] { new InputOutputColumnPair("Features", "Other"), new InputOutputColumnPair("Other", "Features") }).Fit(data);
         IDataView output = fitted.Transform(data);
 

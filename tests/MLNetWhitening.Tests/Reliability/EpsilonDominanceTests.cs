@@ -92,6 +92,17 @@ public sealed class EpsilonDominanceTests
     }
 
     [TestMethod]
+    public void ZcaCorWithAConstantFeature_CountsItsDirectionAsBelowEpsilon()
+    {
+        float[][] rows = TestData.Correlated(300, 4, seed: 116);
+        foreach (float[] r in rows)
+            r[2] = 5;
+        var (model, _, warnings) = Fit(rows, new ZcaWhiteningOptions { Kind = WhiteningKind.ZcaCor });
+        Assert.AreEqual(1, model.FitReport.EigenvaluesBelowEpsilon);
+        Assert.AreEqual(1, warnings.Count(w => w.Contains("exceeds 1 of the 4 eigenvalues")));
+    }
+
+    [TestMethod]
     public void EpsilonRelativeToAZeroMeanVariance_IsRefusedNamingTheOption()
     {
         var ml = new MLContext(seed: 1);
