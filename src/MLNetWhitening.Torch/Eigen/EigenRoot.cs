@@ -29,10 +29,20 @@ internal static class EigenRoot
         double min = MatrixOps.Min(values); // eigh ran on this device already; on CPU a managed read
         if (kind == RootKind.InverseSqrt && !(min > 0))
             throw new ArgumentException($"The inverse square root needs a positive definite matrix, but its smallest eigenvalue is {min:G3}. Regularise it first, e.g. A + εI.", nameof(a));
+        if (kind == RootKind.Sqrt && min < 0 && IsIndefinite(a, values))
+            throw new ArgumentException($"The square root needs a positive semidefinite matrix, but its smallest eigenvalue is {min:G3}, more negative than rounding explains (n · {MatrixInput.SymmetryTolerance(a.dtype):G1} · max |A|).", nameof(a));
         // No graph to build (inference, no_grad): skip the autograd node and its saved tensors.
         Tensor result = is_grad_enabled() && a.requires_grad
             ? EigenRootFunction.Apply(a, values, vectors, kind, !(min > 0))
             : EigenRootFunction.Evaluate(values, vectors, kind).Result;
         return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Whether a matrix's smallest eigenvalue (ascending <paramref name="values"/>) is below −slack.</summary>
+    private static bool IsIndefinite(Tensor a, Tensor values)
+    {
+        Tensor batch = a.dim() == 3 ? a : a.unsqueeze(0);
+        Tensor smallest = (a.dim() == 3 ? values : values.unsqueeze(0))[.., 0].reshape(-1, 1, 1);
+        return (smallest < -MatrixInput.SemidefiniteSlack(batch)).any().item<bool>();
     }
 }

@@ -18,6 +18,28 @@ internal static class MatrixInput
             throw new ArgumentException($"Expected square matrices, but got shape {Shape(a)}.", name);
         if (a.dtype != ScalarType.Float32 && a.dtype != ScalarType.Float64)
             throw new ArgumentException($"Expected dtype float32 or float64, but got {a.dtype}.", name);
+        CheckWorkspace(a, name);
+    }
+
+    /// <summary>Matrices of the input's size that a forward and backward keep alive at once, with margin (the
+    /// approximate methods' Lyapunov backward works on 2n × 2n blocks).</summary>
+    private const long WorkspaceCopies = 16;
+
+    /// <summary>
+    /// On the CPU, refuses an input whose workspace (<see cref="WorkspaceCopies"/> × its size) exceeds the memory this
+    /// process may use, before anything is allocated: libtorch would fail midway, or the system would start swapping.
+    /// An expanded or otherwise strided input counts at its full logical size, as the computation will.
+    /// </summary>
+    private static void CheckWorkspace(Tensor a, string name)
+    {
+        if (a.device_type != DeviceType.CPU)
+            return;
+        double bytes = (double)a.numel() * a.ElementSize * WorkspaceCopies;
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (bytes > available)
+            throw new InsufficientMemoryException(
+                $"An input of shape {Shape(a)} ({a.dtype}) needs a workspace of about {bytes / (1L << 30):F1} GiB ({WorkspaceCopies} matrices of its size), " +
+                $"but this process may use {available / (double)(1L << 30):F1} GiB. Split the batch, or use a smaller n. Nothing was allocated.");
     }
 
     /// <summary>
@@ -42,6 +64,13 @@ internal static class MatrixInput
         if (kind == RootKind.Sqrt && minDiagonal < -tolerance)
             throw new ArgumentException($"{operation} needs a positive semidefinite matrix, but a diagonal entry is {minDiagonal:G3} < 0.", name);
     }
+
+    /// <summary>
+    /// How negative an eigenvalue of a positive semidefinite (B, n, n) matrix may come out by rounding alone, per matrix
+    /// (B, 1, 1): n · <see cref="SymmetryTolerance"/> · max |A|. Anything more negative means the matrix is indefinite.
+    /// </summary>
+    public static Tensor SemidefiniteSlack(Tensor a) =>
+        a.detach().abs().amax(new long[] { -2, -1 }, keepdim: true) * (a.shape[^1] * SymmetryTolerance(a.dtype));
 
     /// <summary>Relative symmetry tolerance: loose enough for products like XᵀX computed in the dtype.</summary>
     public static double SymmetryTolerance(ScalarType dtype) => dtype == ScalarType.Float64 ? 1e-10 : 1e-5;

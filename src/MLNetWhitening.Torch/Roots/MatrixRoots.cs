@@ -80,11 +80,13 @@ public static class MatrixRoots
     /// <summary>The method that <see cref="Sqrt"/> and <see cref="InverseSqrt"/> would use for this input and options.</summary>
     /// <param name="a">Shape (n, n) or (B, n, n).</param>
     /// <param name="options">When its <see cref="MatrixRootOptions.Method"/> is not Auto, that method is returned.</param>
+    /// <exception cref="ArgumentException">A shape or dtype that <see cref="Sqrt"/> refuses.</exception>
     /// <remarks>When Auto resolves to an approximate method, it also refines it, and falls back to
     /// <see cref="MatrixRootMethod.Eigen"/> where the refinement does not converge (<see cref="MatrixRootReport"/>).</remarks>
     public static MatrixRootMethod ResolveMethod(Tensor a, MatrixRootOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(a);
+        MatrixInput.CheckShapeAndType(a, nameof(a));
         options ??= MatrixRootOptions.Default;
         return options.Method == MatrixRootMethod.Auto ? AutoMethod.Choose(a) : options.Method;
     }

@@ -36,4 +36,10 @@ public sealed class WhiteningException : InvalidOperationException
 
     /// <summary>True when the matrix is not positive definite (or not finite), false when W is inaccurate.</summary>
     public bool NotPositiveDefinite => Diagnostics is null;
+
+    /// <summary>
+    /// True when W is accurate in float64 but overflows float32 (<see cref="WhiteningDiagnostics.Float32Residual"/> not
+    /// finite): the variances are too small for a float32 transform.
+    /// </summary>
+    public bool OverflowsFloat32 { get; internal init; }
 }

@@ -94,7 +94,13 @@ internal static class WhiteningVerification
             double tolerance = Tolerance(d, checks.Condition[i], se.dtype);
             var diagnostics = new WhiteningDiagnostics(checks.Methods[i], checks.Reasons[i], checks.Condition[i],
                 residuals.Float64[i], residuals.Float32[i], tolerance, checks.RefinementIterations[i]);
-            if (!(diagnostics.Residual <= Math.Max(tolerance, PoorResidual)) || !double.IsFinite(diagnostics.Float32Residual))
+            if (diagnostics.Residual <= Math.Max(tolerance, PoorResidual) && !double.IsFinite(diagnostics.Float32Residual))
+                throw new WhiteningException(
+                    $"The whitening matrix{At(i, se.dim() > 2)} is accurate in float64 (residual {diagnostics.Residual:G3}) but overflows " +
+                    $"float32 (its entries reach about 1/√λmin of Σε, beyond {float.MaxValue:G3}): the variances are too small for float32. " +
+                    "Rescale the input or increase WhiteningOptions.Epsilon.",
+                    i, double.NaN, diagnostics) { OverflowsFloat32 = true };
+            if (!(diagnostics.Residual <= Math.Max(tolerance, PoorResidual)))
                 throw new WhiteningException(
                     $"The whitening matrix{At(i, se.dim() > 2)} is not accurate (residual ‖W Σε Wᵀ − I‖_F/√k = {diagnostics.Residual:G3}, " +
                     $"tolerance {tolerance:G3}, condition number {diagnostics.ConditionNumber:G3}). Increase WhiteningOptions.Epsilon or rescale the input.",

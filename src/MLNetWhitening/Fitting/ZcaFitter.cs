@@ -32,8 +32,14 @@ internal static class ZcaFitter
             .Select(c => ColumnChecks.CheckInput(data.Schema, c.InputColumnName, null, nameof(data)))
             .ToArray();
         for (int c = 0; c < columns.Count; c++)
-            CheckRank(options, checkedColumns[c].Type.Size, columns[c].InputColumnName);
-        torch.Device device = DeviceSelector.Resolve(options.Device);
+        {
+            string name = columns[c].InputColumnName;
+            int d = checkedColumns[c].Type.Size;
+            CheckRank(options, d, name);
+            long need = FitMemory.Check(name, d, options.BlockRows);
+            channel?.Info(MessageSensitivity.None, $"Column '{name}': d = {d}, the fit needs about {FitMemory.Format(need)}.");
+        }
+        torch.Device device = DeviceSelector.Resolve(options.Device, channel);
         return StatisticsPass.Run(data, checkedColumns, options, device, host, channel);
     }
 
@@ -42,7 +48,7 @@ internal static class ZcaFitter
         IChannel? channel, Stopwatch clock)
     {
         CheckStatistics(statistics, columns, options);
-        torch.Device device = DeviceSelector.Resolve(options.Device);
+        torch.Device device = DeviceSelector.Resolve(options.Device, channel);
         var models = new ZcaColumnModel[columns.Count];
         for (int c = 0; c < columns.Count; c++)
         {
@@ -68,9 +74,16 @@ internal static class ZcaFitter
                 ResidualTolerance = s.Tolerance,
                 Device = device.type == DeviceType.CUDA ? "cuda" : "cpu",
                 Elapsed = clock.Elapsed,
+                UnregularisedResidual = s.UnregularisedResidual,
+                EigenvaluesBelowEpsilon = s.EigenvaluesBelowEpsilon,
             };
-            models[c] = new ZcaColumnModel(name, columns[c].OutputColumnName, options.Kind, options.Epsilon,
+            models[c] = new ZcaColumnModel(name, columns[c].OutputColumnName, options.Kind, s.Epsilon,
                 stats.Mean.ToArray(), s.Whitening, s.Colouring, s.OutputDimension, report);
+            if (report.EigenvaluesBelowEpsilon > 0)
+                channel?.Warning(MessageSensitivity.None,
+                    $"Column '{name}': ε = {s.Epsilon:G3} exceeds {report.EigenvaluesBelowEpsilon} of the {d} eigenvalues of the covariance, so ε, not the data, " +
+                    $"sets the output there: those directions are not whitened (‖W Σ Wᵀ − I‖_F/√k = {report.UnregularisedResidual:G3}). " +
+                    "Use a smaller Epsilon, or EpsilonScale = MeanVariance to make it relative to the data's variance.");
             if (report.FallbackReason is not null)
                 channel?.Warning(MessageSensitivity.None, $"Column '{name}': fell back to the exact Eigen root: {report.FallbackReason}.");
             channel?.Info(MessageSensitivity.None,

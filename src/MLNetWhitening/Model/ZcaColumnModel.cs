@@ -46,7 +46,10 @@ public sealed class ZcaColumnModel
     /// <summary>Which whitening was fitted.</summary>
     public WhiteningKind Kind { get; }
 
-    /// <summary>ε, added to the covariance's diagonal before the root was taken: W = (Σ + εI)^(-1/2) for ZCA.</summary>
+    /// <summary>
+    /// ε, added to the covariance's diagonal before the root was taken: W = (Σ + εI)^(-1/2) for ZCA. Absolute: for
+    /// <see cref="EpsilonScale.MeanVariance"/> the option's ε times trace(Σ)/d.
+    /// </summary>
     public double Epsilon { get; }
 
     /// <summary>d, the input vector length.</summary>

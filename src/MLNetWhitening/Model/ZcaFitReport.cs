@@ -58,4 +58,18 @@ public sealed record ZcaFitReport
 
     /// <summary>Wall-clock time of the whole fit of this column (shared pass included).</summary>
     public TimeSpan Elapsed { get; internal init; }
+
+    /// <summary>
+    /// How white the output is against Σ itself, not Σε: ‖W Σ Wᵀ − I‖_F / √k, the distance of the output covariance from I.
+    /// Near 0 when ε is small against Σ's eigenvalues; it approaches 1 per direction where ε dominates, since there
+    /// W Σ Wᵀ has the eigenvalue λ / (λ + ε). <see cref="WhiteningResidual"/> is against Σε and stays tiny either way.
+    /// </summary>
+    public double UnregularisedResidual { get; internal init; }
+
+    /// <summary>
+    /// How many eigenvalues of Σ (for ZCA-cor, of the correlation matrix) are below the ε used: directions that ε
+    /// dominates, whose output variance λ / (λ + ε) is below 1/2, i.e. that are not whitened. The fit warns on the log
+    /// when this is not 0.
+    /// </summary>
+    public int EigenvaluesBelowEpsilon { get; internal init; }
 }

@@ -52,6 +52,14 @@ public sealed record ZcaWhiteningOptions
     /// <summary>N − 1 (default) or N in the covariance estimate.</summary>
     public CovarianceDenominator Denominator { get; init; } = CovarianceDenominator.NMinusOne;
 
+    /// <summary>
+    /// What <see cref="Epsilon"/> is measured in: <see cref="EpsilonScale.Absolute"/> (default), the input's squared
+    /// units, or <see cref="EpsilonScale.MeanVariance"/>, a fraction of the mean variance trace(Σ)/d. An absolute ε that
+    /// exceeds most eigenvalues of Σ (data of small scale) switches whitening off where it does; the fit report says how
+    /// many (<see cref="ZcaFitReport.EigenvaluesBelowEpsilon"/>) and the log warns. docs/reliability.md.
+    /// </summary>
+    public EpsilonScale EpsilonScale { get; init; } = EpsilonScale.Absolute;
+
     /// <summary>Rows gathered per covariance block (one scatter product each). Internal: tests vary it; default 4096.</summary>
     internal int BlockRows { get; init; } = 4096;
 
@@ -77,6 +85,8 @@ public sealed record ZcaWhiteningOptions
             throw new ArgumentOutOfRangeException(nameof(MissingValues), MissingValues, "MissingValues must be Error or SkipRow.");
         if (!Enum.IsDefined(Denominator))
             throw new ArgumentOutOfRangeException(nameof(Denominator), Denominator, "Denominator must be NMinusOne or N.");
+        if (!Enum.IsDefined(EpsilonScale))
+            throw new ArgumentOutOfRangeException(nameof(EpsilonScale), EpsilonScale, "EpsilonScale must be Absolute or MeanVariance.");
         if (BlockRows < 1)
             throw new ArgumentOutOfRangeException(nameof(BlockRows), BlockRows, $"BlockRows must be ≥ 1, but got {BlockRows}.");
     }

@@ -61,6 +61,40 @@ public static class WhiteningModelOperations
         LoadWithWhitening(catalog, stream, out inputSchema, out _);
 
     /// <summary>
+    /// Saves <paramref name="model"/> as <c>mlContext.Model.Save</c> does (the same zip, which
+    /// <c>mlContext.Model.Load</c> and <see cref="LoadWithWhitening(ModelOperationsCatalog, string, out DataViewSchema, out ModelRestoration)"/>
+    /// read), but never leaves a partial file: it writes a temporary file in <paramref name="filePath"/>'s folder and
+    /// moves it into place only when the save has succeeded. A failed save (for example without the native ONNX
+    /// Runtime, which saving this library's steps needs) leaves the previous file intact, or no file. ML.NET's own
+    /// <c>Save(model, schema, path)</c> creates the file first and leaves what it wrote so far when a step fails.
+    /// </summary>
+    /// <param name="catalog">mlContext.Model.</param>
+    /// <param name="model">The fitted model.</param>
+    /// <param name="inputSchema">The model's input schema, saved with it (null for none).</param>
+    /// <param name="filePath">The model zip to write or replace.</param>
+    /// <exception cref="InvalidOperationException">The application lacks Microsoft.ML.OnnxRuntime (the message names it).</exception>
+    public static void SaveWithWhitening(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema, string filePath)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(filePath);
+        string full = Path.GetFullPath(filePath);
+        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                catalog.Save(model, inputSchema, stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);   // nothing to delete after the move
+        }
+    }
+
+    /// <summary>
     /// Exports a whole pipeline that contains <see cref="ZcaWhiteningTransformer"/> or <see cref="ZcaColouringTransformer"/>
     /// steps as one ONNX model, as <c>mlContext.Model.ConvertToOnnx</c> does for pipelines of ML.NET transformers (which
     /// cannot export ours: it silently exports only the steps after the last one it does not know). Each run of ML.NET
@@ -93,6 +127,10 @@ public static class WhiteningModelOperations
         try
         {
             loaded = catalog.Load(seekable, out inputSchema);
+        }
+        catch (Exception e) when (NativeRuntimes.OnnxRuntimeMissing(e))
+        {
+            throw NativeRuntimes.OnnxRuntimeError("Loading a model with ONNX steps (as MLNetWhitening saves them)", e);
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException or InvalidDataException or ArgumentException)
         {

@@ -12,9 +12,13 @@ namespace MLNetWhitening.Tests;
 internal static class ChildProcess
 {
     /// <summary>Runs <c>dotnet {probe}.dll {arguments}</c>; the exit code and stdout followed by stderr.</summary>
-    public static (int Exit, string Output) Run(string probe, params string[] arguments)
+    public static (int Exit, string Output) Run(string probe, params string[] arguments) =>
+        RunDll(Path.Combine(AppContext.BaseDirectory, probe + ".dll"), arguments);
+
+    /// <summary>Runs <c>dotnet {path} {arguments}</c>, a probe in its own output folder; the exit code and stdout followed by stderr.</summary>
+    public static (int Exit, string Output) RunDll(string path, params string[] arguments)
     {
-        string path = Path.Combine(AppContext.BaseDirectory, probe + ".dll");
+        string probe = Path.GetFileNameWithoutExtension(path);
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(path);

@@ -19,8 +19,8 @@ internal static class ApproximateRoot
     /// <returns>The root and, when refined, the refinement's report.</returns>
     public static (Tensor Root, RefinementReport? Refinement) Apply(Tensor a, RootKind kind, MatrixRootOptions o, Func<Tensor, RootKind, MatrixRootOptions, Tensor> forward, RootSpectrum spectrum)
     {
-        if (o.ValidateInput && kind == RootKind.InverseSqrt)
-            CheckPositiveDefinite(a, nameof(a));
+        if (o.ValidateInput)
+            CheckDefinite(a, kind, nameof(a));
         bool refine = o.Refine == true;
         RefinementReport? refinement = null;
         Tensor Compute(Tensor input)
@@ -42,19 +42,30 @@ internal static class ApproximateRoot
     }
 
     /// <summary>
-    /// The approximations of A^(−1/2) divide by P(Z) or sum a series that diverges at an eigenvalue 0, so an input that
-    /// is not positive definite would give silent garbage: reject it here by a Cholesky factorisation (n³/3 flops).
+    /// The approximations of A^(−1/2) divide by P(Z) or sum a series that diverges at an eigenvalue 0, and those of
+    /// A^(1/2) of an indefinite A return a matrix that is no root at all, so an input that is not positive definite
+    /// (semidefinite for the square root) would give silent garbage: reject it here by a Cholesky factorisation (n³/3
+    /// flops), of A + δI for the square root, δ = <see cref="MatrixInput.SemidefiniteSlack"/> (plus a tiny floor, so
+    /// that the zero matrix passes).
     /// </summary>
-    private static void CheckPositiveDefinite(Tensor a, string name)
+    private static void CheckDefinite(Tensor a, RootKind kind, string name)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var (_, info) = linalg.cholesky_ex(a.detach());
+        Tensor x = a.detach();
+        if (kind == RootKind.Sqrt)
+        {
+            double floor = a.dtype == ScalarType.Float64 ? 1e-300 : 1e-30;
+            x = x + (MatrixInput.SemidefiniteSlack(x) + floor) * eye(x.shape[^1], dtype: x.dtype, device: x.device);
+        }
+        var (_, info) = linalg.cholesky_ex(x);
         long failed = (info > 0).sum().item<long>();
         if (failed > 0)
         {
             long first = (info > 0).nonzero()[0, 0].item<long>();
-            throw new ArgumentException($"The inverse square root needs positive definite matrices, but {failed} of the {a.shape[0]} matrices (the first at batch index {first}) are not (their Cholesky factorisation failed). Regularise them first, e.g. A + εI.", name);
+            throw new ArgumentException(kind == RootKind.InverseSqrt
+                ? $"The inverse square root needs positive definite matrices, but {failed} of the {a.shape[0]} matrices (the first at batch index {first}) are not (their Cholesky factorisation failed). Regularise them first, e.g. A + εI."
+                : $"The square root needs positive semidefinite matrices, but {failed} of the {a.shape[0]} matrices (the first at batch index {first}) have a negative eigenvalue beyond rounding (the Cholesky factorisation of A + δI failed, δ = n · {MatrixInput.SymmetryTolerance(a.dtype):G1} · max |A|).", name);
         }
     }
 }

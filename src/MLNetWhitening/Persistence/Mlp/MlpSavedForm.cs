@@ -58,11 +58,9 @@ internal static class MlpSavedForm
             string[] outputs = multiclass ? new[] { names.Scores, names.Index! } : new[] { names.Scores };
             Fit(ml.Transforms.ApplyOnnxModel(outputs, new[] { names.Input }, new MemoryStream(graph, writable: false)));
         }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+        catch (Exception e) when (NativeRuntimes.OnnxRuntimeMissing(e))
         {
-            throw new InvalidOperationException(
-                "Saving a WhitenedMlp needs the native ONNX Runtime, which was not found. "
-                + "Add the package Microsoft.ML.OnnxRuntime (CPU) or a GPU variant to the application.", e);
+            throw NativeRuntimes.OnnxRuntimeError("Saving a WhitenedMlp", e);
         }
         Add(ScalarScore.Create(ml, multiclass ? names.Index! : names.Scores));
         var temporaries = new List<string> { names.Input, names.Scores };

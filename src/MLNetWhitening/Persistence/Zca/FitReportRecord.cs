@@ -33,6 +33,10 @@ internal sealed class FitReportRecord
 
     public TimeSpan Elapsed { get; set; }
 
+    public double UnregularisedResidual { get; set; }
+
+    public int EigenvaluesBelowEpsilon { get; set; }
+
     public static FitReportRecord From(ZcaFitReport r) => new()
     {
         RowsRead = r.RowsRead,
@@ -48,6 +52,8 @@ internal sealed class FitReportRecord
         ResidualTolerance = r.ResidualTolerance,
         Device = r.Device,
         Elapsed = r.Elapsed,
+        UnregularisedResidual = r.UnregularisedResidual,
+        EigenvaluesBelowEpsilon = r.EigenvaluesBelowEpsilon,
     };
 
     public ZcaFitReport ToReport() => new()
@@ -65,5 +71,7 @@ internal sealed class FitReportRecord
         ResidualTolerance = ResidualTolerance,
         Device = Device,
         Elapsed = Elapsed,
+        UnregularisedResidual = UnregularisedResidual,
+        EigenvaluesBelowEpsilon = EigenvaluesBelowEpsilon,
     };
 }

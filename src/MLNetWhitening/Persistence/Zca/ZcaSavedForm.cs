@@ -67,11 +67,9 @@ internal static class ZcaSavedForm
                 chain = chain.Append(part);
             return chain.Fit(new SchemaOnlyDataView(schema.ToSchema()));
         }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+        catch (Exception e) when (NativeRuntimes.OnnxRuntimeMissing(e))
         {
-            throw new InvalidOperationException(
-                "Saving the whitening map needs the native ONNX Runtime, which was not found. "
-                + "Add the package Microsoft.ML.OnnxRuntime (CPU) or a GPU variant to the application.", e);
+            throw NativeRuntimes.OnnxRuntimeError("Saving the whitening map", e);
         }
     }
 

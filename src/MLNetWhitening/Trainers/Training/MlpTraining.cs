@@ -24,7 +24,7 @@ internal static class MlpTraining
         if (options.NumberOfThreads is not int threads)
             return Train(train, validation, task, options, seed, host, clock);
         // TorchSharp's thread count is process-wide: set for the training, then put back (WhitenedMlpOptions.NumberOfThreads).
-        int previous = get_num_threads();
+        int previous = NativeRuntimes.WithTorch("Training a WhitenedMlp", get_num_threads);
         set_num_threads(threads);
         try
         {

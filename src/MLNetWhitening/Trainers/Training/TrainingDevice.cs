@@ -7,10 +7,11 @@ namespace MLNetWhitening;
 /// <summary>Resolves <see cref="WhitenedMlpOptions.Device"/> when training starts, saying on the log what was chosen.</summary>
 internal static class TrainingDevice
 {
-    /// <exception cref="InvalidOperationException">Cuda asked for, but TorchSharp reports no usable CUDA device.</exception>
+    /// <exception cref="InvalidOperationException">Cuda asked for, but TorchSharp reports no usable CUDA device; or no
+    /// TorchSharp runtime package in the application.</exception>
     public static torch.Device Resolve(WhiteningDevice device, IChannel? channel)
     {
-        bool cuda = torch.cuda.is_available();
+        bool cuda = NativeRuntimes.WithTorch("Training a WhitenedMlp", torch.cuda.is_available);
         switch (device)
         {
             case WhiteningDevice.Cpu:
