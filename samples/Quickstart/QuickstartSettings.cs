@@ -23,7 +23,7 @@ public sealed record QuickstartSettings
     public double? Epsilon { get; init; }
 
     /// <summary>The whitening kind (ZCA, PCA or ZCA-cor).</summary>
-    public WhiteningKind Kind { get; init; } = WhiteningKind.Zca;
+    public WhiteningType Kind { get; init; } = WhiteningType.Zca;
 
     /// <summary>Where the figures and the saved model go.</summary>
     public string OutputDirectory { get; init; } = Path.Combine(Directory.GetCurrentDirectory(), "quickstart-output");

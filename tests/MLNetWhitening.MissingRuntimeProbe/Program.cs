@@ -26,7 +26,7 @@ File.WriteAllBytes(target, previous);
 double[] identity = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
 var model = new ZcaWhiteningTransformer(new[]
 {
-    new ZcaColumnModel("Features", "White", MLNetWhitening.Torch.WhiteningKind.Zca, 1e-5, new double[3], identity, identity, 3, new ZcaFitReport()),
+    new ZcaColumnModel("Features", "White", MLNetWhitening.Torch.WhiteningType.Zca, 1e-5, new double[3], identity, identity, 3, new ZcaFitReport()),
 });
 Step("save", () =>
 {

@@ -34,7 +34,7 @@ public sealed class BlockCursorTests
         var ml = new MLContext(seed: 1);
         float[][] rows = TestData.Correlated(n, d, seed: 61);
         IDataView data = TestData.ToDataView(ml, rows, d);
-        var options = rank > 0 ? new ZcaWhiteningOptions { Kind = WhiteningKind.Pca, Rank = rank } : null;
+        var options = rank > 0 ? new ZcaWhiteningOptions { Kind = WhiteningType.Pca, Rank = rank } : null;
         ZcaWhiteningTransformer model = ml.Transforms.WhitenZca("White", "Features", options).Fit(data);
 
         float[][] output = TestData.ReadColumn(model.Transform(data), "White");
@@ -58,7 +58,7 @@ public sealed class BlockCursorTests
         var ml = new MLContext(seed: 1);
         float[][] rows = TestData.Correlated(n, d, seed: 67);
         IDataView data = TestData.ToDataView(ml, rows, d);
-        var options = rank > 0 ? new ZcaWhiteningOptions { Kind = WhiteningKind.Pca, Rank = rank } : null;
+        var options = rank > 0 ? new ZcaWhiteningOptions { Kind = WhiteningType.Pca, Rank = rank } : null;
         ZcaWhiteningTransformer model = ml.Transforms.WhitenZca("White", "Features", options).Fit(data);
         ZcaColumnModel column = model.Columns[0];
         int k = column.OutputDimension;

@@ -154,9 +154,9 @@ public sealed class SchemaAndValidationTests
         {
             (new ZcaWhiteningOptions { Epsilon = -1 }, "Epsilon"),
             (new ZcaWhiteningOptions { Epsilon = double.NaN }, "Epsilon"),
-            (new ZcaWhiteningOptions { Kind = WhiteningKind.Pca, Rank = -1 }, "Rank"),
+            (new ZcaWhiteningOptions { Kind = WhiteningType.Pca, Rank = -1 }, "Rank"),
             (new ZcaWhiteningOptions { MaximumNumberOfRows = 0 }, "MaximumNumberOfRows"),
-            (new ZcaWhiteningOptions { Kind = (WhiteningKind)42 }, "Kind"),
+            (new ZcaWhiteningOptions { Kind = (WhiteningType)42 }, "Kind"),
             (new ZcaWhiteningOptions { Device = (WhiteningDevice)42 }, "Device"),
             (new ZcaWhiteningOptions { Method = (MatrixRootMethod)42 }, "Method"),
             (new ZcaWhiteningOptions { MissingValues = (MissingValuePolicy)42 }, "MissingValues"),
@@ -169,7 +169,7 @@ public sealed class SchemaAndValidationTests
         }
         var rankWithZca = Assert.ThrowsExactly<ArgumentException>(() => Ml.Transforms.WhitenZca("White", "Good", new ZcaWhiteningOptions { Rank = 2 }));
         Assert.AreEqual("Rank", rankWithZca.ParamName);
-        var rankTooLarge = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.WhitenZca("White", "Good", new ZcaWhiteningOptions { Kind = WhiteningKind.Pca, Rank = 5 }).Fit(Data()));
+        var rankTooLarge = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.WhitenZca("White", "Good", new ZcaWhiteningOptions { Kind = WhiteningType.Pca, Rank = 5 }).Fit(Data()));
         Assert.AreEqual("Rank", rankTooLarge.ParamName);
         StringAssert.Contains(rankTooLarge.Message, "'Good'");
     }

@@ -149,7 +149,7 @@ public sealed class TransformTests
         var split = ml.Data.TrainTestSplit(data, testFraction: 0.25, seed: 7);
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(ml.Transforms.Concatenate("Features", "Pixels"))
-            .Append(ml.Transforms.WhitenZca("Features", options: new ZcaWhiteningOptions { Kind = WhiteningKind.Pca, Rank = 40, Epsilon = 0.1 }))
+            .Append(ml.Transforms.WhitenZca("Features", options: new ZcaWhiteningOptions { Kind = WhiteningType.Pca, Rank = 40, Epsilon = 0.1 }))
             .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(maximumNumberOfIterations: 30));
 
         var model = pipeline.Fit(split.TrainSet);

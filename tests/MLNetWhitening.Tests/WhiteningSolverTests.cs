@@ -26,11 +26,11 @@ public sealed class WhiteningSolverTests
     /// solver's float32 figure is first order in that rounding), for every kind, across condition numbers.
     /// </summary>
     [TestMethod]
-    [DataRow(WhiteningKind.Zca, 1e2)]
-    [DataRow(WhiteningKind.Zca, 1e6)]
-    [DataRow(WhiteningKind.ZcaCor, 1e4)]
-    [DataRow(WhiteningKind.Pca, 1e6)]
-    public void Residuals_EqualTheDirectProducts(WhiteningKind kind, double condition)
+    [DataRow(WhiteningType.Zca, 1e2)]
+    [DataRow(WhiteningType.Zca, 1e6)]
+    [DataRow(WhiteningType.ZcaCor, 1e4)]
+    [DataRow(WhiteningType.Pca, 1e6)]
+    public void Residuals_EqualTheDirectProducts(WhiteningType kind, double condition)
     {
         using var scope = NewDisposeScope();
         const int d = 60;

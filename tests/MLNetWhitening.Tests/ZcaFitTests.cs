@@ -79,10 +79,10 @@ public sealed class ZcaFitTests
     }
 
     [TestMethod]
-    [DataRow(WhiteningKind.Zca)]
-    [DataRow(WhiteningKind.ZcaCor)]
-    [DataRow(WhiteningKind.Pca)]
-    public void Fit_EveryKindMeetsItsResidualToleranceOnDigits(WhiteningKind kind)
+    [DataRow(WhiteningType.Zca)]
+    [DataRow(WhiteningType.ZcaCor)]
+    [DataRow(WhiteningType.Pca)]
+    public void Fit_EveryKindMeetsItsResidualToleranceOnDigits(WhiteningType kind)
     {
         var ml = new MLContext(seed: 1);
         var report = ml.Transforms.WhitenZca("White", "Pixels", new ZcaWhiteningOptions { Kind = kind }).Fit(TestData.LoadDigits(ml)).Columns[0].FitReport;
@@ -243,7 +243,7 @@ public sealed class ZcaFitTests
         IDataView data = TestData.LoadDigits(ml);
         IDataView withHalves = ml.Transforms.CopyColumns("Copy", "Pixels").Fit(data).Transform(data);
         var model = ml.Transforms.WhitenZca(new[] { new InputOutputColumnPair("A", "Pixels"), new InputOutputColumnPair("B", "Copy") },
-            new ZcaWhiteningOptions { Kind = WhiteningKind.Pca, Rank = 10 }).Fit(withHalves);
+            new ZcaWhiteningOptions { Kind = WhiteningType.Pca, Rank = 10 }).Fit(withHalves);
 
         Assert.HasCount(2, model.Columns);
         CollectionAssert.AreEqual(model["A"].WhiteningMatrix.ToArray(), model["B"].WhiteningMatrix.ToArray());

@@ -89,7 +89,7 @@ public sealed class ZcaStatisticsTests
     {
         float[][] rows = TestData.Correlated(4000, D, seed: 14);
         const int k = 4;
-        var (model, _, output) = FitAndTransform(rows, new ZcaWhiteningOptions { Kind = WhiteningKind.Pca, Rank = k });
+        var (model, _, output) = FitAndTransform(rows, new ZcaWhiteningOptions { Kind = WhiteningType.Pca, Rank = k });
         var (values, vectors) = Stats.Eigh(Stats.Covariance(rows), D, 1e-5);
         double[] w = model.Columns[0].WhiteningMatrix.ToArray();
 
@@ -110,7 +110,7 @@ public sealed class ZcaStatisticsTests
     [TestMethod]
     public void Pca_EachDirectionHasItsLargestEntryPositive()
     {
-        var (model, _, _) = FitAndTransform(TestData.Correlated(1000, D, seed: 15), new ZcaWhiteningOptions { Kind = WhiteningKind.Pca });
+        var (model, _, _) = FitAndTransform(TestData.Correlated(1000, D, seed: 15), new ZcaWhiteningOptions { Kind = WhiteningType.Pca });
         ReadOnlySpan<double> w = model.Columns[0].WhiteningMatrix.Span;
         for (int r = 0; r < D; r++)
         {
@@ -127,7 +127,7 @@ public sealed class ZcaStatisticsTests
     public void ZcaCor_OutputHasIdentityCovariance()
     {
         float[][] rows = TestData.Correlated(4000, D, seed: 16);
-        var (model, _, output) = FitAndTransform(rows, new ZcaWhiteningOptions { Kind = WhiteningKind.ZcaCor });
+        var (model, _, output) = FitAndTransform(rows, new ZcaWhiteningOptions { Kind = WhiteningType.ZcaCor });
 
         Assert.IsLessThan(1e-4, Stats.MaxAbs(Stats.Mean(output)));
         Assert.IsLessThan(CovarianceTolerance(rows, 1e-5), Stats.DistanceToIdentity(Stats.Covariance(output), D));
@@ -135,10 +135,10 @@ public sealed class ZcaStatisticsTests
     }
 
     [TestMethod]
-    [DataRow(WhiteningKind.Zca)]
-    [DataRow(WhiteningKind.ZcaCor)]
-    [DataRow(WhiteningKind.Pca)]
-    public void ColouringTransform_RestoresTheInput(WhiteningKind kind)
+    [DataRow(WhiteningType.Zca)]
+    [DataRow(WhiteningType.ZcaCor)]
+    [DataRow(WhiteningType.Pca)]
+    public void ColouringTransform_RestoresTheInput(WhiteningType kind)
     {
         var ml = new MLContext(seed: 1);
         float[][] rows = TestData.Correlated(1000, D, seed: 17);

@@ -79,7 +79,7 @@ public static class DistributedFitCommand
         var to = new Option<FileInfo>("--output") { Description = "The ML.NET model (.zip) to write.", Required = true };
         var rows = new Option<long?>("--rows") { Description = "The rows all shards hold together; the fit fails if the statistics cover another number." };
         var epsilon = new Option<double>("--epsilon") { Description = "ε added to the covariance diagonal.", DefaultValueFactory = _ => ZcaWhiteningOptions.Default.Epsilon };
-        var kind = new Option<WhiteningKind>("--kind") { Description = "Zca, Pca or ZcaCor.", DefaultValueFactory = _ => WhiteningKind.Zca };
+        var kind = new Option<WhiteningType>("--kind") { Description = "Zca, Pca or ZcaCor.", DefaultValueFactory = _ => WhiteningType.Zca };
         var rank = new Option<int>("--rank") { Description = "Pca: keep this many components (0: all).", DefaultValueFactory = _ => 0 };
         var command = new Command("fit", "The reduce step: merge statistics files, fit the whitening, save it as an ML.NET model.")
         {

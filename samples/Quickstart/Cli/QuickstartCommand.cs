@@ -41,7 +41,7 @@ public static class QuickstartCommand
                 return null;
             },
         };
-        var kind = new Option<WhiteningKind>("--kind") { Description = "Zca, Pca or ZcaCor.", DefaultValueFactory = _ => WhiteningKind.Zca };
+        var kind = new Option<WhiteningType>("--kind") { Description = "Zca, Pca or ZcaCor.", DefaultValueFactory = _ => WhiteningType.Zca };
         var output = new Option<DirectoryInfo>("--output") { Description = "Folder for the figures and the saved model.", DefaultValueFactory = _ => new DirectoryInfo("quickstart-output") };
         var maxRows = new Option<int?>("--max-rows") { Description = "Use only the first N rows." };
         var seed = new Option<int>("--seed") { Description = "Seed of the split and the trainers.", DefaultValueFactory = _ => 1 };

@@ -28,7 +28,7 @@ public static class EpsilonSweep
     public sealed record Result(IReadOnlyList<Trial> Trials, double MeanVariance, double Chosen);
 
     /// <summary>Runs the sweep for <paramref name="kind"/> on <paramref name="train"/>.</summary>
-    public static Result Run(MLContext ml, LabelledTable train, WhiteningKind kind, int iterations, int seed)
+    public static Result Run(MLContext ml, LabelledTable train, WhiteningType kind, int iterations, int seed)
     {
         double meanVariance = MeanVariance(train.Features);
         IDataView view = ml.Data.Cache(DataViews.ToDataView(ml, train));

@@ -69,7 +69,7 @@ public static class WhiteningFunctional
             Tensor covariance = CovarianceFunction.Compute(x, 1.0 / x.shape[^1], centred);
             var whitening = new WhiteningOptions
             {
-                Kind = WhiteningKind.Zca,
+                Kind = WhiteningType.Zca,
                 Epsilon = 0, // added here, with its rounding floor
                 // The root's own input checks would repeat the layer's: Σ + ε′I is symmetric by construction, checked
                 // finite, and positive definite by the floor. Skipping them saves a pass over Σ, a Cholesky

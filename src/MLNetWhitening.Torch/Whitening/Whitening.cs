@@ -11,7 +11,7 @@ namespace MLNetWhitening.Torch;
 /// <remarks>
 /// For data x with mean μ and covariance Σ, a whitening matrix W makes y = W (x − μ) white: Cov(y) = W Σε Wᵀ = I with
 /// Σε = Σ + εI. ZCA takes W = Σε^(−1/2), PCA W = diag(λ^(−1/2)) Vᵀ, ZCA-cor the ZCA of the correlation matrix
-/// (<see cref="WhiteningKind"/>). Shapes: d features, N samples, k outputs (k = d except PCA with a rank), and an
+/// (<see cref="WhiteningType"/>). Shapes: d features, N samples, k outputs (k = d except PCA with a rank), and an
 /// optional leading batch B of independent problems. float32 and float64; results in the input's dtype and device.
 /// Gradients flow through μ, Σ and W: the ZCA kinds through <see cref="MatrixRoots.InverseSqrt"/> (Daleckii–Krein
 /// for Eigen, the Lyapunov equation for the approximate methods), PCA through the robust eigenvector gradient of
@@ -116,7 +116,7 @@ public static class Whitening
     {
         using var scope = NewDisposeScope();
         Tensor se = options.Epsilon == 0 ? covariance : covariance + options.Epsilon * eye(covariance.shape[^1], dtype: covariance.dtype, device: covariance.device);
-        WhiteningTransform t = WhiteningKinds.Solve(se, options);
+        WhiteningTransform t = WhiteningTypes.Solve(se, options);
         t.Matrix.MoveToOuterDisposeScope();
         t.Colouring?.MoveToOuterDisposeScope();
         return t;

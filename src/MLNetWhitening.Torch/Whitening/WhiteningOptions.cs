@@ -4,15 +4,15 @@ namespace MLNetWhitening.Torch;
 
 /// <summary>
 /// Settings of <see cref="Whitening.FromCovariance"/> and <see cref="Whitening.FromData"/>. Immutable: derive a variant
-/// with a <c>with</c> expression, e.g. <c>WhiteningOptions.Default with { Kind = WhiteningKind.Pca, Rank = 16 }</c>.
+/// with a <c>with</c> expression, e.g. <c>WhiteningOptions.Default with { Kind = WhiteningType.Pca, Rank = 16 }</c>.
 /// </summary>
 public sealed record WhiteningOptions
 {
     /// <summary>The defaults: ZCA, ε = 1e-5, all components, <see cref="MatrixRootOptions.Default"/>, verified, no colouring matrix.</summary>
     public static WhiteningOptions Default { get; } = new();
 
-    /// <summary>Which whitening (ZCA, PCA or ZCA-cor). Default <see cref="WhiteningKind.Zca"/>.</summary>
-    public WhiteningKind Kind { get; init; } = WhiteningKind.Zca;
+    /// <summary>Which whitening (ZCA, PCA or ZCA-cor). Default <see cref="WhiteningType.Zca"/>.</summary>
+    public WhiteningType Kind { get; init; } = WhiteningType.Zca;
 
     /// <summary>
     /// ε ≥ 0, absolute (in the data's squared units), added to the covariance diagonal: Σε = Σ + εI. Default 1e-5.
@@ -58,7 +58,7 @@ public sealed record WhiteningOptions
             throw new ArgumentOutOfRangeException(nameof(Epsilon), Epsilon, $"Epsilon must be finite and ≥ 0, but got {Epsilon}.");
         if (Rank < 0)
             throw new ArgumentOutOfRangeException(nameof(Rank), Rank, $"Rank must be ≥ 0 (0 = all components), but got {Rank}.");
-        if (Rank > 0 && Kind != WhiteningKind.Pca)
+        if (Rank > 0 && Kind != WhiteningType.Pca)
             throw new ArgumentException($"Rank applies to Kind = Pca only, but Kind = {Kind} and Rank = {Rank}. Leave Rank at 0 or use Kind = Pca.", nameof(Rank));
         if (Root is null)
             throw new ArgumentNullException(nameof(Root), "Root must not be null; use MatrixRootOptions.Default.");

@@ -58,7 +58,7 @@ internal static class WhiteningSolver
     /// (ZCA-cor's correlation matrix has mean variance 1, so its ε is the option's either way).</summary>
     private static double Epsilon(Tensor sigma, ZcaWhiteningOptions options, string columnName)
     {
-        if (options.EpsilonScale == EpsilonScale.Absolute || options.Kind == WhiteningKind.ZcaCor || options.Epsilon == 0)
+        if (options.EpsilonScale == EpsilonScale.Absolute || options.Kind == WhiteningType.ZcaCor || options.Epsilon == 0)
             return options.Epsilon;
         double meanVariance = sigma.diagonal().mean().item<double>();
         if (!(meanVariance > 0))
@@ -72,13 +72,13 @@ internal static class WhiteningSolver
     /// How white the output is against Σ itself: ‖W Σ Wᵀ − I‖_F / √k, and how many eigenvalues of Σ (ZCA-cor: of its
     /// correlation matrix, the matrix ε is added to) are below ε. One product and one eigvalsh, O(d³), a fraction of the solve.
     /// </summary>
-    private static (double Residual, int BelowEpsilon) AgainstSigma(Tensor sigma, Tensor w, WhiteningKind kind, double epsilon)
+    private static (double Residual, int BelowEpsilon) AgainstSigma(Tensor sigma, Tensor w, WhiteningType kind, double epsilon)
     {
         Tensor covariance = w.matmul(sigma).matmul(w.T);
         long k = covariance.shape[0];
         double residual = (covariance - eye(k, dtype: covariance.dtype, device: covariance.device)).norm().item<double>() / Math.Sqrt(k);
         Tensor regularised = sigma;
-        if (kind == WhiteningKind.ZcaCor)
+        if (kind == WhiteningType.ZcaCor)
         {
             Tensor variance = sigma.diagonal();   // a constant feature: a zero row and column, an eigenvalue 0 below ε
             Tensor scale = where(variance > 0, variance.rsqrt(), zeros_like(variance));

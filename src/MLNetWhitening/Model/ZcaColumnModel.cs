@@ -18,7 +18,7 @@ public sealed class ZcaColumnModel
     private readonly double[] _whitening;
     private readonly double[] _colouring;
 
-    internal ZcaColumnModel(string inputColumnName, string outputColumnName, WhiteningKind kind, double epsilon,
+    internal ZcaColumnModel(string inputColumnName, string outputColumnName, WhiteningType kind, double epsilon,
         double[] mean, double[] whitening, double[] colouring, int outputDimension, ZcaFitReport report)
     {
         InputColumnName = inputColumnName;
@@ -44,7 +44,7 @@ public sealed class ZcaColumnModel
     public string OutputColumnName { get; }
 
     /// <summary>Which whitening was fitted.</summary>
-    public WhiteningKind Kind { get; }
+    public WhiteningType Kind { get; }
 
     /// <summary>
     /// ε, added to the covariance's diagonal before the root was taken: W = (Σ + εI)^(-1/2) for ZCA. Absolute: for

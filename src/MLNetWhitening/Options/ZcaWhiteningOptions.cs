@@ -5,7 +5,7 @@ namespace MLNetWhitening;
 
 /// <summary>
 /// Settings of <see cref="ZcaWhiteningEstimator"/>. Immutable: derive a variant with a <c>with</c> expression,
-/// e.g. <c>ZcaWhiteningOptions.Default with { Kind = WhiteningKind.Pca, Rank = 16 }</c>.
+/// e.g. <c>ZcaWhiteningOptions.Default with { Kind = WhiteningType.Pca, Rank = 16 }</c>.
 /// </summary>
 /// <remarks>
 /// The estimator fits μ (the column mean) and W (k×d) on float64 statistics and transforms y = W (x − μ).
@@ -16,8 +16,8 @@ public sealed record ZcaWhiteningOptions
     /// <summary>The defaults: ZCA, ε = 1e-5, all rows, N − 1, missing values are an error, Auto method and device.</summary>
     public static ZcaWhiteningOptions Default { get; } = new();
 
-    /// <summary>Which whitening (ZCA, PCA or ZCA-cor). Default <see cref="WhiteningKind.Zca"/>.</summary>
-    public WhiteningKind Kind { get; init; } = WhiteningKind.Zca;
+    /// <summary>Which whitening (ZCA, PCA or ZCA-cor). Default <see cref="WhiteningType.Zca"/>.</summary>
+    public WhiteningType Kind { get; init; } = WhiteningType.Zca;
 
     /// <summary>
     /// ε ≥ 0, absolute (in the input's squared units), added to the covariance diagonal: Σε = Σ + εI. Default 1e-5.

@@ -30,9 +30,9 @@ public sealed class ZcaWhiteningSweepOptions
     [Range(1e-8, 10.0, init: 1e-5, logBase: true)]
     public double Epsilon { get; set; } = 1e-5;
 
-    /// <summary>Which whitening: <see cref="WhiteningKind.Zca"/> (default), <see cref="WhiteningKind.ZcaCor"/> or <see cref="WhiteningKind.Pca"/> (all components).</summary>
-    [Choice(new object[] { WhiteningKind.Zca, WhiteningKind.ZcaCor, WhiteningKind.Pca }, WhiteningKind.Zca)]
-    public WhiteningKind Kind { get; set; } = WhiteningKind.Zca;
+    /// <summary>Which whitening: <see cref="WhiteningType.Zca"/> (default), <see cref="WhiteningType.ZcaCor"/> or <see cref="WhiteningType.Pca"/> (all components).</summary>
+    [Choice(new object[] { WhiteningType.Zca, WhiteningType.ZcaCor, WhiteningType.Pca }, WhiteningType.Zca)]
+    public WhiteningType Kind { get; set; } = WhiteningType.Zca;
 
     /// <summary>
     /// These settings over <paramref name="baseOptions"/> (default <see cref="ZcaWhiteningOptions.Default"/>), which

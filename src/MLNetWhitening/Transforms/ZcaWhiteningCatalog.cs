@@ -18,7 +18,7 @@ public static class ZcaWhiteningCatalog
     /// </remarks>
     /// <example><code>
     /// var estimator = mlContext.Transforms.WhitenZca("White", "Features",
-    ///     new ZcaWhiteningOptions { Kind = WhiteningKind.Pca, Rank = 32 });
+    ///     new ZcaWhiteningOptions { Kind = WhiteningType.Pca, Rank = 32 });
     /// </code></example>
     public static ZcaWhiteningEstimator WhitenZca(this TransformsCatalog catalog, string outputColumnName, string? inputColumnName = null, ZcaWhiteningOptions? options = null)
     {

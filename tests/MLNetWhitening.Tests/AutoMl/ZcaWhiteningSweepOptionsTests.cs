@@ -29,7 +29,7 @@ public sealed class ZcaWhiteningSweepOptionsTests
     public void SearchSpace_SweepsEpsilonOnALogScaleAndEveryKind()
     {
         var trials = SearchSpaceSampler.EndsMiddleAndDefault(typeof(ZcaWhiteningSweepOptions)).Select(SearchSpaceSampler.Bind<ZcaWhiteningSweepOptions>).ToArray();
-        CollectionAssert.AreEquivalent(Enum.GetValues<WhiteningKind>(), trials.Take(3).Select(t => t.Kind).ToArray(), "the ends and the middle cover every kind");
+        CollectionAssert.AreEquivalent(Enum.GetValues<WhiteningType>(), trials.Take(3).Select(t => t.Kind).ToArray(), "the ends and the middle cover every kind");
         Assert.AreEqual(1e-8, trials[0].Epsilon, 1e-8 * 1e-12);
         Assert.AreEqual(Math.Sqrt(1e-8 * 10), trials[1].Epsilon, 1e-4 * 1e-12, "log scale: the middle is the geometric mean");
         Assert.AreEqual(10, trials[2].Epsilon, 10 * 1e-12);
@@ -39,18 +39,18 @@ public sealed class ZcaWhiteningSweepOptionsTests
     [TestMethod]
     public void Kind_TravelsByName()
     {
-        string json = JsonSerializer.Serialize(new ZcaWhiteningSweepOptions { Kind = WhiteningKind.ZcaCor }, SearchSpaceSampler.AutoMlJson);
+        string json = JsonSerializer.Serialize(new ZcaWhiteningSweepOptions { Kind = WhiteningType.ZcaCor }, SearchSpaceSampler.AutoMlJson);
         StringAssert.Contains(json, "\"Kind\":\"ZcaCor\"");
-        Assert.AreEqual(WhiteningKind.Pca, JsonSerializer.Deserialize<ZcaWhiteningSweepOptions>("{\"Epsilon\":0.003,\"Kind\":\"Pca\"}", SearchSpaceSampler.AutoMlJson)!.Kind);
+        Assert.AreEqual(WhiteningType.Pca, JsonSerializer.Deserialize<ZcaWhiteningSweepOptions>("{\"Epsilon\":0.003,\"Kind\":\"Pca\"}", SearchSpaceSampler.AutoMlJson)!.Kind);
     }
 
     [TestMethod]
     public void ToOptions_KeepsTheSettingsThatAreNotSwept()
     {
-        var baseOptions = ZcaWhiteningOptions.Default with { MissingValues = MissingValuePolicy.SkipRow, Device = WhiteningDevice.Cpu, Rank = 3, Kind = WhiteningKind.Pca };
-        ZcaWhiteningOptions options = new ZcaWhiteningSweepOptions { Epsilon = 0.25, Kind = WhiteningKind.ZcaCor }.ToOptions(baseOptions);
+        var baseOptions = ZcaWhiteningOptions.Default with { MissingValues = MissingValuePolicy.SkipRow, Device = WhiteningDevice.Cpu, Rank = 3, Kind = WhiteningType.Pca };
+        ZcaWhiteningOptions options = new ZcaWhiteningSweepOptions { Epsilon = 0.25, Kind = WhiteningType.ZcaCor }.ToOptions(baseOptions);
         Assert.AreEqual(0.25, options.Epsilon);
-        Assert.AreEqual(WhiteningKind.ZcaCor, options.Kind);
+        Assert.AreEqual(WhiteningType.ZcaCor, options.Kind);
         Assert.AreEqual(0, options.Rank, "Rank applies to Pca only and is not swept.");
         Assert.AreEqual(MissingValuePolicy.SkipRow, options.MissingValues);
         Assert.AreEqual(WhiteningDevice.Cpu, options.Device);
@@ -61,7 +61,7 @@ public sealed class ZcaWhiteningSweepOptionsTests
     {
         var epsilon = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ZcaWhiteningSweepOptions { Epsilon = -1 }.ToOptions());
         Assert.AreEqual(nameof(ZcaWhiteningOptions.Epsilon), epsilon.ParamName);
-        var kind = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ZcaWhiteningSweepOptions { Kind = (WhiteningKind)7 }.ToOptions());
+        var kind = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ZcaWhiteningSweepOptions { Kind = (WhiteningType)7 }.ToOptions());
         Assert.AreEqual(nameof(ZcaWhiteningOptions.Kind), kind.ParamName);
     }
 
@@ -70,8 +70,8 @@ public sealed class ZcaWhiteningSweepOptionsTests
     {
         var baseOptions = ZcaWhiteningOptions.Default with { MissingValues = MissingValuePolicy.SkipRow };
         var factory = ZcaWhiteningSweepOptions.Factory("White", "Pixels", baseOptions);
-        var estimator = (ZcaWhiteningEstimator)factory(new MLContext(seed: 1), new ZcaWhiteningSweepOptions { Epsilon = 0.5, Kind = WhiteningKind.Pca });
-        Assert.AreEqual(baseOptions with { Epsilon = 0.5, Kind = WhiteningKind.Pca }, estimator.Options);
+        var estimator = (ZcaWhiteningEstimator)factory(new MLContext(seed: 1), new ZcaWhiteningSweepOptions { Epsilon = 0.5, Kind = WhiteningType.Pca });
+        Assert.AreEqual(baseOptions with { Epsilon = 0.5, Kind = WhiteningType.Pca }, estimator.Options);
         Assert.AreEqual("White", estimator.Columns.Single().OutputColumnName);
         Assert.AreEqual("Pixels", estimator.Columns.Single().InputColumnName);
         Assert.AreEqual("White", ((ZcaWhiteningEstimator)ZcaWhiteningSweepOptions.Factory("White")(new MLContext(1), new())).Columns.Single().InputColumnName);
@@ -81,10 +81,10 @@ public sealed class ZcaWhiteningSweepOptionsTests
     public void Factory_KeepsNoStateBetweenCalls()
     {
         var factory = ZcaWhiteningSweepOptions.Factory("White", "Pixels");
-        var trial = new ZcaWhiteningSweepOptions { Epsilon = 0.01, Kind = WhiteningKind.ZcaCor };
+        var trial = new ZcaWhiteningSweepOptions { Epsilon = 0.01, Kind = WhiteningType.ZcaCor };
         string before = JsonSerializer.Serialize(trial);
         var first = (ZcaWhiteningEstimator)factory(new MLContext(seed: 1), trial);
-        var other = (ZcaWhiteningEstimator)factory(new MLContext(seed: 2), new ZcaWhiteningSweepOptions { Epsilon = 3, Kind = WhiteningKind.Pca });
+        var other = (ZcaWhiteningEstimator)factory(new MLContext(seed: 2), new ZcaWhiteningSweepOptions { Epsilon = 3, Kind = WhiteningType.Pca });
         var again = (ZcaWhiteningEstimator)factory(new MLContext(seed: 1), trial);
         Assert.AreNotSame(first, again);
         Assert.AreEqual(first.Options, again.Options, "a later call with other settings changed nothing");
@@ -110,7 +110,7 @@ public sealed class ZcaWhiteningSweepOptionsTests
     {
         var ml = new MLContext(seed: 1);
         IDataView digits = ml.Data.Cache(TestData.LoadDigits(ml));
-        var trials = new[] { (1e-5, WhiteningKind.Zca), (1e-2, WhiteningKind.ZcaCor), (1.0, WhiteningKind.Pca), (1e-3, WhiteningKind.Zca) };
+        var trials = new[] { (1e-5, WhiteningType.Zca), (1e-2, WhiteningType.ZcaCor), (1.0, WhiteningType.Pca), (1e-3, WhiteningType.Zca) };
         double[][] alone = trials.Select(t => Whitening(ml, digits, t)).ToArray();
         double[][] parallel = new double[trials.Length][];
         Parallel.For(0, trials.Length * 3, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i % trials.Length] = Whitening(ml, digits, trials[i % trials.Length]));
@@ -118,7 +118,7 @@ public sealed class ZcaWhiteningSweepOptionsTests
             CollectionAssert.AreEqual(alone[t], parallel[t], $"trial {t}");
     }
 
-    private static double[] Whitening(MLContext ml, IDataView data, (double Epsilon, WhiteningKind Kind) trial)
+    private static double[] Whitening(MLContext ml, IDataView data, (double Epsilon, WhiteningType Kind) trial)
     {
         var sweep = new ZcaWhiteningSweepOptions { Epsilon = trial.Epsilon, Kind = trial.Kind };
         var estimator = (ZcaWhiteningEstimator)ZcaWhiteningSweepOptions.Factory("White", "Pixels")(ml, sweep);

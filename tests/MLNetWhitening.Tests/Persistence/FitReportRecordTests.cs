@@ -16,7 +16,7 @@ public sealed class FitReportRecordTests
         OutputColumn = "White",
         GraphInput = "Features",
         GraphOutput = "White",
-        Kind = WhiteningKind.Zca,
+        Kind = WhiteningType.Zca,
         Epsilon = 1e-5,
         InputDimension = 4,
         OutputDimension = 4,

@@ -46,7 +46,7 @@ public sealed class LoadWithWhiteningTests
     {
         var ml = new MLContext(seed: 3);
         IDataView data = TestData.ToDataView(ml, TestData.Correlated(200, 9, seed: 4), 9);
-        ZcaWhiteningTransformer fitted = ml.Transforms.WhitenZca("White", "Features", new ZcaWhiteningOptions { Kind = WhiteningKind.Pca, Rank = 6 }).Fit(data);
+        ZcaWhiteningTransformer fitted = ml.Transforms.WhitenZca("White", "Features", new ZcaWhiteningOptions { Kind = WhiteningType.Pca, Rank = 6 }).Fit(data);
 
         var once = (ZcaWhiteningTransformer)ModelFiles.LoadRestored(ml, ModelFiles.Save(ml, fitted, data.Schema));
         var twice = (ZcaWhiteningTransformer)ModelFiles.LoadRestored(ml, ModelFiles.Save(ml, once, data.Schema));

@@ -19,11 +19,11 @@ public sealed class OnnxExportTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    [DataRow(WhiteningKind.Zca, 0, false)]
-    [DataRow(WhiteningKind.Zca, 0, true)]
-    [DataRow(WhiteningKind.Pca, 10, false)]
-    [DataRow(WhiteningKind.ZcaCor, 0, true)]
-    public void ExportedWhitening_RunsInOnnxRuntime_WithTheTransformsNumbers(WhiteningKind kind, int rank, bool doubleInput)
+    [DataRow(WhiteningType.Zca, 0, false)]
+    [DataRow(WhiteningType.Zca, 0, true)]
+    [DataRow(WhiteningType.Pca, 10, false)]
+    [DataRow(WhiteningType.ZcaCor, 0, true)]
+    public void ExportedWhitening_RunsInOnnxRuntime_WithTheTransformsNumbers(WhiteningType kind, int rank, bool doubleInput)
     {
         const int seed = 1205, d = 24;
         TestContext.WriteLine($"seed {seed}");

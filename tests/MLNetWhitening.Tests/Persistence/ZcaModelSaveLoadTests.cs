@@ -15,10 +15,10 @@ namespace MLNetWhitening.Tests.Persistence;
 public sealed class ZcaModelSaveLoadTests
 {
     [TestMethod]
-    [DataRow(WhiteningKind.Zca, 0)]
-    [DataRow(WhiteningKind.Pca, 5)]
-    [DataRow(WhiteningKind.ZcaCor, 0)]
-    public void SavedZca_GivesTheFittedNumbers_ForEveryKind(WhiteningKind kind, int rank)
+    [DataRow(WhiteningType.Zca, 0)]
+    [DataRow(WhiteningType.Pca, 5)]
+    [DataRow(WhiteningType.ZcaCor, 0)]
+    public void SavedZca_GivesTheFittedNumbers_ForEveryKind(WhiteningType kind, int rank)
     {
         var ml = new MLContext(seed: 3);
         IDataView data = TestData.ToDataView(ml, TestData.Correlated(400, 12, seed: 11), 12);
@@ -126,9 +126,9 @@ public sealed class ZcaModelSaveLoadTests
     }
 
     [TestMethod]
-    [DataRow(WhiteningKind.Zca, 0)]
-    [DataRow(WhiteningKind.Pca, 0)]
-    public void SavedColouring_RestoresTheInputFromTheWhitenedColumn(WhiteningKind kind, int rank)
+    [DataRow(WhiteningType.Zca, 0)]
+    [DataRow(WhiteningType.Pca, 0)]
+    public void SavedColouring_RestoresTheInputFromTheWhitenedColumn(WhiteningType kind, int rank)
     {
         var ml = new MLContext(seed: 17);
         float[][] rows = TestData.Correlated(250, 7, seed: 31);
@@ -152,7 +152,7 @@ public sealed class ZcaModelSaveLoadTests
     {
         var ml = new MLContext(seed: 1);
         IDataView data = TestData.ToDataView(ml, TestData.Correlated(80, 8, seed: 6), 8);
-        ZcaWhiteningTransformer fitted = ml.Transforms.WhitenZca("White", "Features", new ZcaWhiteningOptions { Kind = WhiteningKind.Pca, Rank = 3 }).Fit(data);
+        ZcaWhiteningTransformer fitted = ml.Transforms.WhitenZca("White", "Features", new ZcaWhiteningOptions { Kind = WhiteningType.Pca, Rank = 3 }).Fit(data);
         ITransformer loaded = ModelFiles.LoadPlain(ml, ModelFiles.Save(ml, fitted, data.Schema));
 
         Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Single, 3), loaded.GetOutputSchema(data.Schema)["White"].Type);

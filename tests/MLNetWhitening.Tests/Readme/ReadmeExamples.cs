@@ -145,11 +145,11 @@ public sealed class ReadmeExamples
         // readme: automl
         // What AutoML's CreateSweepableEstimator takes (docs/automl.md), called here as AutoML calls it for one trial:
         Func<MLContext, ZcaWhiteningSweepOptions, IEstimator<ITransformer>> whiten = ZcaWhiteningSweepOptions.Factory("Features", "Pixels");
-        IEstimator<ITransformer> trial = whiten(new MLContext(seed: 1), new ZcaWhiteningSweepOptions { Epsilon = 1e-3, Kind = WhiteningKind.ZcaCor });
+        IEstimator<ITransformer> trial = whiten(new MLContext(seed: 1), new ZcaWhiteningSweepOptions { Epsilon = 1e-3, Kind = WhiteningType.ZcaCor });
         // readme: end
 
         var estimator = (ZcaWhiteningEstimator)trial;
-        Assert.AreEqual(ZcaWhiteningOptions.Default with { Epsilon = 1e-3, Kind = WhiteningKind.ZcaCor }, estimator.Options);
+        Assert.AreEqual(ZcaWhiteningOptions.Default with { Epsilon = 1e-3, Kind = WhiteningType.ZcaCor }, estimator.Options);
     }
 
     [TestMethod]

@@ -85,8 +85,8 @@ public sealed class ConcurrencyTests
         ZcaWhiteningOptions[] options =
         {
             new() { Epsilon = 1e-3 },
-            new() { Kind = WhiteningKind.Pca, Rank = 8 },
-            new() { Kind = WhiteningKind.ZcaCor },
+            new() { Kind = WhiteningType.Pca, Rank = 8 },
+            new() { Kind = WhiteningType.ZcaCor },
             new() { Method = MatrixRootMethod.Mpa, MissingValues = MissingValuePolicy.SkipRow },
         };
         double[][] alone = options.Select(o => ml.Transforms.WhitenZca("White", "Features", o).Fit(data).Columns[0].WhiteningMatrix.ToArray()).ToArray();

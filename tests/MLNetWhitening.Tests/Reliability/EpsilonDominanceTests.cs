@@ -97,7 +97,7 @@ public sealed class EpsilonDominanceTests
         float[][] rows = TestData.Correlated(300, 4, seed: 116);
         foreach (float[] r in rows)
             r[2] = 5;
-        var (model, _, warnings) = Fit(rows, new ZcaWhiteningOptions { Kind = WhiteningKind.ZcaCor });
+        var (model, _, warnings) = Fit(rows, new ZcaWhiteningOptions { Kind = WhiteningType.ZcaCor });
         Assert.AreEqual(1, model.FitReport.EigenvaluesBelowEpsilon);
         Assert.AreEqual(1, warnings.Count(w => w.Contains("exceeds 1 of the 4 eigenvalues")));
     }

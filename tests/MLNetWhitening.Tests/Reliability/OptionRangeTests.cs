@@ -20,9 +20,9 @@ public sealed class OptionRangeTests
         {
             (new() { Epsilon = -1e-3 }, "Epsilon", "must be finite and ≥ 0", "-0.001"),
             (new() { Epsilon = double.PositiveInfinity }, "Epsilon", "must be finite and ≥ 0", "Infinity"),
-            (new() { Kind = WhiteningKind.Pca, Rank = -2 }, "Rank", "must be ≥ 0 (0 = all components)", "-2"),
+            (new() { Kind = WhiteningType.Pca, Rank = -2 }, "Rank", "must be ≥ 0 (0 = all components)", "-2"),
             (new() { MaximumNumberOfRows = -5 }, "MaximumNumberOfRows", "must be ≥ 1", "-5"),
-            (new() { Kind = (WhiteningKind)9 }, "Kind", "must be Zca, Pca or ZcaCor", "9"),
+            (new() { Kind = (WhiteningType)9 }, "Kind", "must be Zca, Pca or ZcaCor", "9"),
             (new() { Device = (WhiteningDevice)9 }, "Device", "must be Auto, Cpu or Cuda", "9"),
             (new() { Method = (MatrixRootMethod)9 }, "Method", "Auto, Eigen, Mpa, Mtp, NewtonSchulz", "9"),
             (new() { MissingValues = (MissingValuePolicy)9 }, "MissingValues", "must be Error or SkipRow", "9"),

@@ -81,12 +81,12 @@ public sealed class ShardedFitTests
 
     /// <summary>Every kind, ε, rank, method and denominator, and rows skipped for NaN: 7 shards give the single-pass fit and report.</summary>
     [TestMethod]
-    [DataRow(WhiteningKind.Zca, 1e-5, 0, MatrixRootMethod.Auto, CovarianceDenominator.NMinusOne)]
-    [DataRow(WhiteningKind.Zca, 0.0, 0, MatrixRootMethod.Mpa, CovarianceDenominator.N)]
-    [DataRow(WhiteningKind.ZcaCor, 1e-2, 0, MatrixRootMethod.Auto, CovarianceDenominator.NMinusOne)]
-    [DataRow(WhiteningKind.Pca, 1e-5, 0, MatrixRootMethod.Auto, CovarianceDenominator.NMinusOne)]
-    [DataRow(WhiteningKind.Pca, 1.0, 5, MatrixRootMethod.Auto, CovarianceDenominator.N)]
-    public void MergedShards_GiveTheSinglePassFitForEveryKindAndOption(WhiteningKind kind, double epsilon, int rank, MatrixRootMethod method, CovarianceDenominator denominator)
+    [DataRow(WhiteningType.Zca, 1e-5, 0, MatrixRootMethod.Auto, CovarianceDenominator.NMinusOne)]
+    [DataRow(WhiteningType.Zca, 0.0, 0, MatrixRootMethod.Mpa, CovarianceDenominator.N)]
+    [DataRow(WhiteningType.ZcaCor, 1e-2, 0, MatrixRootMethod.Auto, CovarianceDenominator.NMinusOne)]
+    [DataRow(WhiteningType.Pca, 1e-5, 0, MatrixRootMethod.Auto, CovarianceDenominator.NMinusOne)]
+    [DataRow(WhiteningType.Pca, 1.0, 5, MatrixRootMethod.Auto, CovarianceDenominator.N)]
+    public void MergedShards_GiveTheSinglePassFitForEveryKindAndOption(WhiteningType kind, double epsilon, int rank, MatrixRootMethod method, CovarianceDenominator denominator)
     {
         int seed = Random.Shared.Next();
         Console.WriteLine($"seed {seed}");

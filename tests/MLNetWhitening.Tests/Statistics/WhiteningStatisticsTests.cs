@@ -37,10 +37,10 @@ public sealed class WhiteningStatisticsTests
     }
 
     [TestMethod]
-    [DataRow(WhiteningKind.Zca, 0)]
-    [DataRow(WhiteningKind.ZcaCor, 0)]
-    [DataRow(WhiteningKind.Pca, 4)]
-    public void Fit_FromOnePassStatistics_IsBitIdenticalToFittingTheData(WhiteningKind kind, int rank)
+    [DataRow(WhiteningType.Zca, 0)]
+    [DataRow(WhiteningType.ZcaCor, 0)]
+    [DataRow(WhiteningType.Pca, 4)]
+    public void Fit_FromOnePassStatistics_IsBitIdenticalToFittingTheData(WhiteningType kind, int rank)
     {
         float[][] rows = TestData.Correlated(2000, 12, seed: 82);
         IDataView data = TestData.ToDataView(Ml, rows, 12);
@@ -83,7 +83,7 @@ public sealed class WhiteningStatisticsTests
         var ex = Assert.ThrowsExactly<ArgumentException>(() => Ml.Transforms.WhitenZca("White", "Features").Fit(skipping));
         StringAssert.Contains(ex.Message, "MissingValues = SkipRow, but the estimator's options say Error");
         var rank = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.WhitenZca("White", "Features",
-            new ZcaWhiteningOptions { Kind = WhiteningKind.Pca, Rank = 4, MissingValues = MissingValuePolicy.SkipRow }).Fit(skipping));
+            new ZcaWhiteningOptions { Kind = WhiteningType.Pca, Rank = 4, MissingValues = MissingValuePolicy.SkipRow }).Fit(skipping));
         StringAssert.Contains(rank.Message, "Rank must be ≤ the dimension of input column 'Features' (3)");
     }
 
@@ -166,7 +166,7 @@ public sealed class WhiteningStatisticsTests
         var missing = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.WhitenZca("White", "Nope").ComputeStatistics(data));
         StringAssert.Contains(missing.Message, "Input column 'Nope' not found");
         var rank = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
-            Ml.Transforms.WhitenZca("White", "Features", new ZcaWhiteningOptions { Kind = WhiteningKind.Pca, Rank = 5 }).ComputeStatistics(data));
+            Ml.Transforms.WhitenZca("White", "Features", new ZcaWhiteningOptions { Kind = WhiteningType.Pca, Rank = 5 }).ComputeStatistics(data));
         StringAssert.Contains(rank.Message, "Rank must be ≤ the dimension of input column 'Features' (3)");
     }
 }

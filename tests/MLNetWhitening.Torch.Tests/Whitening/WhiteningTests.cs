@@ -30,10 +30,10 @@ public sealed class WhiteningTests
     }
 
     [TestMethod]
-    [DataRow(WhiteningKind.Zca)]
-    [DataRow(WhiteningKind.ZcaCor)]
-    [DataRow(WhiteningKind.Pca)]
-    public void FromData_WhitensEveryMatrixOfABatch(WhiteningKind kind)
+    [DataRow(WhiteningType.Zca)]
+    [DataRow(WhiteningType.ZcaCor)]
+    [DataRow(WhiteningType.Pca)]
+    public void FromData_WhitensEveryMatrixOfABatch(WhiteningType kind)
     {
         using var scope = NewDisposeScope();
         Tensor x = Data(11 + (int)kind, 3, 200, 12);
@@ -60,7 +60,7 @@ public sealed class WhiteningTests
         Assert.IsLessThan(1e-12, SpdMatrices.RelativeError(t.Matrix, zca));
 
         // PCA with a rank: the top-3 directions, scaled, largest-|.| entry of each direction positive.
-        WhiteningTransform pca = Torch.Whitening.FromCovariance(sigma, WhiteningOptions.Default with { Kind = WhiteningKind.Pca, Rank = 3, Epsilon = eps, Colouring = true });
+        WhiteningTransform pca = Torch.Whitening.FromCovariance(sigma, WhiteningOptions.Default with { Kind = WhiteningType.Pca, Rank = 3, Epsilon = eps, Colouring = true });
         CollectionAssert.AreEqual(new long[] { 2, 3, 10 }, pca.Matrix.shape);
         Tensor top = v.flip(-1).narrow(-1, 0, 3);
         Tensor projection = pca.Matrix.matmul(top).abs();   // diag((λ + ε)^(-1/2)) up to the signs
@@ -71,7 +71,7 @@ public sealed class WhiteningTests
         Assert.IsLessThan(1e-12, (pca.Matrix.matmul(pca.Colouring!) - eye(3, dtype: float64)).abs().max().item<double>());
 
         // ZCA-cor: the ZCA of the correlation matrix, rescaled by the standard deviations.
-        WhiteningTransform cor = Torch.Whitening.FromCovariance(sigma, WhiteningOptions.Default with { Kind = WhiteningKind.ZcaCor, Epsilon = eps });
+        WhiteningTransform cor = Torch.Whitening.FromCovariance(sigma, WhiteningOptions.Default with { Kind = WhiteningType.ZcaCor, Epsilon = eps });
         Tensor se = sigma + eps * eye(10, dtype: float64);
         Tensor std = se.diagonal(0, -2, -1).sqrt();
         Tensor p = se / (std.unsqueeze(-1) * std.unsqueeze(-2));
@@ -83,7 +83,7 @@ public sealed class WhiteningTests
     {
         using var scope = NewDisposeScope();
         Tensor sigma = SpdMatrices.Random(31, 4, 9, 1e2);
-        foreach (var kind in Enum.GetValues<WhiteningKind>())
+        foreach (var kind in Enum.GetValues<WhiteningType>())
         {
             WhiteningTransform batch = Torch.Whitening.FromCovariance(sigma, Exact with { Kind = kind, Epsilon = 1e-4 });
             for (int i = 0; i < 4; i++)
@@ -142,7 +142,7 @@ public sealed class WhiteningTests
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Torch.Whitening.FromCovariance(good.narrow(-1, 0, 3))).Message, "square");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => Torch.Whitening.FromCovariance(good.to(int32))).Message, "Int32");
         Assert.AreEqual("Rank", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
-            Torch.Whitening.FromCovariance(good, WhiteningOptions.Default with { Kind = WhiteningKind.Pca, Rank = 5 })).ParamName);
+            Torch.Whitening.FromCovariance(good, WhiteningOptions.Default with { Kind = WhiteningType.Pca, Rank = 5 })).ParamName);
         Assert.AreEqual("Rank", Assert.ThrowsExactly<ArgumentException>(() =>
             Torch.Whitening.FromCovariance(good, WhiteningOptions.Default with { Rank = 2 })).ParamName);
         Assert.AreEqual("Epsilon", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
@@ -197,13 +197,13 @@ public sealed class WhiteningTests
     /// about 0.1 so that the truncation (1e-10) stays below the test's tolerance.
     /// </summary>
     [TestMethod]
-    [DataRow(WhiteningKind.Zca, true, MatrixRootMethod.Eigen)]
-    [DataRow(WhiteningKind.Zca, false, MatrixRootMethod.Eigen)]
-    [DataRow(WhiteningKind.ZcaCor, true, MatrixRootMethod.Eigen)]
-    [DataRow(WhiteningKind.Pca, true, MatrixRootMethod.Eigen)]
-    [DataRow(WhiteningKind.Zca, true, MatrixRootMethod.Mpa)]
-    [DataRow(WhiteningKind.ZcaCor, true, MatrixRootMethod.NewtonSchulz)]
-    public void FromData_GradientOfTheWhitenedDataMatchesFiniteDifferences(WhiteningKind kind, bool verify, MatrixRootMethod method)
+    [DataRow(WhiteningType.Zca, true, MatrixRootMethod.Eigen)]
+    [DataRow(WhiteningType.Zca, false, MatrixRootMethod.Eigen)]
+    [DataRow(WhiteningType.ZcaCor, true, MatrixRootMethod.Eigen)]
+    [DataRow(WhiteningType.Pca, true, MatrixRootMethod.Eigen)]
+    [DataRow(WhiteningType.Zca, true, MatrixRootMethod.Mpa)]
+    [DataRow(WhiteningType.ZcaCor, true, MatrixRootMethod.NewtonSchulz)]
+    public void FromData_GradientOfTheWhitenedDataMatchesFiniteDifferences(WhiteningType kind, bool verify, MatrixRootMethod method)
     {
         using var scope = NewDisposeScope();
         Console.WriteLine("seed 91");

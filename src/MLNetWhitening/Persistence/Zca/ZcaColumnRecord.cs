@@ -21,7 +21,7 @@ internal sealed class ZcaColumnRecord
     /// <summary>The graph output this column's map writes.</summary>
     public string GraphOutput { get; set; } = string.Empty;
 
-    public WhiteningKind Kind { get; set; }
+    public WhiteningType Kind { get; set; }
 
     public double Epsilon { get; set; }
 

@@ -3,8 +3,10 @@ namespace MLNetWhitening.Torch;
 /// <summary>
 /// Which whitening matrix W to compute from a covariance Σ; every kind gives Cov(W (x − μ)) = I up to ε
 /// (<see cref="Whitening"/>, and the ML.NET estimator's <c>ZcaWhiteningOptions.Kind</c>).
+/// Named so as not to clash with ML.NET's <c>Microsoft.ML.Transforms.WhiteningKind</c> (Zca and Pca only) in code that
+/// imports both namespaces.
 /// </summary>
-public enum WhiteningKind
+public enum WhiteningType
 {
     /// <summary>ZCA (Mahalanobis) whitening: W = (Σ + εI)^(-1/2), symmetric, d×d; the output stays closest to the input.</summary>
     Zca = 0,

@@ -6,15 +6,15 @@ using static TorchSharp.torch;
 namespace MLNetWhitening.Torch;
 
 /// <summary>
-/// W (and W⁺ when asked) of each <see cref="WhiteningKind"/> from the regularised covariance Σε = Σ + εI, (d, d) or
+/// W (and W⁺ when asked) of each <see cref="WhiteningType"/> from the regularised covariance Σε = Σ + εI, (d, d) or
 /// (B, d, d), and, when verified, the diagnostics of every matrix (<see cref="WhiteningVerification"/>).
 /// </summary>
-internal static class WhiteningKinds
+internal static class WhiteningTypes
 {
     public static WhiteningTransform Solve(Tensor se, WhiteningOptions o) => o.Kind switch
     {
-        WhiteningKind.Pca => Pca(se, o),
-        WhiteningKind.ZcaCor => ZcaCor(se, o),
+        WhiteningType.Pca => Pca(se, o),
+        WhiteningType.ZcaCor => ZcaCor(se, o),
         _ => Zca(se, o),
     };
 
