@@ -1,3 +1,4 @@
+using System;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -26,27 +27,65 @@ internal sealed class ScoreColumns
     /// <summary>How many columns are added: 2 (multiclass) or 1.</summary>
     public int Count => Keys is null ? 1 : 2;
 
-    /// <summary>Adds the columns, in order (Score first), to a schema being built.</summary>
-    public void AddTo(DataViewSchema.Builder builder)
+    /// <summary>ScoreColumnKind of a regression Score, as ML.NET's regression scorer writes it.</summary>
+    public const string RegressionKind = "Regression";
+
+    /// <summary>ScoreColumnKind of multiclass Score and PredictedLabel, as ML.NET's multiclass scorer writes it.</summary>
+    public const string MulticlassKind = "MulticlassClassification";
+
+    /// <summary>
+    /// The columns, in order (Score first), with the annotations ML.NET's scorers give them: ScoreColumnSetId (a
+    /// UInt32 key, one more than the largest set id of <paramref name="input"/>'s columns, as ML.NET numbers the score
+    /// columns of successive trainers), ScoreColumnKind and ScoreValueKind.
+    /// </summary>
+    public DataViewSchema.DetachedColumn[] For(DataViewSchema input)
     {
+        uint setId = NextSetId(input);
         if (Keys is null)
-        {
-            builder.AddColumn(Score, NumberDataViewType.Single);
-            return;
-        }
+            return [new(Score, NumberDataViewType.Single, ScoreAnnotations(setId, RegressionKind, Score))];
         var scoreAnnotations = new DataViewSchema.Annotations.Builder();
         Keys.AddSlotNames(scoreAnnotations);
-        builder.AddColumn(Score, new VectorDataViewType(NumberDataViewType.Single, Keys.Count), scoreAnnotations.ToAnnotations());
+        scoreAnnotations.Add(ScoreAnnotations(setId, MulticlassKind, Score), _ => true);
         var labelAnnotations = new DataViewSchema.Annotations.Builder();
         Keys.AddKeyValues(labelAnnotations);
-        builder.AddColumn(PredictedLabel, Keys.KeyType, labelAnnotations.ToAnnotations());
+        labelAnnotations.Add(ScoreAnnotations(setId, MulticlassKind, PredictedLabel), _ => true);
+        return
+        [
+            new(Score, new VectorDataViewType(NumberDataViewType.Single, Keys.Count), scoreAnnotations.ToAnnotations()),
+            new(PredictedLabel, Keys.KeyType, labelAnnotations.ToAnnotations()),
+        ];
     }
 
-    /// <summary>The columns alone, as a schema (for <c>SchemaShape.Create</c>).</summary>
-    public DataViewSchema ToSchema()
+    /// <summary>The type of the ScoreColumnSetId annotation (ML.NET's: UInt32 keys, int.MaxValue of them).</summary>
+    public static KeyDataViewType SetIdType { get; } = new(typeof(uint), int.MaxValue);
+
+    /// <summary>One more than the largest ScoreColumnSetId among <paramref name="input"/>'s columns (hidden ones too), or 1.</summary>
+    public static uint NextSetId(DataViewSchema input)
     {
-        var builder = new DataViewSchema.Builder();
-        AddTo(builder);
-        return builder.ToSchema();
+        uint max = 0;
+        foreach (DataViewSchema.Column column in input)
+        {
+            if (column.Annotations.Schema.GetColumnOrNull(ScoreColumnSetId)?.Type is not KeyDataViewType key || key.RawType != typeof(uint))
+                continue;
+            uint value = 0;
+            column.Annotations.GetValue(ScoreColumnSetId, ref value);
+            max = Math.Max(max, value);
+        }
+        return max + 1;
+    }
+
+    public const string ScoreColumnSetId = "ScoreColumnSetId";
+
+    public const string ScoreColumnKind = "ScoreColumnKind";
+
+    public const string ScoreValueKind = "ScoreValueKind";
+
+    private static DataViewSchema.Annotations ScoreAnnotations(uint setId, string kind, string valueKind)
+    {
+        var builder = new DataViewSchema.Annotations.Builder();
+        builder.Add(ScoreColumnSetId, SetIdType, (ref uint dst) => dst = setId);
+        builder.AddPrimitiveValue(ScoreColumnKind, TextDataViewType.Instance, kind.AsMemory());
+        builder.AddPrimitiveValue(ScoreValueKind, TextDataViewType.Instance, valueKind.AsMemory());
+        return builder.ToAnnotations();
     }
 }
