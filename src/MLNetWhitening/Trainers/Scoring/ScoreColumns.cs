@@ -7,13 +7,24 @@ namespace MLNetWhitening;
 /// <summary>
 /// The columns a WhitenedMlp adds, as ML.NET's trainers name and type them: multiclass "Score" (Single vector of the
 /// class probabilities, slot names = the label's key values) and "PredictedLabel" (the label's key type and key
-/// values); regression "Score" (Single).
+/// values); regression "Score" (Single); each with ML.NET's score annotations (<see cref="For"/>).
 /// </summary>
 internal sealed class ScoreColumns
 {
     public const string Score = "Score";
 
     public const string PredictedLabel = "PredictedLabel";
+
+    // ML.NET's score annotations (its AnnotationUtils, which names them, is internal).
+    public const string ScoreColumnSetId = "ScoreColumnSetId";
+
+    public const string ScoreColumnKind = "ScoreColumnKind";
+
+    public const string ScoreValueKind = "ScoreValueKind";
+
+    private const string RegressionKind = "Regression";
+
+    private const string MulticlassKind = "MulticlassClassification";
 
     private ScoreColumns(LabelKeys? keys) => Keys = keys;
 
@@ -26,12 +37,6 @@ internal sealed class ScoreColumns
 
     /// <summary>How many columns are added: 2 (multiclass) or 1.</summary>
     public int Count => Keys is null ? 1 : 2;
-
-    /// <summary>ScoreColumnKind of a regression Score, as ML.NET's regression scorer writes it.</summary>
-    public const string RegressionKind = "Regression";
-
-    /// <summary>ScoreColumnKind of multiclass Score and PredictedLabel, as ML.NET's multiclass scorer writes it.</summary>
-    public const string MulticlassKind = "MulticlassClassification";
 
     /// <summary>
     /// The columns, in order (Score first), with the annotations ML.NET's scorers give them: ScoreColumnSetId (a
@@ -60,7 +65,7 @@ internal sealed class ScoreColumns
     public static KeyDataViewType SetIdType { get; } = new(typeof(uint), int.MaxValue);
 
     /// <summary>One more than the largest ScoreColumnSetId among <paramref name="input"/>'s columns (hidden ones too), or 1.</summary>
-    public static uint NextSetId(DataViewSchema input)
+    private static uint NextSetId(DataViewSchema input)
     {
         uint max = 0;
         foreach (DataViewSchema.Column column in input)
@@ -73,12 +78,6 @@ internal sealed class ScoreColumns
         }
         return max + 1;
     }
-
-    public const string ScoreColumnSetId = "ScoreColumnSetId";
-
-    public const string ScoreColumnKind = "ScoreColumnKind";
-
-    public const string ScoreValueKind = "ScoreValueKind";
 
     private static DataViewSchema.Annotations ScoreAnnotations(uint setId, string kind, string valueKind)
     {

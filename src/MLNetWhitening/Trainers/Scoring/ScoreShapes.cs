@@ -10,8 +10,9 @@ namespace MLNetWhitening;
 /// <summary>
 /// The SchemaShape columns a WhitenedMlp trainer announces: regression Score (Single); multiclass Score (Single vector,
 /// with SlotNames when the label has key values) and PredictedLabel (UInt32 key, with a KeyValues annotation of the
-/// label's key value type); every one with ML.NET's ScoreColumnSetId, ScoreColumnKind and ScoreValueKind. SchemaShape.Column has no public constructor, so the columns come from a built-in estimator
-/// of the same output shape: a CustomMapping whose output columns are typed and annotated through its SchemaDefinition.
+/// label's key value type); every one with ML.NET's ScoreColumnSetId, ScoreColumnKind and ScoreValueKind.
+/// SchemaShape.Column has no public constructor, so the columns come from a built-in estimator of the same output
+/// shape: a CustomMapping whose output columns are typed and annotated through its SchemaDefinition.
 /// </summary>
 internal static class ScoreShapes
 {
