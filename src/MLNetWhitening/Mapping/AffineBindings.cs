@@ -19,8 +19,8 @@ internal sealed class AffineBindings : ColumnBindings
     /// <summary>Bound on floats per GEMM block buffer (4 MiB): rows shrink for wide columns, never below <see cref="BlockRows"/>.</summary>
     private const int GemmBlockFloats = 1 << 20;
 
-    private AffineBindings(DataViewSchema input, AffineColumn[] columns, DataViewSchema.Column[] sources, bool[] sourceIsDouble, DataViewSchema output)
-        : base(input, output)
+    private AffineBindings(DataViewSchema input, AffineColumn[] columns, DataViewSchema.Column[] sources, bool[] sourceIsDouble, DataViewSchema.DetachedColumn[] outputs)
+        : base(input, outputs)
     {
         Columns = columns;
         Sources = sources;
@@ -40,16 +40,15 @@ internal sealed class AffineBindings : ColumnBindings
     {
         var sources = new DataViewSchema.Column[columns.Length];
         var isDouble = new bool[columns.Length];
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumns(input);
+        var outputs = new DataViewSchema.DetachedColumn[columns.Length];
         for (int c = 0; c < columns.Length; c++)
         {
             var (column, type) = ColumnChecks.CheckInput(input, columns[c].Input, columns[c].Map.InputSize, paramName);
             sources[c] = column;
             isDouble[c] = type.ItemType.Equals(NumberDataViewType.Double);
-            builder.AddColumn(columns[c].Output, new VectorDataViewType(NumberDataViewType.Single, columns[c].Map.OutputSize));
+            outputs[c] = new DataViewSchema.DetachedColumn(columns[c].Output, new VectorDataViewType(NumberDataViewType.Single, columns[c].Map.OutputSize));
         }
-        return new AffineBindings(input, columns, sources, isDouble, builder.ToSchema());
+        return new AffineBindings(input, columns, sources, isDouble, outputs);
     }
 
     protected override int SourceIndex(int computed) => Sources[computed].Index;
@@ -63,7 +62,7 @@ internal sealed class AffineBindings : ColumnBindings
         bool gemm = false;
         for (int c = 0; c < Columns.Length; c++)
         {
-            if (!active[PassThroughCount + c])
+            if (!active[OutputIndex(c)])
                 continue;
             AffineMap map = Columns[c].Map;
             gemm |= map.PrefersGemm;

@@ -13,7 +13,7 @@ internal sealed class AffineBlocks : IBlockComputation
         _computed = new ComputedBlock?[bindings.Columns.Length];
         for (int c = 0; c < _computed.Length; c++)
         {
-            if (active[bindings.PassThroughCount + c])
+            if (active[bindings.OutputIndex(c)])
                 _computed[c] = new ComputedBlock(input, bindings, c, capacity);
         }
     }

@@ -31,7 +31,7 @@ internal sealed class AffineGetters : IRowGetters
             throw new InvalidOperationException($"Column '{column.Name}' is not active in this row or cursor; request it when creating the cursor.");
         int computed = _bindings.ComputedIndex(column.Index);
         if (computed < 0)
-            return _input.GetGetter<TValue>(_bindings.InputSchema[column.Index]);
+            return _input.GetGetter<TValue>(_bindings.InputSchema[_bindings.InputIndex(column.Index)]);
         if (typeof(TValue) != typeof(VBuffer<float>))
             throw new InvalidOperationException($"Column '{column.Name}' holds VBuffer<Single>, but a getter of {typeof(TValue).Name} was asked for.");
         return (ValueGetter<TValue>)(Delegate)CreateComputed(computed);

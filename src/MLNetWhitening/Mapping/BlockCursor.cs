@@ -43,15 +43,15 @@ internal sealed class BlockCursor : DataViewRowCursor
     /// <summary>The blocked cursor when it applies, else the row-by-row one.</summary>
     public static DataViewRowCursor Create(DataViewRowCursor input, ColumnBindings bindings, bool[] active)
     {
-        if (Array.IndexOf(active, true, bindings.PassThroughCount) < 0)
+        if (!bindings.AnyComputedActive(active))
             return new MappedRowCursor(input, bindings.OutputSchema, bindings.CreateGetters(input, active));
         int capacity = bindings.BlockCapacity(active);
-        var passThrough = new PassThroughBuffer?[bindings.PassThroughCount];
+        var passThrough = new PassThroughBuffer?[bindings.OutputSchema.Count];
         for (int i = 0; i < passThrough.Length; i++)
         {
-            if (!active[i])
+            if (!active[i] || bindings.InputIndex(i) < 0)
                 continue;
-            passThrough[i] = PassThroughBuffer.TryCreate(input, bindings.InputSchema[i], capacity);
+            passThrough[i] = PassThroughBuffer.TryCreate(input, bindings.InputSchema[bindings.InputIndex(i)], capacity);
             if (passThrough[i] is null)
                 return new MappedRowCursor(input, bindings.OutputSchema, bindings.CreateGetters(input, active));
         }

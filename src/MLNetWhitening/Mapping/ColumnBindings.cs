@@ -6,27 +6,63 @@ using Microsoft.ML;
 namespace MLNetWhitening;
 
 /// <summary>
-/// How a row-to-row transform's input schema maps to its output schema: output columns 0..n−1 pass the n input columns
-/// through (a computed column of the same name hides one), columns n.. are computed, each from one input column. Built
-/// once per input schema; the <see cref="OutputSchema"/> instance is the one every row and cursor reports (ML.NET checks
-/// reference equality).
+/// How a row-to-row transform's input schema maps to its output schema: every input column passes through, and each
+/// computed column (read from one input column) is placed as ML.NET's own transforms place it: after the last column
+/// of the same name, which it hides, or at the end for a new name. So a model saved as a chain of ML.NET steps
+/// (docs/persistence.md) gives the same column order when ML.NET loads it. Built once per input schema; the
+/// <see cref="OutputSchema"/> instance is the one every row and cursor reports (ML.NET checks reference equality).
 /// </summary>
 internal abstract class ColumnBindings
 {
-    protected ColumnBindings(DataViewSchema input, DataViewSchema output)
+    // Per output column: the input column's index (≥ 0), or ~c for computed column c.
+    private readonly int[] _sources;
+    private readonly int[] _outputOfComputed;
+
+    protected ColumnBindings(DataViewSchema input, IReadOnlyList<DataViewSchema.DetachedColumn> computed)
     {
         InputSchema = input;
-        OutputSchema = output;
+        var order = Enumerable.Range(0, input.Count).ToList();
+        string NameAt(int source) => source >= 0 ? input[source].Name : computed[~source].Name;
+        for (int c = 0; c < computed.Count; c++)
+        {
+            int last = order.FindLastIndex(s => NameAt(s) == computed[c].Name);
+            order.Insert(last < 0 ? order.Count : last + 1, ~c);
+        }
+        _sources = order.ToArray();
+        _outputOfComputed = new int[computed.Count];
+        var builder = new DataViewSchema.Builder();
+        for (int o = 0; o < _sources.Length; o++)
+        {
+            if (_sources[o] >= 0)
+            {
+                DataViewSchema.Column column = input[_sources[o]];
+                builder.AddColumn(column.Name, column.Type, column.Annotations);
+            }
+            else
+            {
+                _outputOfComputed[~_sources[o]] = o;
+                DataViewSchema.DetachedColumn column = computed[~_sources[o]];
+                builder.AddColumn(column.Name, column.Type, column.Annotations);
+            }
+        }
+        OutputSchema = builder.ToSchema();
     }
 
     public DataViewSchema InputSchema { get; }
 
     public DataViewSchema OutputSchema { get; }
 
-    public int PassThroughCount => InputSchema.Count;
-
     /// <summary>The computed-column index of an output column, or −1 for a pass-through column.</summary>
-    public int ComputedIndex(int outputIndex) => outputIndex < PassThroughCount ? -1 : outputIndex - PassThroughCount;
+    public int ComputedIndex(int outputIndex) => _sources[outputIndex] >= 0 ? -1 : ~_sources[outputIndex];
+
+    /// <summary>The input column an output column passes through, or −1 for a computed column.</summary>
+    public int InputIndex(int outputIndex) => Math.Max(_sources[outputIndex], -1);
+
+    /// <summary>The output column index of computed column <paramref name="computed"/>.</summary>
+    public int OutputIndex(int computed) => _outputOfComputed[computed];
+
+    /// <summary>Whether any computed column is active.</summary>
+    public bool AnyComputedActive(bool[] active) => _outputOfComputed.Any(o => active[o]);
 
     /// <summary>The index in <see cref="InputSchema"/> of the column that computed column <paramref name="computed"/> reads.</summary>
     protected abstract int SourceIndex(int computed);
@@ -48,7 +84,7 @@ internal abstract class ColumnBindings
         {
             CheckOwned(column);
             int computed = ComputedIndex(column.Index);
-            needed.Add(computed < 0 ? column.Index : SourceIndex(computed));
+            needed.Add(computed < 0 ? InputIndex(column.Index) : SourceIndex(computed));
         }
         return needed.Select(i => InputSchema[i]).ToArray();
     }

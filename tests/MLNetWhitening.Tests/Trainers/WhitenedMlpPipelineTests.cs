@@ -89,6 +89,44 @@ public sealed class WhitenedMlpPipelineTests
     }
 
     [TestMethod]
+    public void ScoreAnnotations_AreThoseOfMlNetsOwnTrainers_AndTheSetIdCountsEarlierScorers()
+    {
+        var ml = new MLContext(seed: 5);
+        var (model, train, test) = TrainedModels.Regression;
+        var sdca = ml.Regression.Trainers.Sdca("Label", "Features", maximumNumberOfIterations: 2).Fit(train);
+        IDataView ours = model.Transform(test), theirs = sdca.Transform(test);
+        Assert.AreEqual(Annotations(theirs.Schema["Score"]), Annotations(ours.Schema["Score"]), "regression Score: ML.NET's annotations and values");
+        Assert.AreEqual("ScoreColumnSetId = 1; ScoreColumnKind = Regression; ScoreValueKind = Score", Annotations(ours.Schema["Score"]));
+
+        // After another scorer, the set id is the next one, as ML.NET's scorers number them.
+        IDataView second = model.Transform(sdca.Transform(test)), secondTheirs = sdca.Transform(sdca.Transform(test));
+        Assert.AreEqual(Annotations(secondTheirs.Schema["Score"]), Annotations(second.Schema["Score"]));
+        StringAssert.StartsWith(Annotations(second.Schema["Score"]), "ScoreColumnSetId = 2;");
+
+        IDataView classified = TrainedModels.Digits.Model.Transform(TrainedModels.Digits.Test);
+        Assert.AreEqual("SlotNames = …; ScoreColumnSetId = 1; ScoreColumnKind = MulticlassClassification; ScoreValueKind = Score", Annotations(classified.Schema["Score"]));
+        Assert.AreEqual("KeyValues = …; ScoreColumnSetId = 1; ScoreColumnKind = MulticlassClassification; ScoreValueKind = PredictedLabel", Annotations(classified.Schema["PredictedLabel"]));
+    }
+
+    /// <summary>The annotations in order, with the values of the score annotations ("…" for others).</summary>
+    private static string Annotations(DataViewSchema.Column column) => string.Join("; ", column.Annotations.Schema.Select(a =>
+    {
+        if (a.Type is KeyDataViewType)
+        {
+            uint id = 0;
+            column.Annotations.GetValue(a.Name, ref id);
+            return $"{a.Name} = {id}";
+        }
+        if (a.Type is TextDataViewType)
+        {
+            ReadOnlyMemory<char> text = default;
+            column.Annotations.GetValue(a.Name, ref text);
+            return $"{a.Name} = {text}";
+        }
+        return $"{a.Name} = …";
+    }));
+
+    [TestMethod]
     public void NaNFeature_AtInference_GivesNaNScoresAndAMissingKey_AndAnExistingScoreColumnIsHidden()
     {
         var ml = new MLContext(seed: 4);

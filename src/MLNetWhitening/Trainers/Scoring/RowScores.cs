@@ -22,7 +22,7 @@ internal sealed class RowScores : ScoreSource, IRowGetters
         _input = input;
         _active = active;
         _scratch = bindings.Inference.CreateScratch(1);
-        if (Array.IndexOf(active, true, bindings.PassThroughCount) >= 0)
+        if (bindings.AnyComputedActive(active))
             _features = new FeatureReader(input, bindings);
     }
 
@@ -35,7 +35,7 @@ internal sealed class RowScores : ScoreSource, IRowGetters
             throw new InvalidOperationException($"Column '{column.Name}' is not active in this row or cursor; request it when creating the cursor.");
         int computed = Bindings.ComputedIndex(column.Index);
         if (computed < 0)
-            return _input.GetGetter<TValue>(Bindings.InputSchema[column.Index]);
+            return _input.GetGetter<TValue>(Bindings.InputSchema[Bindings.InputIndex(column.Index)]);
         return CreateComputedGetter(computed) as ValueGetter<TValue>
             ?? throw new InvalidOperationException($"Column '{column.Name}' holds {column.Type.RawType.Name}, but a getter of {typeof(TValue).Name} was asked for.");
     }

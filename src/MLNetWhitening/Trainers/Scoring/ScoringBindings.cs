@@ -10,8 +10,8 @@ namespace MLNetWhitening;
 /// </summary>
 internal sealed class ScoringBindings : ColumnBindings
 {
-    private ScoringBindings(DataViewSchema input, MlpInference inference, ScoreColumns columns, DataViewSchema.Column features, bool isDouble, DataViewSchema output)
-        : base(input, output)
+    private ScoringBindings(DataViewSchema input, MlpInference inference, ScoreColumns columns, DataViewSchema.Column features, bool isDouble)
+        : base(input, columns.For(input))
     {
         Inference = inference;
         Columns = columns;
@@ -32,10 +32,7 @@ internal sealed class ScoringBindings : ColumnBindings
     public static ScoringBindings Create(DataViewSchema input, MlpInference inference, ScoreColumns columns, string featureColumn, string paramName)
     {
         var (column, type) = ColumnChecks.CheckInput(input, featureColumn, inference.InputSize, paramName);
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumns(input);
-        columns.AddTo(builder);
-        return new ScoringBindings(input, inference, columns, column, type.ItemType.Equals(NumberDataViewType.Double), builder.ToSchema());
+        return new ScoringBindings(input, inference, columns, column, type.ItemType.Equals(NumberDataViewType.Double));
     }
 
     /// <summary>Rows per block: the managed kernels gain nothing from more than a few groups of four rows.</summary>
