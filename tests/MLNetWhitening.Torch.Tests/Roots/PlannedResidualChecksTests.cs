@@ -57,9 +57,9 @@ public sealed class PlannedResidualChecksTests
             string label = $"{kind}, {dtype}, n = {n}, κ = {condition:G1} (seed {seed})";
 
             Tensor stepByStep = LyapunovSolver.Solve(r, c, tolerance, 100, spectrum, planChecks: false);
-            int everyIterations = LyapunovSolver.LastIterations, everyChecks = LyapunovSolver.LastChecks;
+            int everyIterations = LyapunovSolver.Last.Iterations, everyChecks = LyapunovSolver.Last.Checks;
             Tensor planned = LyapunovSolver.Solve(r, c, tolerance, 100, spectrum);
-            int iterations = LyapunovSolver.LastIterations, checks = LyapunovSolver.LastChecks;
+            int iterations = LyapunovSolver.Last.Iterations, checks = LyapunovSolver.Last.Checks;
             Tensor exact = DaleckiiKrein.AtRoot(r.to(float64), c.to(float64), inverse: false);
             double errorEvery = SpdMatrices.RelativeError(stepByStep.to(float64), exact), error = SpdMatrices.RelativeError(planned.to(float64), exact);
             double difference = SpdMatrices.RelativeError(planned.to(float64), stepByStep.to(float64));
