@@ -21,9 +21,9 @@ public sealed class PlannedResidualChecksTests
         var o = MatrixRootOptions.Default;
         return method switch
         {
-            MatrixRootMethod.Mpa => (PadeRoot.Forward(a, kind, o), RootSpectrum.Pade(o.PadeNumeratorDegree, o.PadeDenominatorDegree)),
-            MatrixRootMethod.Mtp => (TaylorRoot.Forward(a, kind, o), RootSpectrum.Taylor(o.TaylorDegree, kind)),
-            MatrixRootMethod.NewtonSchulz => (NewtonSchulzRoot.Forward(a, kind, o), RootSpectrum.NewtonSchulz(o.NewtonSchulzIterations, kind)),
+            MatrixRootMethod.Mpa => (PadeRoot.Forward(a, kind, o), PadeRoot.Spectrum(o.PadeNumeratorDegree, o.PadeDenominatorDegree)),
+            MatrixRootMethod.Mtp => (TaylorRoot.Forward(a, kind, o), TaylorRoot.Spectrum(o.TaylorDegree, kind)),
+            MatrixRootMethod.NewtonSchulz => (NewtonSchulzRoot.Forward(a, kind, o), NewtonSchulzRoot.Spectrum(o.NewtonSchulzIterations, kind)),
             _ => (kind == RootKind.Sqrt ? SpdMatrices.Power(a, 0.5) : SpdMatrices.Power(a, -0.5), RootSpectrum.Unknown),
         };
     }

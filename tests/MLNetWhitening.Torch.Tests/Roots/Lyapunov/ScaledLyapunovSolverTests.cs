@@ -20,9 +20,9 @@ public sealed class ScaledLyapunovSolverTests
         RootKind kind = inverse ? RootKind.InverseSqrt : RootKind.Sqrt;
         (Tensor r, RootSpectrum spectrum) = method switch
         {
-            MatrixRootMethod.Mpa => (PadeRoot.Forward(a, kind, o), RootSpectrum.Pade(o.PadeNumeratorDegree, o.PadeDenominatorDegree)),
-            MatrixRootMethod.Mtp => (TaylorRoot.Forward(a, kind, o), RootSpectrum.Taylor(o.TaylorDegree, kind)),
-            _ => (NewtonSchulzRoot.Forward(a, kind, o), RootSpectrum.NewtonSchulz(o.NewtonSchulzIterations, kind)),
+            MatrixRootMethod.Mpa => (PadeRoot.Forward(a, kind, o), PadeRoot.Spectrum(o.PadeNumeratorDegree, o.PadeDenominatorDegree)),
+            MatrixRootMethod.Mtp => (TaylorRoot.Forward(a, kind, o), TaylorRoot.Spectrum(o.TaylorDegree, kind)),
+            _ => (NewtonSchulzRoot.Forward(a, kind, o), NewtonSchulzRoot.Spectrum(o.NewtonSchulzIterations, kind)),
         };
         Tensor c = MatrixOps.Symmetrise(g);
         if (inverse)
