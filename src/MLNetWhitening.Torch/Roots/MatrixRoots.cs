@@ -109,7 +109,7 @@ public static class MatrixRoots
         MatrixInput.CheckShapeAndType(a, nameof(a));
 
         bool auto = options.Method == MatrixRootMethod.Auto;
-        MatrixRootMethod method = ResolveMethod(a, options);
+        MatrixRootMethod method = auto ? AutoMethod.Choose(a) : options.Method;
         if (a.shape[0] == 0 || a.shape[^1] == 0)
             return (a.detach().clone(), new MatrixRootReport(method, null, null));
 
