@@ -6,7 +6,7 @@ using TorchSharp;
 using static MLNetWhitening.Torch.Tests.Support.RootCalls;
 using static TorchSharp.torch;
 
-namespace MLNetWhitening.Torch.Tests.Roots;
+namespace MLNetWhitening.Torch.Tests.Roots.Lyapunov;
 
 [TestClass]
 public sealed class LyapunovBackwardTests
