@@ -45,8 +45,8 @@ internal static class RootMeasurementsReport
             Tensor r = inverse ? MatrixRoots.InverseSqrt(a, o) : MatrixRoots.Sqrt(a, o);
             Tensor g = RootReferences.RandomSymmetric(3, r);
             Tensor grad = autograd.grad(new[] { r }, new[] { a }, new[] { g })[0];
-            int iterations = LyapunovSolver.LastIterations;
-            double residual = LyapunovSolver.LastResidual;
+            int iterations = LyapunovSolver.Last.Iterations;
+            double residual = LyapunovSolver.Last.Residual;
             double error = RootReferences.RelativeError(r, RootReferences.Power(a64, inverse ? -0.5 : 0.5));
             Tensor dkA = RootReferences.DaleckiiKrein(a64, g, inverse);
             Tensor dkR = RootReferences.DaleckiiKreinAtRoot(r.detach(), g, inverse);
@@ -80,7 +80,7 @@ internal static class RootMeasurementsReport
                 autograd.grad(new[] { MatrixRoots.Sqrt(leaf, o) }, new[] { leaf }, new[] { g });
                 return watch.Elapsed.TotalMilliseconds;
             });
-            string iterations = method == MatrixRootMethod.Eigen ? "" : LyapunovSolver.LastIterations.ToString();
+            string iterations = method == MatrixRootMethod.Eigen ? "" : LyapunovSolver.Last.Iterations.ToString();
             text.AppendLine($"| ({batch}, {n}) | {method} | {forward:F2} | {both:F2} | {iterations} |");
         }
         return text.ToString();

@@ -77,13 +77,15 @@ public static class MatrixRoots
     /// </code></example>
     public static (Tensor Root, MatrixRootReport Report) InverseSqrtEx(Tensor a, MatrixRootOptions? options = null) => Compute(a, RootKind.InverseSqrt, options);
 
-    /// <summary>The method that <see cref="Sqrt"/> and <see cref="InverseSqrt"/> would use for this input and options.</summary>
+    /// <summary>
+    /// The method a computation starts with: the options' method, or for Auto the device's (<see cref="AutoMethod"/>).
+    /// Not public: Auto can still fall back to Eigen, which only the report of <see cref="SqrtEx"/> and
+    /// <see cref="InverseSqrtEx"/> can say (docs/architecture.md, "Public surface").
+    /// </summary>
     /// <param name="a">Shape (n, n) or (B, n, n).</param>
     /// <param name="options">When its <see cref="MatrixRootOptions.Method"/> is not Auto, that method is returned.</param>
     /// <exception cref="ArgumentException">A shape or dtype that <see cref="Sqrt"/> refuses.</exception>
-    /// <remarks>When Auto resolves to an approximate method, it also refines it, and falls back to
-    /// <see cref="MatrixRootMethod.Eigen"/> where the refinement does not converge (<see cref="MatrixRootReport"/>).</remarks>
-    public static MatrixRootMethod ResolveMethod(Tensor a, MatrixRootOptions? options = null)
+    internal static MatrixRootMethod ResolveMethod(Tensor a, MatrixRootOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(a);
         MatrixInput.CheckShapeAndType(a, nameof(a));

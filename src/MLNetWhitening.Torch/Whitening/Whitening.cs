@@ -116,7 +116,7 @@ public static class Whitening
     {
         using var scope = NewDisposeScope();
         Tensor se = options.Epsilon == 0 ? covariance : covariance + options.Epsilon * eye(covariance.shape[^1], dtype: covariance.dtype, device: covariance.device);
-        WhiteningTransform t = WhiteningTypes.Solve(se, options);
+        WhiteningTransform t = WhiteningTypes.Solve(covariance, se, options);
         t.Matrix.MoveToOuterDisposeScope();
         t.Colouring?.MoveToOuterDisposeScope();
         return t;

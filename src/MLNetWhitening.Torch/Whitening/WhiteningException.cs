@@ -14,7 +14,7 @@ public sealed class WhiteningException : InvalidOperationException
     /// <param name="matrixIndex">Batch index of the failing matrix (0 for an unbatched input).</param>
     /// <param name="smallestEigenvalue">The smallest eigenvalue when the matrix is not positive definite, else NaN.</param>
     /// <param name="diagnostics">The failing W's diagnostics when it was computed but is not accurate, else null.</param>
-    public WhiteningException(string message, int matrixIndex, double smallestEigenvalue, WhiteningDiagnostics? diagnostics)
+    internal WhiteningException(string message, int matrixIndex, double smallestEigenvalue, WhiteningDiagnostics? diagnostics)
         : base(message)
     {
         MatrixIndex = matrixIndex;

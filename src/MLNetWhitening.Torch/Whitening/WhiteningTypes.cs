@@ -7,19 +7,23 @@ namespace MLNetWhitening.Torch;
 
 /// <summary>
 /// W (and W⁺ when asked) of each <see cref="WhiteningType"/> from the regularised covariance Σε = Σ + εI, (d, d) or
-/// (B, d, d), and, when verified, the diagnostics of every matrix (<see cref="WhiteningVerification"/>).
+/// (B, d, d), and, when verified, the diagnostics of every matrix (<see cref="WhiteningVerification"/>), against Σε
+/// and against Σ itself.
 /// </summary>
 internal static class WhiteningTypes
 {
-    public static WhiteningTransform Solve(Tensor se, WhiteningOptions o) => o.Kind switch
+    /// <param name="sigma">Σ, for the diagnostics against it; <paramref name="se"/> when ε = 0.</param>
+    /// <param name="se">Σε = Σ + εI, whose W is computed.</param>
+    /// <param name="o">Validated options.</param>
+    public static WhiteningTransform Solve(Tensor sigma, Tensor se, WhiteningOptions o) => o.Kind switch
     {
-        WhiteningType.Pca => Pca(se, o),
-        WhiteningType.ZcaCor => ZcaCor(se, o),
-        _ => Zca(se, o),
+        WhiteningType.Pca => Pca(sigma, se, o),
+        WhiteningType.ZcaCor => ZcaCor(sigma, se, o),
+        _ => Zca(sigma, se, o),
     };
 
     /// <summary>W = Σε^(−1/2); W⁺ = Σε^(1/2) = Σε W, which is the residual's own product when verified.</summary>
-    private static WhiteningTransform Zca(Tensor se, WhiteningOptions o)
+    private static WhiteningTransform Zca(Tensor sigma, Tensor se, WhiteningOptions o)
     {
         SymmetricRoots.Result r = SymmetricRoots.Compute(se, o.Root, o.Verify, needsRoot: false);
         Tensor w = r.InverseRoot;
@@ -27,7 +31,7 @@ internal static class WhiteningTypes
             return new WhiteningTransform(null, w, o.Colouring ? Colouring(se, w) : null, null);
 
         var residuals = r.Residuals ?? WhiteningVerification.Residuals(w, se);
-        IReadOnlyList<WhiteningDiagnostics> diagnostics = WhiteningVerification.Diagnose(se, r.Checks!, (residuals.Float64, residuals.Float32));
+        IReadOnlyList<WhiteningDiagnostics> diagnostics = Diagnose(w, sigma, se, o, r.Checks!, (residuals.Float64, residuals.Float32));
         Tensor? colouring = null;
         if (o.Colouring)
         {
@@ -41,18 +45,18 @@ internal static class WhiteningTypes
     private static Tensor Colouring(Tensor se, Tensor w) => MatrixOps.Symmetrise(se.matmul(w.transpose(-1, -2)));
 
     /// <summary>Kessy, Lewin, Strimmer 2018: ZCA-cor W = P^(−1/2) V^(−1/2), V = diag(Σε); colouring V^(1/2) P^(1/2).</summary>
-    private static WhiteningTransform ZcaCor(Tensor se, WhiteningOptions o)
+    private static WhiteningTransform ZcaCor(Tensor sigma, Tensor se, WhiteningOptions o)
     {
         Tensor std = se.diagonal(0, -2, -1).sqrt();
         Tensor p = MatrixOps.Symmetrise(se / (std.unsqueeze(-1) * std.unsqueeze(-2)));
         SymmetricRoots.Result r = SymmetricRoots.Compute(p, o.Root, o.Verify, needsRoot: o.Colouring);
         Tensor w = r.InverseRoot / std.unsqueeze(-2);
         Tensor? colouring = o.Colouring ? std.unsqueeze(-1) * r.Root! : null;
-        return new WhiteningTransform(null, w, colouring, o.Verify ? Diagnose(w, se, r.Checks!) : null);
+        return new WhiteningTransform(null, w, colouring, o.Verify ? Diagnose(w, sigma, se, o, r.Checks!) : null);
     }
 
     /// <summary>PCA whitening: W = diag((λ + ε)^(−1/2)) Vᵀ, λ descending, each eigenvector's largest-|·| entry made positive.</summary>
-    private static WhiteningTransform Pca(Tensor se, WhiteningOptions o)
+    private static WhiteningTransform Pca(Tensor sigma, Tensor se, WhiteningOptions o)
     {
         var (values, vectors) = Eigh(se);
         double[] kappa = WhiteningVerification.CheckPositive(values);
@@ -73,15 +77,18 @@ internal static class WhiteningTypes
         if (!o.Verify)
             return new WhiteningTransform(null, w, colouring, null);
         var checks = new RootChecks(kappa, Enumerable.Repeat(MatrixRootMethod.Eigen, kappa.Length).ToArray(), new string?[kappa.Length], new int?[kappa.Length]);
-        return new WhiteningTransform(null, w, colouring, Diagnose(w, se, checks));
+        return new WhiteningTransform(null, w, colouring, Diagnose(w, sigma, se, o, checks));
     }
 
-    private static IReadOnlyList<WhiteningDiagnostics> Diagnose(Tensor w, Tensor se, RootChecks checks)
+    private static IReadOnlyList<WhiteningDiagnostics> Diagnose(Tensor w, Tensor sigma, Tensor se, WhiteningOptions o, RootChecks checks)
     {
         var (f64, f32, product) = WhiteningVerification.Residuals(w, se);
         product.Dispose();
-        return WhiteningVerification.Diagnose(se, checks, (f64, f32));
+        return Diagnose(w, sigma, se, o, checks, (f64, f32));
     }
+
+    private static IReadOnlyList<WhiteningDiagnostics> Diagnose(Tensor w, Tensor sigma, Tensor se, WhiteningOptions o, RootChecks checks, (double[] Float64, double[] Float32) residuals) =>
+        WhiteningVerification.Diagnose(se, checks, residuals, WhiteningVerification.AgainstCovariance(w, sigma, o.Kind, o.Epsilon));
 
     /// <summary>The eigendecomposition, through the robust eigenvector gradient (Wang et al. 2021) when a graph is recorded.</summary>
     private static (Tensor Values, Tensor Vectors) Eigh(Tensor se)

@@ -7,7 +7,7 @@ namespace MLNetWhitening.Torch;
 
 /// <summary>
 /// The checks behind <see cref="WhiteningOptions.Verify"/>: positive definiteness from the eigenvalues, the condition
-/// number, the tolerance a backward-stable eigendecomposition meets, and the residual ‖W Σε Wᵀ − I‖_F / √k. All run
+/// number, the tolerance a backward-stable eigendecomposition meets, and the residual ‖W Σε Wᵀ − I‖_F / √k, and how white W makes Σ itself. All run
 /// without autograd; every per-matrix number is read back in one transfer.
 /// </summary>
 internal static class WhiteningVerification
@@ -81,11 +81,48 @@ internal static class WhiteningVerification
     }
 
     /// <summary>
-    /// The diagnostics of W against Σε (<paramref name="se"/>, d × d or a batch), after throwing
+    /// How white W makes data of covariance Σ itself, not Σε: ‖W Σ Wᵀ − I‖_F / √k per matrix, and how many eigenvalues
+    /// of Σ (ZCA-cor: of its correlation matrix, whose root is taken) are below ε, directions whose output variance
+    /// λ / (λ + ε) is below 1/2: there ε, not the data, sets W (docs/reliability.md, "ε that silently switches whitening
+    /// off"). One product and one eigvalsh per matrix in float64, read back in one transfer. <paramref name="w"/>: (k, d)
+    /// or (B, k, d); <paramref name="sigma"/>: (d, d) or (B, d, d).
+    /// </summary>
+    public static (double[] Residual, int[] BelowEpsilon) AgainstCovariance(Tensor w, Tensor sigma, WhiteningType kind, double epsilon)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        long k = w.shape[^2];
+        Tensor w64 = w.detach().to(ScalarType.Float64), s64 = sigma.detach().to(ScalarType.Float64);
+        Tensor r = w64.matmul(s64).matmul(w64.transpose(-1, -2)) - eye(k, dtype: ScalarType.Float64, device: w.device);
+        Tensor spectral = s64;
+        if (kind == WhiteningType.ZcaCor)
+        {
+            Tensor variance = s64.diagonal(0, -2, -1);   // a constant feature: a zero row and column, an eigenvalue 0 below ε
+            Tensor scale = where(variance > 0, variance.rsqrt(), zeros_like(variance));
+            spectral = scale.unsqueeze(-1) * s64 * scale.unsqueeze(-2);
+        }
+        Tensor below = (linalg.eigvalsh(spectral) < epsilon).sum(-1).to(ScalarType.Float64);
+        double[] host = MatrixOps.ToHost(stack(new[] { linalg.matrix_norm(r), below }));
+        int count = host.Length / 2;
+        var residual = new double[count];
+        var belowEpsilon = new int[count];
+        double root = Math.Sqrt(k);
+        for (int i = 0; i < count; i++)
+        {
+            residual[i] = host[i] / root;
+            belowEpsilon[i] = (int)host[count + i];
+        }
+        return (residual, belowEpsilon);
+    }
+
+    /// <summary>
+    /// The diagnostics of W against Σε (<paramref name="se"/>, d × d or a batch) and, from
+    /// <see cref="AgainstCovariance"/>, against Σ (<paramref name="unregularised"/>), after throwing
     /// <see cref="WhiteningException"/> for the first matrix whose residual exceeds max(τ, <see cref="PoorResidual"/>)
     /// or whose float32 residual is not finite.
     /// </summary>
-    public static IReadOnlyList<WhiteningDiagnostics> Diagnose(Tensor se, RootChecks checks, (double[] Float64, double[] Float32) residuals)
+    public static IReadOnlyList<WhiteningDiagnostics> Diagnose(Tensor se, RootChecks checks, (double[] Float64, double[] Float32) residuals,
+        (double[] Residual, int[] BelowEpsilon) unregularised)
     {
         long d = se.shape[^1];
         var list = new WhiteningDiagnostics[checks.Condition.Length];
@@ -93,7 +130,8 @@ internal static class WhiteningVerification
         {
             double tolerance = Tolerance(d, checks.Condition[i], se.dtype);
             var diagnostics = new WhiteningDiagnostics(checks.Methods[i], checks.Reasons[i], checks.Condition[i],
-                residuals.Float64[i], residuals.Float32[i], tolerance, checks.RefinementIterations[i]);
+                residuals.Float64[i], residuals.Float32[i], tolerance, checks.RefinementIterations[i],
+                unregularised.Residual[i], unregularised.BelowEpsilon[i]);
             if (diagnostics.Residual <= Math.Max(tolerance, PoorResidual) && !double.IsFinite(diagnostics.Float32Residual))
                 throw new WhiteningException(
                     $"The whitening matrix{At(i, se.dim() > 2)} is accurate in float64 (residual {diagnostics.Residual:G3}) but overflows " +

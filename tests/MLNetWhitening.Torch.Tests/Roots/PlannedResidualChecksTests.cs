@@ -21,9 +21,9 @@ public sealed class PlannedResidualChecksTests
         var o = MatrixRootOptions.Default;
         return method switch
         {
-            MatrixRootMethod.Mpa => (PadeRoot.Forward(a, kind, o), RootSpectrum.Pade(o.PadeNumeratorDegree, o.PadeDenominatorDegree)),
-            MatrixRootMethod.Mtp => (TaylorRoot.Forward(a, kind, o), RootSpectrum.Taylor(o.TaylorDegree, kind)),
-            MatrixRootMethod.NewtonSchulz => (NewtonSchulzRoot.Forward(a, kind, o), RootSpectrum.NewtonSchulz(o.NewtonSchulzIterations, kind)),
+            MatrixRootMethod.Mpa => (PadeRoot.Forward(a, kind, o), PadeRoot.Spectrum(o.PadeNumeratorDegree, o.PadeDenominatorDegree)),
+            MatrixRootMethod.Mtp => (TaylorRoot.Forward(a, kind, o), TaylorRoot.Spectrum(o.TaylorDegree, kind)),
+            MatrixRootMethod.NewtonSchulz => (NewtonSchulzRoot.Forward(a, kind, o), NewtonSchulzRoot.Spectrum(o.NewtonSchulzIterations, kind)),
             _ => (kind == RootKind.Sqrt ? SpdMatrices.Power(a, 0.5) : SpdMatrices.Power(a, -0.5), RootSpectrum.Unknown),
         };
     }
@@ -57,9 +57,9 @@ public sealed class PlannedResidualChecksTests
             string label = $"{kind}, {dtype}, n = {n}, κ = {condition:G1} (seed {seed})";
 
             Tensor stepByStep = LyapunovSolver.Solve(r, c, tolerance, 100, spectrum, planChecks: false);
-            int everyIterations = LyapunovSolver.LastIterations, everyChecks = LyapunovSolver.LastChecks;
+            int everyIterations = LyapunovSolver.Last.Iterations, everyChecks = LyapunovSolver.Last.Checks;
             Tensor planned = LyapunovSolver.Solve(r, c, tolerance, 100, spectrum);
-            int iterations = LyapunovSolver.LastIterations, checks = LyapunovSolver.LastChecks;
+            int iterations = LyapunovSolver.Last.Iterations, checks = LyapunovSolver.Last.Checks;
             Tensor exact = DaleckiiKrein.AtRoot(r.to(float64), c.to(float64), inverse: false);
             double errorEvery = SpdMatrices.RelativeError(stepByStep.to(float64), exact), error = SpdMatrices.RelativeError(planned.to(float64), exact);
             double difference = SpdMatrices.RelativeError(planned.to(float64), stepByStep.to(float64));

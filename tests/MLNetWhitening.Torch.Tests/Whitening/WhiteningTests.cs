@@ -22,7 +22,8 @@ public sealed class WhiteningTests
         return z.matmul(mixing) + randn(new long[] { batch, 1, d }, dtype: float64, generator: gen) * 3;
     }
 
-    private static double CovarianceResidual(Tensor y, long correction)
+    /// <summary>‖Cov(y) − I‖_F / √k of whitened rows, the largest over a batch.</summary>
+    internal static double CovarianceResidual(Tensor y, long correction)
     {
         var (_, cov) = Torch.Whitening.MeanAndCovariance(y, correction);
         long k = y.shape[^1];

@@ -1,3 +1,4 @@
+using System;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,7 +16,16 @@ internal static class NewtonSchulzRoot
     /// <param name="kind">Square root or inverse square root.</param>
     /// <param name="o">Uses <see cref="MatrixRootOptions.NewtonSchulzIterations"/>.</param>
     public static (Tensor Root, RefinementReport? Refinement) Compute(Tensor a, RootKind kind, MatrixRootOptions o) =>
-        ApproximateRoot.Apply(a, kind, o, Forward, RootSpectrum.NewtonSchulz(o.NewtonSchulzIterations, kind));
+        ApproximateRoot.Apply(a, kind, o, Forward, Spectrum(o.NewtonSchulzIterations, kind));
+
+    /// <summary>
+    /// What the backward knows of the root's spectrum (<see cref="RootSpectrum"/>), K iterations on A / tr(A) with
+    /// eigenvalues x in (0, 1]: in scalar form w = z y starts at x and stays in (0, 1] (w ← w (3 − w)² / 4), and
+    /// z = Π (3 − w_k) / 2 lies in [1, 1.5^K], so the inverse root's ratio is at least (2/3)^K. The square root y = x z
+    /// keeps the tiny x: no bound, estimated.
+    /// </summary>
+    internal static RootSpectrum Spectrum(int iterations, RootKind kind) =>
+        new(kind == RootKind.InverseSqrt ? Math.Pow(2.0 / 3.0, iterations) : 0, true);
 
     /// <summary>The forward alone, without autograd; (B, n, n) in and out. 3K − 3 matrix products for K iterations.</summary>
     internal static Tensor Forward(Tensor a, RootKind kind, MatrixRootOptions o)

@@ -4,7 +4,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MLNetWhitening.Torch.Tests.Roots;
+namespace MLNetWhitening.Torch.Tests.Roots.Lyapunov;
 
 /// <summary>
 /// The scaled sign iteration of <see cref="LyapunovSolver"/> against the plain one (scaled: false) on the roots the
@@ -20,9 +20,9 @@ public sealed class ScaledLyapunovSolverTests
         RootKind kind = inverse ? RootKind.InverseSqrt : RootKind.Sqrt;
         (Tensor r, RootSpectrum spectrum) = method switch
         {
-            MatrixRootMethod.Mpa => (PadeRoot.Forward(a, kind, o), RootSpectrum.Pade(o.PadeNumeratorDegree, o.PadeDenominatorDegree)),
-            MatrixRootMethod.Mtp => (TaylorRoot.Forward(a, kind, o), RootSpectrum.Taylor(o.TaylorDegree, kind)),
-            _ => (NewtonSchulzRoot.Forward(a, kind, o), RootSpectrum.NewtonSchulz(o.NewtonSchulzIterations, kind)),
+            MatrixRootMethod.Mpa => (PadeRoot.Forward(a, kind, o), PadeRoot.Spectrum(o.PadeNumeratorDegree, o.PadeDenominatorDegree)),
+            MatrixRootMethod.Mtp => (TaylorRoot.Forward(a, kind, o), TaylorRoot.Spectrum(o.TaylorDegree, kind)),
+            _ => (NewtonSchulzRoot.Forward(a, kind, o), NewtonSchulzRoot.Spectrum(o.NewtonSchulzIterations, kind)),
         };
         Tensor c = MatrixOps.Symmetrise(g);
         if (inverse)
@@ -57,13 +57,13 @@ public sealed class ScaledLyapunovSolverTests
             string label = $"{dtype}, n = {n}, condition = {condition:G1}";
 
             Tensor plain = LyapunovSolver.Solve(r, c, tolerance, 100, spectrum, scaled: false);
-            int plainIterations = LyapunovSolver.LastIterations;
-            double plainResidual = LyapunovSolver.LastResidual;
+            int plainIterations = LyapunovSolver.Last.Iterations;
+            double plainResidual = LyapunovSolver.Last.Residual;
             Tensor scaled = LyapunovSolver.Solve(r, c, tolerance, 100, spectrum);
-            int scaledIterations = LyapunovSolver.LastIterations;
+            int scaledIterations = LyapunovSolver.Last.Iterations;
 
             Assert.IsLessThan(plainIterations, scaledIterations, label);
-            Assert.IsLessThanOrEqualTo(Math.Max(tolerance, plainResidual), LyapunovSolver.LastResidual, label);
+            Assert.IsLessThanOrEqualTo(Math.Max(tolerance, plainResidual), LyapunovSolver.Last.Residual, label);
             // Same accuracy: within a factor 2 of the plain iteration's error, or at the level the tolerance promises
             // (measured worst: 2.5× in float32, 4.8e-7 → 1.2e-6; 17× in float64, 4.7e-15 → 8.2e-14, where the plain
             // iteration's last step happened to overshoot the tolerance further).
@@ -90,8 +90,8 @@ public sealed class ScaledLyapunovSolverTests
             Tensor c = SpdMatrices.RandomSymmetric(611, r);
             double tolerance = LyapunovSolver.DefaultTolerance(dtype);
             Tensor x = LyapunovSolver.Solve(r, c, tolerance, 100, new RootSpectrum(minOverMax, EstimateSmallest: false));
-            Assert.IsLessThanOrEqualTo(tolerance, LyapunovSolver.LastResidual, $"{dtype}, ρ = {minOverMax}");
-            Assert.IsLessThan(30, LyapunovSolver.LastIterations, $"{dtype}, ρ = {minOverMax}");
+            Assert.IsLessThanOrEqualTo(tolerance, LyapunovSolver.Last.Residual, $"{dtype}, ρ = {minOverMax}");
+            Assert.IsLessThan(30, LyapunovSolver.Last.Iterations, $"{dtype}, ρ = {minOverMax}");
             double error = SpdMatrices.RelativeError(x, Exact(r, c));
             Assert.IsLessThan(dtype == float32 ? 1e-4 : 1e-11, error, $"{dtype}, ρ = {minOverMax}");
         }
@@ -118,10 +118,10 @@ public sealed class ScaledLyapunovSolverTests
 
         var spectrum = new RootSpectrum(0, EstimateSmallest: true);
         LyapunovSolver.Solve(r, c, 1e-12, 200, spectrum, scaled: false);
-        int plainIterations = LyapunovSolver.LastIterations;
+        int plainIterations = LyapunovSolver.Last.Iterations;
         Tensor x = LyapunovSolver.Solve(r, c, 1e-12, 200, spectrum);
-        Assert.IsLessThanOrEqualTo(1e-12, LyapunovSolver.LastResidual);
-        Assert.IsLessThanOrEqualTo(plainIterations, LyapunovSolver.LastIterations);
+        Assert.IsLessThanOrEqualTo(1e-12, LyapunovSolver.Last.Residual);
+        Assert.IsLessThanOrEqualTo(plainIterations, LyapunovSolver.Last.Iterations);
         Assert.IsLessThan(1e-8, SpdMatrices.RelativeError(x, Exact(r, c)));
     }
 
@@ -138,13 +138,13 @@ public sealed class ScaledLyapunovSolverTests
         Tensor c = SpdMatrices.RandomSymmetric(633, r);
         var spectrum = new RootSpectrum(0, EstimateSmallest: true);
         Tensor batched = LyapunovSolver.Solve(r, c, 1e-12, 200, spectrum);
-        int batchedIterations = LyapunovSolver.LastIterations;
-        Assert.IsLessThanOrEqualTo(1e-12, LyapunovSolver.LastResidual);
+        int batchedIterations = LyapunovSolver.Last.Iterations;
+        Assert.IsLessThanOrEqualTo(1e-12, LyapunovSolver.Last.Residual);
         var alone = new int[3];
         for (int i = 0; i < 3; i++)
         {
             Tensor single = LyapunovSolver.Solve(r[i..(i + 1)], c[i..(i + 1)], 1e-12, 200, spectrum);
-            alone[i] = LyapunovSolver.LastIterations;
+            alone[i] = LyapunovSolver.Last.Iterations;
             // Equal up to rounding amplified by the condition (1e6 here): batched and single products round differently.
             Assert.IsLessThan(1e-9, SpdMatrices.RelativeError(batched[i..(i + 1)], single), $"matrix {i}");
             Assert.IsLessThan(1e-9, SpdMatrices.RelativeError(batched[i..(i + 1)], Exact(r[i..(i + 1)], c[i..(i + 1)])), $"matrix {i}");

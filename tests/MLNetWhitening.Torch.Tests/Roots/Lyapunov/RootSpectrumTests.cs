@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace MLNetWhitening.Torch.Tests.Roots;
+namespace MLNetWhitening.Torch.Tests.Roots.Lyapunov;
 
 [TestClass]
 public sealed class RootSpectrumTests
@@ -12,26 +12,26 @@ public sealed class RootSpectrumTests
     public void Pade55_BoundIsOneEleventh()
     {
         // P(1) = 1/1024 and Q(1) = 11/1024, and P / Q falls monotonically from 1 at z = 0.
-        Assert.AreEqual(1.0 / 11, RootSpectrum.Pade(5, 5).MinOverMax, 1e-15);
-        Assert.IsTrue(RootSpectrum.Pade(5, 5).EstimateSmallest);
+        Assert.AreEqual(1.0 / 11, PadeRoot.Spectrum(5, 5).MinOverMax, 1e-15);
+        Assert.IsTrue(PadeRoot.Spectrum(5, 5).EstimateSmallest);
     }
 
     [TestMethod]
     public void Taylor_BoundIsThePartialSumAtOneOrItsReciprocal()
     {
         ImmutableArray<double> sqrt = BinomialSeries.Coefficients(10, inverse: false), inverse = BinomialSeries.Coefficients(10, inverse: true);
-        Assert.AreEqual(sqrt.Sum(), RootSpectrum.Taylor(10, RootKind.Sqrt).MinOverMax, 1e-15);
-        Assert.AreEqual(1 / inverse.Sum(), RootSpectrum.Taylor(10, RootKind.InverseSqrt).MinOverMax, 1e-15);
-        Assert.AreEqual(0.1762, RootSpectrum.Taylor(10, RootKind.Sqrt).MinOverMax, 1e-4);
-        Assert.AreEqual(0.2703, RootSpectrum.Taylor(10, RootKind.InverseSqrt).MinOverMax, 1e-4);
+        Assert.AreEqual(sqrt.Sum(), TaylorRoot.Spectrum(10, RootKind.Sqrt).MinOverMax, 1e-15);
+        Assert.AreEqual(1 / inverse.Sum(), TaylorRoot.Spectrum(10, RootKind.InverseSqrt).MinOverMax, 1e-15);
+        Assert.AreEqual(0.1762, TaylorRoot.Spectrum(10, RootKind.Sqrt).MinOverMax, 1e-4);
+        Assert.AreEqual(0.2703, TaylorRoot.Spectrum(10, RootKind.InverseSqrt).MinOverMax, 1e-4);
     }
 
     [TestMethod]
     public void NewtonSchulz_BoundIsTwoThirdsToTheIterationsForTheInverseAndNoneForTheSquareRoot()
     {
-        Assert.AreEqual(Math.Pow(2.0 / 3, 5), RootSpectrum.NewtonSchulz(5, RootKind.InverseSqrt).MinOverMax, 1e-15);
-        Assert.AreEqual(0.0, RootSpectrum.NewtonSchulz(5, RootKind.Sqrt).MinOverMax);
-        Assert.IsTrue(RootSpectrum.NewtonSchulz(5, RootKind.Sqrt).EstimateSmallest);
+        Assert.AreEqual(Math.Pow(2.0 / 3, 5), NewtonSchulzRoot.Spectrum(5, RootKind.InverseSqrt).MinOverMax, 1e-15);
+        Assert.AreEqual(0.0, NewtonSchulzRoot.Spectrum(5, RootKind.Sqrt).MinOverMax);
+        Assert.IsTrue(NewtonSchulzRoot.Spectrum(5, RootKind.Sqrt).EstimateSmallest);
     }
 
     [TestMethod]
@@ -53,9 +53,9 @@ public sealed class RootSpectrumTests
             RootKind kind = inverse ? RootKind.InverseSqrt : RootKind.Sqrt;
             double bound = method switch
             {
-                MatrixRootMethod.Mpa => RootSpectrum.Pade(degree, degree).MinOverMax,
-                MatrixRootMethod.Mtp => RootSpectrum.Taylor(degree, kind).MinOverMax,
-                _ => RootSpectrum.NewtonSchulz(degree, kind).MinOverMax,
+                MatrixRootMethod.Mpa => PadeRoot.Spectrum(degree, degree).MinOverMax,
+                MatrixRootMethod.Mtp => TaylorRoot.Spectrum(degree, kind).MinOverMax,
+                _ => NewtonSchulzRoot.Spectrum(degree, kind).MinOverMax,
             };
             Assert.IsGreaterThanOrEqualTo(0.0, bound);
             for (int trial = 0; trial < 200; trial++)

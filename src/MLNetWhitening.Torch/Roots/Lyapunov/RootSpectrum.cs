@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 
 namespace MLNetWhitening.Torch;
@@ -7,7 +6,9 @@ namespace MLNetWhitening.Torch;
 /// <summary>
 /// What a forward method knows about the spectrum of the root R it returns, for the scaled sign iteration of the
 /// Lyapunov backward (<see cref="LyapunovSolver"/>): a lower bound on λ_min(R) / λ_max(R) that holds for every
-/// input (0 when the method has none), and whether λ_min should also be estimated from R itself.
+/// input (0 when the method has none), and whether λ_min should also be estimated from R itself. Each method derives
+/// its bound beside its forward (<see cref="PadeRoot.Spectrum"/>, <see cref="TaylorRoot.Spectrum"/>,
+/// <see cref="NewtonSchulzRoot.Spectrum"/>).
 /// </summary>
 /// <remarks>
 /// The bound is rigorous but often loose (1/11 for Padé [5, 5] whatever A is), and a bound far below the true λ_min
@@ -24,42 +25,11 @@ internal readonly record struct RootSpectrum(double MinOverMax, bool EstimateSma
     /// <summary>Grid points on [0, 1] for the range of the scalar function.</summary>
     private const int GridPoints = 4096;
 
-    private static readonly ConcurrentDictionary<(MatrixRootMethod Method, int Degree, int Degree2, RootKind Kind), double> Cache = new();
-
-    /// <summary>
-    /// Padé [m, n]: R = √s · Q(Z)⁻¹ P(Z) (or P⁻¹ Q / √s) with Z's eigenvalues in [0, 1], so λ_min(R) / λ_max(R) ≥
-    /// min f / max f of f = P / Q on [0, 1] (the same for Q / P): 1/11 at [5, 5].
-    /// </summary>
-    public static RootSpectrum Pade(int m, int n) =>
-        FromBound(Cache.GetOrAdd((MatrixRootMethod.Mpa, m, n, RootKind.Sqrt), key =>
-        {
-            PadeCoefficients c = PadeCoefficients.Get(key.Degree, key.Degree2);
-            return RangeRatio(z => Horner(c.P, z) / Horner(c.Q, z));
-        }));
-
-    /// <summary>
-    /// Taylor degree K: the partial sum of (1 − z)^(±1/2) on [0, 1]; all its coefficients after the first have one sign,
-    /// so the ratio is its value at z = 1 (square root, 0.18 at K = 10) or the reciprocal (inverse, 0.27 at K = 10).
-    /// </summary>
-    public static RootSpectrum Taylor(int degree, RootKind kind) =>
-        FromBound(Cache.GetOrAdd((MatrixRootMethod.Mtp, degree, 0, kind), key =>
-        {
-            ImmutableArray<double> c = BinomialSeries.Coefficients(key.Degree, key.Kind == RootKind.InverseSqrt);
-            return RangeRatio(z => Horner(c, z));
-        }));
-
-    /// <summary>
-    /// Newton–Schulz, K iterations, on A / tr(A) with eigenvalues x in (0, 1]: in scalar form w = z y starts at x and
-    /// stays in (0, 1] (w ← w (3 − w)² / 4), and z = Π (3 − w_k) / 2 lies in [1, 1.5^K], so the inverse root's ratio is at
-    /// least (2/3)^K. The square root y = x z keeps the tiny x: no bound, estimated.
-    /// </summary>
-    public static RootSpectrum NewtonSchulz(int iterations, RootKind kind) =>
-        new(kind == RootKind.InverseSqrt ? Math.Pow(2.0 / 3.0, iterations) : 0, true);
-
     /// <summary>No bound known in advance (a refined, exact root): estimated from the root itself.</summary>
     public static RootSpectrum Unknown => new(0, true);
 
-    private static RootSpectrum FromBound(double ratio) => new(ratio, true);
+    /// <summary>The bound min f / max f over [0, 1] of the method's scalar function f (<see cref="RangeRatio"/>), with the estimate.</summary>
+    internal static RootSpectrum OfRange(Func<double, double> f) => new(RangeRatio(f), true);
 
     /// <summary>
     /// min f / max f over [0, 1] for a positive f, from a grid. When f is monotone on the grid the extremes are its end
@@ -88,7 +58,8 @@ internal readonly record struct RootSpectrum(double MinOverMax, bool EstimateSma
         return 0.5 * min / max;
     }
 
-    private static double Horner(ImmutableArray<double> c, double z)
+    /// <summary>sum_k c[k] z^k.</summary>
+    internal static double Horner(ImmutableArray<double> c, double z)
     {
         double value = 0;
         for (int k = c.Length - 1; k >= 0; k--)

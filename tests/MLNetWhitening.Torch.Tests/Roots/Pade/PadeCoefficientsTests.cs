@@ -7,7 +7,7 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MLNetWhitening.Torch.Tests.Roots;
+namespace MLNetWhitening.Torch.Tests.Roots.Pade;
 
 [TestClass]
 public sealed class PadeCoefficientsTests

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,6 +13,8 @@ namespace MLNetWhitening.Torch;
 /// </summary>
 internal static class PadeRoot
 {
+    private static readonly ConcurrentDictionary<(int M, int N), RootSpectrum> Spectra = new();
+
     /// <param name="a">(B, n, n), float32 or float64, validated.</param>
     /// <param name="kind">Square root or inverse square root.</param>
     /// <param name="o">Uses <see cref="MatrixRootOptions.PadeNumeratorDegree"/> and <see cref="MatrixRootOptions.PadeDenominatorDegree"/>.</param>
@@ -19,8 +22,19 @@ internal static class PadeRoot
     {
         // Derive (or fetch) the coefficients here, in forward, so that a bad degree pair throws before any autograd work.
         PadeCoefficients.Get(o.PadeNumeratorDegree, o.PadeDenominatorDegree);
-        return ApproximateRoot.Apply(a, kind, o, Forward, RootSpectrum.Pade(o.PadeNumeratorDegree, o.PadeDenominatorDegree));
+        return ApproximateRoot.Apply(a, kind, o, Forward, Spectrum(o.PadeNumeratorDegree, o.PadeDenominatorDegree));
     }
+
+    /// <summary>
+    /// What the backward knows of the root's spectrum (<see cref="RootSpectrum"/>): R = √s · Q(Z)⁻¹ P(Z) (or
+    /// P⁻¹ Q / √s) with Z's eigenvalues in [0, 1], so λ_min(R) / λ_max(R) ≥ min f / max f of f = P / Q on [0, 1]
+    /// (the same for Q / P): 1/11 at [5, 5].
+    /// </summary>
+    internal static RootSpectrum Spectrum(int m, int n) => Spectra.GetOrAdd((m, n), key =>
+    {
+        PadeCoefficients c = PadeCoefficients.Get(key.M, key.N);
+        return RootSpectrum.OfRange(z => RootSpectrum.Horner(c.P, z) / RootSpectrum.Horner(c.Q, z));
+    });
 
     /// <summary>The forward alone, without autograd; (B, n, n) in and out.</summary>
     internal static Tensor Forward(Tensor a, RootKind kind, MatrixRootOptions o)

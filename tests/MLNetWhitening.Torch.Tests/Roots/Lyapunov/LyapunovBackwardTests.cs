@@ -6,7 +6,7 @@ using TorchSharp;
 using static MLNetWhitening.Torch.Tests.Support.RootCalls;
 using static TorchSharp.torch;
 
-namespace MLNetWhitening.Torch.Tests.Roots;
+namespace MLNetWhitening.Torch.Tests.Roots.Lyapunov;
 
 [TestClass]
 public sealed class LyapunovBackwardTests
@@ -196,7 +196,7 @@ public sealed class LyapunovBackwardTests
         var o = With(MatrixRootMethod.Mpa) with { BackwardMaxIterations = 2 };
         var (r, grad) = RootAndGradient(a, g, false, o);
         Assert.IsTrue(grad.isfinite().all().item<bool>());
-        Assert.AreEqual(2, LyapunovSolver.LastIterations);
+        Assert.AreEqual(2, LyapunovSolver.Last.Iterations);
         Assert.IsGreaterThan(1e-3, SpdMatrices.RelativeError(grad, DaleckiiKrein.AtRoot(r, g, false)));
     }
 
@@ -207,11 +207,11 @@ public sealed class LyapunovBackwardTests
         Tensor a = SpdMatrices.Random(392, 2, 16, 1e3);
         Tensor g = SpdMatrices.RandomSymmetric(393, a);
         RootAndGradient(a, g, true, With(MatrixRootMethod.Mpa));
-        int tight = LyapunovSolver.LastIterations;
+        int tight = LyapunovSolver.Last.Iterations;
         RootAndGradient(a, g, true, With(MatrixRootMethod.Mpa) with { BackwardTolerance = 1e-2 });
-        int loose = LyapunovSolver.LastIterations;
+        int loose = LyapunovSolver.Last.Iterations;
         Assert.IsLessThan(tight, loose);
-        Assert.IsLessThan(1e-2, LyapunovSolver.LastResidual);
+        Assert.IsLessThan(1e-2, LyapunovSolver.Last.Residual);
     }
 
     [TestMethod]
@@ -221,7 +221,7 @@ public sealed class LyapunovBackwardTests
         Tensor a = SpdMatrices.Random(394, 2, 32, 1e3).to(float32);
         Tensor g = SpdMatrices.RandomSymmetric(395, a);
         var (r, grad) = RootAndGradient(a, g, false, With(MatrixRootMethod.Mpa) with { BackwardTolerance = 1e-12 });
-        Assert.IsLessThan(16, LyapunovSolver.LastIterations, "float32 cannot reach 1e-12; the stagnation rule must stop it.");
+        Assert.IsLessThan(16, LyapunovSolver.Last.Iterations, "float32 cannot reach 1e-12; the stagnation rule must stop it.");
         Assert.IsLessThan(2e-6, SpdMatrices.RelativeError(grad, DaleckiiKrein.AtRoot(r, g, false)));
     }
 

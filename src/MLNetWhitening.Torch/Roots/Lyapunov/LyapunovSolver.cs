@@ -27,17 +27,14 @@ internal static class LyapunovSolver
     /// </summary>
     internal const double EstimateShare = 0.8;
 
-    /// <summary>Iterations used by the last <see cref="Solve"/> on this thread (diagnostics and tests).</summary>
     [ThreadStatic]
-    public static int LastIterations;
+    private static LyapunovSolveStats last;
 
-    /// <summary>Residual checks (read-backs) of the last <see cref="Solve"/> on this thread, the start's included.</summary>
-    [ThreadStatic]
-    public static int LastChecks;
-
-    /// <summary>Largest ‖B − I‖_F over the batch at the end of the last <see cref="Solve"/> on this thread.</summary>
-    [ThreadStatic]
-    public static double LastResidual;
+    /// <summary>
+    /// What the last <see cref="Solve"/> on this thread did. The solve runs inside an autograd backward, which cannot
+    /// hand anything back to the caller, so tests and the benchmarks' tables read it here; it is no public API.
+    /// </summary>
+    internal static LyapunovSolveStats Last => last;
 
     /// <summary>The default tolerance on ‖B − I‖_F for a dtype: 1e-6 for float32, 1e-12 for float64.</summary>
     public static double DefaultTolerance(ScalarType dtype) => dtype == ScalarType.Float64 ? 1e-12 : 1e-6;
@@ -104,9 +101,7 @@ internal static class LyapunovSolver
             residual = Max(residuals);
             checks++;
         }
-        LastIterations = iterations;
-        LastChecks = checks;
-        LastResidual = residual;
+        last = new LyapunovSolveStats(iterations, checks, residual);
         // sign(H) = [[I, 2X], [0, −I]] (Song et al. 2022, converged sign); C is exactly symmetric by construction.
         return (c * 0.5).MoveToOuterDisposeScope();
     }

@@ -2,7 +2,7 @@ using MLNetWhitening.Torch.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
 
-namespace MLNetWhitening.Torch.Tests.Roots;
+namespace MLNetWhitening.Torch.Tests.Roots.Lyapunov;
 
 /// <summary>
 /// The approximate roots' autograd node (<see cref="LyapunovRootFunction"/>) frees the wrapper TorchSharp gives its

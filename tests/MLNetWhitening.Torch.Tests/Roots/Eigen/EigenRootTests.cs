@@ -1,11 +1,12 @@
 using System;
+using MLNetWhitening.Torch.Tests.Eigen;
 using MLNetWhitening.Torch.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using static MLNetWhitening.Torch.Tests.Eigen.EigenTestMatrices;
 using static TorchSharp.torch;
 
-namespace MLNetWhitening.Torch.Tests.Eigen;
+namespace MLNetWhitening.Torch.Tests.Roots.Eigen;
 
 [TestClass]
 public sealed class EigenRootTests

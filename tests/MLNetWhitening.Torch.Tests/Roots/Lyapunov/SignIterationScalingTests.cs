@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
-namespace MLNetWhitening.Torch.Tests.Roots;
+namespace MLNetWhitening.Torch.Tests.Roots.Lyapunov;
 
 /// <summary>
 /// The scaled sign iteration on the eigenvalues alone: B = V diag(μ) Vᵀ stays diagonal in V, so one step maps each μ to
