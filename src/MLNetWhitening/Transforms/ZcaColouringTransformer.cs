@@ -19,7 +19,7 @@ public sealed class ZcaColouringTransformer : ITransformer
     internal ZcaColouringTransformer(IReadOnlyList<ZcaColumnModel> columns)
     {
         Columns = columns;
-        _core = new AffineColumnsTransformer(columns.Select(c => new AffineColumn(c.OutputColumnName, c.InputColumnName, c.Colouring)).ToArray());
+        _core = new AffineColumnsTransformer(columns.Select(c => new AffineColumn(c.OutputColumnName, c.InputColumnName, c.Maps.Colouring)).ToArray());
     }
 
     /// <summary>The fitted state per column (the same objects as the whitening transformer's).</summary>

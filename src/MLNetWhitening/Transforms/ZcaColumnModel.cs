@@ -10,7 +10,8 @@ namespace MLNetWhitening;
 /// <remarks>
 /// Whitening: y = W (x − μ), length k (k = d, or Rank for PCA). Colouring (the inverse): x = W⁺ y + μ, exact for
 /// k = d (for ZCA W⁻¹ = (Σ + εI)^(1/2)); for PCA with k &lt; d it restores the projection of x − μ onto the kept
-/// directions. The transform applies W and W⁺ rounded to float32.
+/// directions. The transform applies W and W⁺ rounded to float32. This is the fitted state alone: the transformers
+/// build their runtime maps from it, and the saved form is converted from it (<c>AffineState</c>).
 /// </remarks>
 public sealed class ZcaColumnModel
 {
@@ -31,10 +32,7 @@ public sealed class ZcaColumnModel
         _whitening = whitening;
         _colouring = colouring;
         FitReport = report;
-        WhiteningState = AffineState.Whitening(InputDimension, outputDimension, mean, whitening);
-        ColouringState = AffineState.Colouring(InputDimension, outputDimension, mean, colouring);
-        Whitening = WhiteningState.ToMap();
-        Colouring = ColouringState.ToMap();
+        Maps = new ZcaColumnMaps(this);
     }
 
     /// <summary>The column read: a known-size vector of Single or Double, length <see cref="InputDimension"/>.</summary>
@@ -70,15 +68,8 @@ public sealed class ZcaColumnModel
     /// <summary>Rows used, rows skipped, method, condition number, residual, time.</summary>
     public ZcaFitReport FitReport { get; }
 
-    /// <summary>y = W (x − μ) in float64: what the transform and the saved graph are built from.</summary>
-    internal AffineState WhiteningState { get; }
-
-    /// <summary>x = W⁺ y + μ in float64.</summary>
-    internal AffineState ColouringState { get; }
-
-    internal AffineMap Whitening { get; }
-
-    internal AffineMap Colouring { get; }
+    /// <summary>The runtime maps, built from this state when first applied and shared by every transformer of it.</summary>
+    internal ZcaColumnMaps Maps { get; }
 
     /// <summary>Whitens one row: y = W (x − μ).</summary>
     /// <param name="x">Length d.</param>
@@ -86,7 +77,7 @@ public sealed class ZcaColumnModel
     public float[] Whiten(ReadOnlySpan<float> x)
     {
         var y = new float[OutputDimension];
-        Whitening.Apply(x, new float[InputDimension], y);
+        Maps.Whitening.Apply(x, new float[InputDimension], y);
         return y;
     }
 
@@ -96,7 +87,7 @@ public sealed class ZcaColumnModel
     public float[] Colour(ReadOnlySpan<float> y)
     {
         var x = new float[InputDimension];
-        Colouring.Apply(y, new float[OutputDimension], x);
+        Maps.Colouring.Apply(y, new float[OutputDimension], x);
         return x;
     }
 }

@@ -20,7 +20,7 @@ public sealed class ZcaWhiteningTransformer : ITransformer
     internal ZcaWhiteningTransformer(IReadOnlyList<ZcaColumnModel> columns)
     {
         Columns = columns;
-        _core = new AffineColumnsTransformer(columns.Select(c => new AffineColumn(c.InputColumnName, c.OutputColumnName, c.Whitening)).ToArray());
+        _core = new AffineColumnsTransformer(columns.Select(c => new AffineColumn(c.InputColumnName, c.OutputColumnName, c.Maps.Whitening)).ToArray());
     }
 
     /// <summary>The fitted state per column: mean, W, W⁺ and the fit report.</summary>

@@ -31,7 +31,7 @@ internal static class ZcaGraph
         IReadOnlyList<(string Input, string Output)> graphNames, GraphLayout layout, bool restorable)
     {
         var graphColumns = columns
-            .Select((c, i) => new GraphColumn(graphNames[i].Input, graphNames[i].Output, colouring ? c.ColouringState : c.WhiteningState))
+            .Select((c, i) => new GraphColumn(graphNames[i].Input, graphNames[i].Output, colouring ? AffineState.Colouring(c) : AffineState.Whitening(c)))
             .ToArray();
         GraphProto graph = AffineGraph.Build(colouring ? "zca_colouring" : "zca_whitening", graphColumns, layout);
         var records = columns.Select((c, i) => Record(c, graphNames[i], colouring, restorable)).ToArray();
