@@ -40,9 +40,9 @@ public sealed class WhiteningSolverTests
 
         Tensor w = tensor(s.Whitening, new long[] { s.OutputDimension, d }, ScalarType.Float64);
         Tensor w32 = w.to(ScalarType.Float32).to(ScalarType.Float64);
-        Assert.AreEqual(Residual(w, sigma), s.Residual, 1e-3 * Residual(w, sigma) + 1e-17);
-        Assert.AreEqual(Residual(w32, sigma), s.Float32Residual, 1e-3 * Residual(w32, sigma));
-        Assert.IsLessThan(s.Tolerance, s.Residual);
+        Assert.AreEqual(Residual(w, sigma), s.Report.WhiteningResidual, 1e-3 * Residual(w, sigma) + 1e-17);
+        Assert.AreEqual(Residual(w32, sigma), s.Report.Float32WhiteningResidual, 1e-3 * Residual(w32, sigma));
+        Assert.IsLessThan(s.Report.ResidualTolerance, s.Report.WhiteningResidual);
     }
 
     /// <summary>ZCA's colouring matrix, taken from the residual's product Σε W, is Σε^(1/2): it inverts W and squares to Σε.</summary>

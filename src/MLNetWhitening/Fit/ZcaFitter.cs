@@ -59,23 +59,13 @@ internal static class ZcaFitter
             int d = stats.Dimension;
             using torch.Tensor sigma = torch.tensor(stats.Covariance(options.Denominator), new long[] { d, d }, torch.ScalarType.Float64).to(device);
             WhiteningSolution s = WhiteningSolver.Solve(sigma, options, name);
-            var report = new ZcaFitReport
+            ZcaFitReport report = s.Report with
             {
                 RowsRead = stats.RowsRead,
                 RowsUsed = stats.RowsUsed,
                 RowsSkipped = stats.RowsSkipped,
-                RequestedMethod = options.Method,
-                MethodUsed = s.MethodUsed,
-                FallbackReason = s.FallbackReason,
-                RefinementIterations = s.RefinementIterations,
-                ConditionNumber = s.ConditionNumber,
-                WhiteningResidual = s.Residual,
-                Float32WhiteningResidual = s.Float32Residual,
-                ResidualTolerance = s.Tolerance,
                 Device = device.type == DeviceType.CUDA ? "cuda" : "cpu",
                 Elapsed = clock.Elapsed,
-                UnregularisedResidual = s.UnregularisedResidual,
-                EigenvaluesBelowEpsilon = s.EigenvaluesBelowEpsilon,
             };
             models[c] = new ZcaColumnModel(name, columns[c].OutputColumnName, options.Kind, s.Epsilon,
                 stats.Mean.ToArray(), s.Whitening, s.Colouring, s.OutputDimension, report);

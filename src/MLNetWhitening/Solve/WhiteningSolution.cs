@@ -1,12 +1,8 @@
-using MLNetWhitening.Torch;
-
 namespace MLNetWhitening;
 
 /// <summary>
-/// The whitening and colouring matrices of one column, with how they were obtained and how good they are; ε is the
-/// absolute value used (<see cref="ZcaWhiteningOptions.EpsilonScale"/> resolved).
+/// The whitening and colouring matrices of one column (row-major float64), ε as used (absolute:
+/// <see cref="ZcaWhiteningOptions.EpsilonScale"/> resolved), and the fit report's fields that the solve knows (method,
+/// fallback, conditioning, residuals); the fit adds the rows, the device and the time.
 /// </summary>
-internal sealed record WhiteningSolution(
-    double[] Whitening, double[] Colouring, int OutputDimension, MatrixRootMethod MethodUsed, string? FallbackReason,
-    double ConditionNumber, double Residual, double Float32Residual, double Tolerance, int? RefinementIterations,
-    double Epsilon, double UnregularisedResidual, int EigenvaluesBelowEpsilon);
+internal sealed record WhiteningSolution(double[] Whitening, double[] Colouring, int OutputDimension, double Epsilon, ZcaFitReport Report);
