@@ -212,7 +212,7 @@ public sealed class ZcaFitTests
         Assert.IsGreaterThan(1.0, report.ConditionNumber);
         Assert.IsLessThan(report.ResidualTolerance, report.WhiteningResidual);
         Assert.IsLessThan(1e-3, report.Float32WhiteningResidual);
-        Assert.AreEqual("cpu", report.Device);
+        Assert.AreEqual(WhiteningDevice.Cpu, report.Device);
         Assert.IsGreaterThan(TimeSpan.Zero, report.Elapsed);
     }
 

@@ -30,4 +30,7 @@ internal static class DeviceSelector
                 return cuda ? torch.CUDA : torch.CPU;
         }
     }
+
+    /// <summary>The device a resolved torch device is, as reports give it: <see cref="WhiteningDevice.Cpu"/> or <see cref="WhiteningDevice.Cuda"/>.</summary>
+    public static WhiteningDevice Of(torch.Device device) => device.type == DeviceType.CUDA ? WhiteningDevice.Cuda : WhiteningDevice.Cpu;
 }

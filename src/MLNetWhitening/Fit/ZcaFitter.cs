@@ -64,7 +64,7 @@ internal static class ZcaFitter
                 RowsRead = stats.RowsRead,
                 RowsUsed = stats.RowsUsed,
                 RowsSkipped = stats.RowsSkipped,
-                Device = device.type == DeviceType.CUDA ? "cuda" : "cpu",
+                Device = DeviceSelector.Of(device),
                 Elapsed = clock.Elapsed,
             };
             models[c] = new ZcaColumnModel(name, columns[c].OutputColumnName, options.Kind, s.Epsilon,

@@ -53,8 +53,8 @@ public sealed record ZcaFitReport
     /// </summary>
     public double ResidualTolerance { get; internal init; }
 
-    /// <summary>The torch device the fit ran on ("cpu" or "cuda").</summary>
-    public string Device { get; internal init; } = "cpu";
+    /// <summary>The device the fit ran on: <see cref="WhiteningDevice.Cpu"/> or <see cref="WhiteningDevice.Cuda"/> (never Auto: what Auto chose).</summary>
+    public WhiteningDevice Device { get; internal init; } = WhiteningDevice.Cpu;
 
     /// <summary>Wall-clock time of the whole fit of this column (shared pass included).</summary>
     public TimeSpan Elapsed { get; internal init; }

@@ -29,6 +29,7 @@ internal sealed class FitReportRecord
 
     public double ResidualTolerance { get; set; }
 
+    /// <summary>"cpu" or "cuda" (<see cref="SavedDevice"/>).</summary>
     public string Device { get; set; } = "cpu";
 
     public TimeSpan Elapsed { get; set; }
@@ -50,7 +51,7 @@ internal sealed class FitReportRecord
         WhiteningResidual = r.WhiteningResidual,
         Float32WhiteningResidual = r.Float32WhiteningResidual,
         ResidualTolerance = r.ResidualTolerance,
-        Device = r.Device,
+        Device = SavedDevice.Write(r.Device),
         Elapsed = r.Elapsed,
         UnregularisedResidual = r.UnregularisedResidual,
         EigenvaluesBelowEpsilon = r.EigenvaluesBelowEpsilon,
@@ -69,7 +70,7 @@ internal sealed class FitReportRecord
         WhiteningResidual = WhiteningResidual,
         Float32WhiteningResidual = Float32WhiteningResidual,
         ResidualTolerance = ResidualTolerance,
-        Device = Device,
+        Device = SavedDevice.Read(Device, "The saved fit report"),
         Elapsed = Elapsed,
         UnregularisedResidual = UnregularisedResidual,
         EigenvaluesBelowEpsilon = EigenvaluesBelowEpsilon,

@@ -101,7 +101,7 @@ internal static class MlpTraining
             ValidationRows = validation?.Count ?? 0,
             SkippedRows = train.Skipped,
             Seed = seed,
-            Device = device.type == DeviceType.CUDA ? "cuda" : "cpu",
+            Device = DeviceSelector.Of(device),
             Elapsed = clock.Elapsed,
         };
         channel?.Info(MessageSensitivity.None, $"WhitenedMlp: {epochs.Count} epochs in {summary.Elapsed.TotalSeconds:F1} s on {summary.Device}; model of epoch {bestEpoch}.");
