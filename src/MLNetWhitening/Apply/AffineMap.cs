@@ -9,7 +9,7 @@ namespace MLNetWhitening;
 
 /// <summary>
 /// The map y = M (x − a) + b that every transform of this library applies per row: whitening (M = W, a = μ, b = 0)
-/// and colouring (M = W⁺, a = 0, b = μ). M (OutputSize × InputSize row-major) and b are float32, as rounded by
+/// and coloring (M = W⁺, a = 0, b = μ). M (OutputSize × InputSize row-major) and b are float32, as rounded by
 /// <see cref="AffineState"/>; a keeps float64.
 /// Immutable and thread-safe; callers own the scratch buffers.
 /// </summary>

@@ -6,7 +6,7 @@ namespace MLNetWhitening;
 /// <summary>
 /// The float64 state of one column's map y = M (x − a) + b, in the one form that both the in-memory transform
 /// (<see cref="ToMap"/>) and the saved ONNX graph (Persistence/Onnx/AffineGraph) are built from. Whitening: M = W,
-/// a = μ, no b; colouring: M = W⁺, no a, b = μ. Centring is (float)((double)x − a), then y = (float)M · centred + (float)b.
+/// a = μ, no b; coloring: M = W⁺, no a, b = μ. Centring is (float)((double)x − a), then y = (float)M · centred + (float)b.
 /// The float32 rounding is decided here alone: M and b are rounded to nearest (<see cref="Float32Matrix"/>,
 /// <see cref="Float32Offset"/>), a stays float64; the transform and a graph with float weights take these values.
 /// </summary>
@@ -21,9 +21,9 @@ internal sealed record AffineState(int InputSize, int OutputSize, double[]? Shif
     public static AffineState Whitening(ZcaColumnModel column) =>
         new(column.InputDimension, column.OutputDimension, Values(column.Mean), Values(column.WhiteningMatrix), null);
 
-    /// <summary>Colouring x = W⁺ y + μ of a fitted column.</summary>
-    public static AffineState Colouring(ZcaColumnModel column) =>
-        new(column.OutputDimension, column.InputDimension, null, Values(column.ColouringMatrix), Values(column.Mean));
+    /// <summary>Coloring x = W⁺ y + μ of a fitted column.</summary>
+    public static AffineState Coloring(ZcaColumnModel column) =>
+        new(column.OutputDimension, column.InputDimension, null, Values(column.ColoringMatrix), Values(column.Mean));
 
     /// <summary>M rounded to float32 (OutputSize × InputSize row-major): the matrix the transform applies.</summary>
     public float[] Float32Matrix() => Round(Matrix);

@@ -10,17 +10,17 @@ namespace MLNetWhitening;
 internal sealed class ZcaColumnMaps
 {
     private readonly Lazy<AffineMap> _whitening;
-    private readonly Lazy<AffineMap> _colouring;
+    private readonly Lazy<AffineMap> _coloring;
 
     public ZcaColumnMaps(ZcaColumnModel column)
     {
         _whitening = new(() => AffineState.Whitening(column).ToMap());
-        _colouring = new(() => AffineState.Colouring(column).ToMap());
+        _coloring = new(() => AffineState.Coloring(column).ToMap());
     }
 
     /// <summary>y = W (x − μ).</summary>
     public AffineMap Whitening => _whitening.Value;
 
     /// <summary>x = W⁺ y + μ.</summary>
-    public AffineMap Colouring => _colouring.Value;
+    public AffineMap Coloring => _coloring.Value;
 }

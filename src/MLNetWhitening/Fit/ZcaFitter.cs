@@ -68,7 +68,7 @@ internal static class ZcaFitter
                 Elapsed = clock.Elapsed,
             };
             models[c] = new ZcaColumnModel(name, columns[c].OutputColumnName, options.Kind, s.Epsilon,
-                stats.Mean.ToArray(), s.Whitening, s.Colouring, s.OutputDimension, report);
+                stats.Mean.ToArray(), s.Whitening, s.Coloring, s.OutputDimension, report);
             if (report.EigenvaluesBelowEpsilon > 0)
                 channel?.Warning(MessageSensitivity.None,
                     $"Column '{name}': ε = {s.Epsilon:G3} exceeds {report.EigenvaluesBelowEpsilon} of the {d} eigenvalues of the covariance, so ε, not the data, " +
