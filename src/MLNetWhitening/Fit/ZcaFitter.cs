@@ -72,7 +72,7 @@ internal static class ZcaFitter
             if (report.EigenvaluesBelowEpsilon > 0)
                 channel?.Warning(MessageSensitivity.None,
                     $"Column '{name}': ε = {s.Epsilon:G3} exceeds {report.EigenvaluesBelowEpsilon} of the {d} eigenvalues of the covariance, so ε, not the data, " +
-                    $"sets the output there: those directions are not whitened (‖W Σ Wᵀ − I‖_F/√k = {report.UnregularisedResidual:G3}). " +
+                    $"sets the output there: those directions are not whitened (‖W Σ Wᵀ − I‖_F/√k = {report.UnregularizedResidual:G3}). " +
                     "Use a smaller Epsilon, or EpsilonScale = MeanVariance to make it relative to the data's variance.");
             if (report.FallbackReason is not null)
                 channel?.Warning(MessageSensitivity.None, $"Column '{name}': fell back to the exact Eigen root: {report.FallbackReason}.");

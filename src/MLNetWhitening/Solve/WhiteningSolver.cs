@@ -60,7 +60,7 @@ internal static class WhiteningSolver
             WhiteningResidual = r.Residual,
             Float32WhiteningResidual = r.Float32Residual,
             ResidualTolerance = r.Tolerance,
-            UnregularisedResidual = unregularised,
+            UnregularizedResidual = unregularised,
             EigenvaluesBelowEpsilon = belowEpsilon,
         };
         return new WhiteningSolution(ToArray(t.Matrix), ToArray(t.Colouring!), (int)t.Matrix.shape[0], epsilon, report);

@@ -64,7 +64,7 @@ public sealed record ZcaFitReport
     /// Near 0 when ε is small against Σ's eigenvalues; it approaches 1 per direction where ε dominates, since there
     /// W Σ Wᵀ has the eigenvalue λ / (λ + ε). <see cref="WhiteningResidual"/> is against Σε and stays tiny either way.
     /// </summary>
-    public double UnregularisedResidual { get; internal init; }
+    public double UnregularizedResidual { get; internal init; }
 
     /// <summary>
     /// How many eigenvalues of Σ (for ZCA-cor, of the correlation matrix) are below the ε used: directions that ε

@@ -65,6 +65,16 @@ public sealed class FitReportRecordTests
     }
 
     [TestMethod]
+    public void UnregularizedResidual_KeepsItsSavedName()
+    {
+        ZcaColumnRecord record = Record(null);
+        record.FitReport.UnregularizedResidual = 0.25;
+        string json = ZcaMetadata.Write(new[] { record });
+        StringAssert.Contains(json, "\"unregularisedResidual\":0.25");
+        Assert.AreEqual(0.25, ZcaMetadata.Read(json, "test")[0].FitReport.ToReport().UnregularizedResidual);
+    }
+
+    [TestMethod]
     public void UnknownSavedDevice_IsRefused()
     {
         ZcaColumnRecord record = Record(null);

@@ -1,4 +1,5 @@
 using System;
+using System.Text.Json.Serialization;
 using MLNetWhitening.Torch;
 
 namespace MLNetWhitening.Persistence;
@@ -34,7 +35,9 @@ internal sealed class FitReportRecord
 
     public TimeSpan Elapsed { get; set; }
 
-    public double UnregularisedResidual { get; set; }
+    /// <summary>Saved as "unregularisedResidual", the name files have had since the field was added.</summary>
+    [JsonPropertyName("unregularisedResidual")]
+    public double UnregularizedResidual { get; set; }
 
     public int EigenvaluesBelowEpsilon { get; set; }
 
@@ -53,7 +56,7 @@ internal sealed class FitReportRecord
         ResidualTolerance = r.ResidualTolerance,
         Device = SavedDevice.Write(r.Device),
         Elapsed = r.Elapsed,
-        UnregularisedResidual = r.UnregularisedResidual,
+        UnregularizedResidual = r.UnregularizedResidual,
         EigenvaluesBelowEpsilon = r.EigenvaluesBelowEpsilon,
     };
 
@@ -72,7 +75,7 @@ internal sealed class FitReportRecord
         ResidualTolerance = ResidualTolerance,
         Device = SavedDevice.Read(Device, "The saved fit report"),
         Elapsed = Elapsed,
-        UnregularisedResidual = UnregularisedResidual,
+        UnregularizedResidual = UnregularizedResidual,
         EigenvaluesBelowEpsilon = EigenvaluesBelowEpsilon,
     };
 }
