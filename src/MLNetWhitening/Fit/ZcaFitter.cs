@@ -39,7 +39,7 @@ internal static class ZcaFitter
             long need = FitMemory.Check(name, d, options.BlockRows);
             channel?.Info(MessageSensitivity.None, $"Column '{name}': d = {d}, the fit needs about {FitMemory.Format(need)}.");
         }
-        torch.Device device = DeviceSelector.Resolve(options.Device, channel);
+        torch.Device device = DeviceSelector.Resolve(options.Device, DeviceSelector.Fit, channel);
         return StatisticsPass.Run(data, checkedColumns, options, device, host, channel);
     }
 
@@ -48,7 +48,7 @@ internal static class ZcaFitter
         IChannel? channel, Stopwatch clock)
     {
         CheckStatistics(statistics, columns, options);
-        torch.Device device = DeviceSelector.Resolve(options.Device, channel);
+        torch.Device device = DeviceSelector.Resolve(options.Device, DeviceSelector.Fit, channel);
         var models = new ZcaColumnModel[columns.Count];
         for (int c = 0; c < columns.Count; c++)
         {
