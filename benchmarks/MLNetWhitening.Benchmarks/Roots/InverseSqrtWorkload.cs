@@ -36,7 +36,7 @@ internal sealed class InverseSqrtWorkload : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var options = WhiteningOptions.Default with { Epsilon = 0, Colouring = true, Verify = true, Root = RootRunner.Options(implementation) };
+        var options = WhiteningOptions.Default with { Epsilon = 0, Coloring = true, Verify = true, Root = RootRunner.Options(implementation) };
         MLNetWhitening.Torch.Whitening.FromCovariance(_a.shape[0] == 1 ? _a[0] : _a, options);
     }
 

@@ -35,7 +35,7 @@ public class ZcaSizedRootBenchmarks
     {
         _a = RootRunner.RandomSpd(1, D, Condition, seed: 42).A.squeeze(0);
         // As ZcaWhiteningOptions.ToWhiteningOptions builds them; ε is already in A.
-        _verified = WhiteningOptions.Default with { Epsilon = 0, Colouring = true, Verify = true, Root = RootRunner.Options(Implementation) };
+        _verified = WhiteningOptions.Default with { Epsilon = 0, Coloring = true, Verify = true, Root = RootRunner.Options(Implementation) };
         Fit(); // the first call loads libtorch's kernels
     }
 

@@ -56,7 +56,7 @@ public static class Whitening
         var (mean, covariance) = MeanAndCovariance(x, correction);
         WhiteningTransform t = FromCovariance(covariance, options);
         t.Matrix.MoveToOuterDisposeScope();
-        t.Colouring?.MoveToOuterDisposeScope();
+        t.Coloring?.MoveToOuterDisposeScope();
         return t with { Mean = mean.MoveToOuterDisposeScope() };
     }
 
@@ -118,7 +118,7 @@ public static class Whitening
         Tensor se = options.Epsilon == 0 ? covariance : covariance + options.Epsilon * eye(covariance.shape[^1], dtype: covariance.dtype, device: covariance.device);
         WhiteningTransform t = WhiteningTypes.Solve(covariance, se, options);
         t.Matrix.MoveToOuterDisposeScope();
-        t.Colouring?.MoveToOuterDisposeScope();
+        t.Coloring?.MoveToOuterDisposeScope();
         return t;
     }
 

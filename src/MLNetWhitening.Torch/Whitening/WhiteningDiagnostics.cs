@@ -11,7 +11,7 @@ namespace MLNetWhitening.Torch;
 /// <param name="RefinementIterations">The iterations (3 matrix products each) that refined the approximate root to the
 /// dtype's accuracy (<see cref="MatrixRootOptions.Refine"/>); also given after a fallback, for the refinement that failed.
 /// Null when no refinement ran (Eigen, PCA, or an approximate root left unrefined).</param>
-/// <param name="UnregularisedResidual">‖W Σ Wᵀ − I‖_F / √k in float64: how white the output is against Σ itself, not
+/// <param name="UnregularizedResidual">‖W Σ Wᵀ − I‖_F / √k in float64: how white the output is against Σ itself, not
 /// Σε. Each direction with eigenvalue λ contributes (ε / (λ + ε))², so it approaches √(m / k) when ε dominates m of k
 /// directions, while <paramref name="Residual"/> stays at the rounding level (docs/reliability.md).</param>
 /// <param name="EigenvaluesBelowEpsilon">How many eigenvalues of Σ (ZCA-cor: of its correlation matrix) are below ε:
@@ -19,4 +19,4 @@ namespace MLNetWhitening.Torch;
 /// d the dropped directions count too. Not 0: use a smaller ε, or one relative to the data's variance.</param>
 public sealed record WhiteningDiagnostics(
     MatrixRootMethod MethodUsed, string? FallbackReason, double ConditionNumber, double Residual, double Float32Residual, double Tolerance,
-    int? RefinementIterations, double UnregularisedResidual, int EigenvaluesBelowEpsilon);
+    int? RefinementIterations, double UnregularizedResidual, int EigenvaluesBelowEpsilon);

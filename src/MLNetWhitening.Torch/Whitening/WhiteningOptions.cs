@@ -8,7 +8,7 @@ namespace MLNetWhitening.Torch;
 /// </summary>
 public sealed record WhiteningOptions
 {
-    /// <summary>The defaults: ZCA, ε = 1e-5, all components, <see cref="MatrixRootOptions.Default"/>, verified, no colouring matrix.</summary>
+    /// <summary>The defaults: ZCA, ε = 1e-5, all components, <see cref="MatrixRootOptions.Default"/>, verified, no coloring matrix.</summary>
     public static WhiteningOptions Default { get; } = new();
 
     /// <summary>Which whitening (ZCA, PCA or ZCA-cor). Default <see cref="WhiteningType.Zca"/>.</summary>
@@ -31,9 +31,9 @@ public sealed record WhiteningOptions
     public MatrixRootOptions Root { get; init; } = MatrixRootOptions.Default;
 
     /// <summary>
-    /// Also compute the colouring matrix W⁺ (d×k), which maps whitened data back: x = W⁺ y + μ. Default false.
+    /// Also compute the coloring matrix W⁺ (d×k), which maps whitened data back: x = W⁺ y + μ. Default false.
     /// </summary>
-    public bool Colouring { get; init; }
+    public bool Coloring { get; init; }
 
     /// <summary>
     /// Verify W and report on it (default true): the residual r = ‖W Σε Wᵀ − I‖_F / √k of every matrix is computed in

@@ -28,31 +28,31 @@ internal static class WhiteningTypes
         SymmetricRoots.Result r = SymmetricRoots.Compute(se, o.Root, o.Verify, needsRoot: false);
         Tensor w = r.InverseRoot;
         if (!o.Verify)
-            return new WhiteningTransform(null, w, o.Colouring ? Colouring(se, w) : null, null);
+            return new WhiteningTransform(null, w, o.Coloring ? Coloring(se, w) : null, null);
 
         var residuals = r.Residuals ?? WhiteningVerification.Residuals(w, se);
         IReadOnlyList<WhiteningDiagnostics> diagnostics = Diagnose(w, sigma, se, o, r.Checks!, (residuals.Float64, residuals.Float32));
-        Tensor? colouring = null;
-        if (o.Colouring)
+        Tensor? coloring = null;
+        if (o.Coloring)
         {
             // The verified product is float64 and carries no graph: reuse it where that is what the caller gets.
-            colouring = se.dtype == ScalarType.Float64 && !NeedsGraph(se) ? MatrixOps.Symmetrise(residuals.Product) : Colouring(se, w);
+            coloring = se.dtype == ScalarType.Float64 && !NeedsGraph(se) ? MatrixOps.Symmetrise(residuals.Product) : Coloring(se, w);
         }
-        return new WhiteningTransform(null, w, colouring, diagnostics);
+        return new WhiteningTransform(null, w, coloring, diagnostics);
     }
 
     /// <summary>ZCA's W⁺ = Σε^(1/2) = Σε W (W symmetric).</summary>
-    private static Tensor Colouring(Tensor se, Tensor w) => MatrixOps.Symmetrise(se.matmul(w.transpose(-1, -2)));
+    private static Tensor Coloring(Tensor se, Tensor w) => MatrixOps.Symmetrise(se.matmul(w.transpose(-1, -2)));
 
-    /// <summary>Kessy, Lewin, Strimmer 2018: ZCA-cor W = P^(−1/2) V^(−1/2), V = diag(Σε); colouring V^(1/2) P^(1/2).</summary>
+    /// <summary>Kessy, Lewin, Strimmer 2018: ZCA-cor W = P^(−1/2) V^(−1/2), V = diag(Σε); coloring V^(1/2) P^(1/2).</summary>
     private static WhiteningTransform ZcaCor(Tensor sigma, Tensor se, WhiteningOptions o)
     {
         Tensor std = se.diagonal(0, -2, -1).sqrt();
         Tensor p = MatrixOps.Symmetrise(se / (std.unsqueeze(-1) * std.unsqueeze(-2)));
-        SymmetricRoots.Result r = SymmetricRoots.Compute(p, o.Root, o.Verify, needsRoot: o.Colouring);
+        SymmetricRoots.Result r = SymmetricRoots.Compute(p, o.Root, o.Verify, needsRoot: o.Coloring);
         Tensor w = r.InverseRoot / std.unsqueeze(-2);
-        Tensor? colouring = o.Colouring ? std.unsqueeze(-1) * r.Root! : null;
-        return new WhiteningTransform(null, w, colouring, o.Verify ? Diagnose(w, sigma, se, o, r.Checks!) : null);
+        Tensor? coloring = o.Coloring ? std.unsqueeze(-1) * r.Root! : null;
+        return new WhiteningTransform(null, w, coloring, o.Verify ? Diagnose(w, sigma, se, o, r.Checks!) : null);
     }
 
     /// <summary>PCA whitening: W = diag((λ + ε)^(−1/2)) Vᵀ, λ descending, each eigenvector's largest-|·| entry made positive.</summary>
@@ -73,11 +73,11 @@ internal static class WhiteningTypes
         }
         v = v * sign;
         Tensor w = (v * lambda.rsqrt().unsqueeze(-2)).transpose(-1, -2);
-        Tensor? colouring = o.Colouring ? v * lambda.sqrt().unsqueeze(-2) : null;
+        Tensor? coloring = o.Coloring ? v * lambda.sqrt().unsqueeze(-2) : null;
         if (!o.Verify)
-            return new WhiteningTransform(null, w, colouring, null);
+            return new WhiteningTransform(null, w, coloring, null);
         var checks = new RootChecks(kappa, Enumerable.Repeat(MatrixRootMethod.Eigen, kappa.Length).ToArray(), new string?[kappa.Length], new int?[kappa.Length]);
-        return new WhiteningTransform(null, w, colouring, Diagnose(w, sigma, se, o, checks));
+        return new WhiteningTransform(null, w, coloring, Diagnose(w, sigma, se, o, checks));
     }
 
     private static IReadOnlyList<WhiteningDiagnostics> Diagnose(Tensor w, Tensor sigma, Tensor se, WhiteningOptions o, RootChecks checks)

@@ -98,7 +98,7 @@ public sealed record ZcaWhiteningOptions
         Epsilon = Epsilon,
         Rank = Rank,
         Root = MatrixRootOptions.Default with { Method = Method, RefinementMaxIterations = RefinementMaxIterations },
-        Colouring = true,
+        Coloring = true,
         Verify = true,
     };
 }

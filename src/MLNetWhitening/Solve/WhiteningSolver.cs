@@ -49,7 +49,6 @@ internal static class WhiteningSolver
                 $"tolerance {d.Tolerance:G3}, condition number {d.ConditionNumber:G3}). Increase ZcaWhiteningOptions.Epsilon or rescale the input.", e);
         }
         WhiteningDiagnostics r = t.Diagnostics![0];
-        var (unregularised, belowEpsilon) = AgainstSigma(sigma, t.Matrix, options.Kind, epsilon);
         var report = new ZcaFitReport
         {
             RequestedMethod = options.Method,
@@ -60,10 +59,10 @@ internal static class WhiteningSolver
             WhiteningResidual = r.Residual,
             Float32WhiteningResidual = r.Float32Residual,
             ResidualTolerance = r.Tolerance,
-            UnregularizedResidual = unregularised,
-            EigenvaluesBelowEpsilon = belowEpsilon,
+            UnregularizedResidual = r.UnregularizedResidual,
+            EigenvaluesBelowEpsilon = r.EigenvaluesBelowEpsilon,
         };
-        return new WhiteningSolution(ToArray(t.Matrix), ToArray(t.Colouring!), (int)t.Matrix.shape[0], epsilon, report);
+        return new WhiteningSolution(ToArray(t.Matrix), ToArray(t.Coloring!), (int)t.Matrix.shape[0], epsilon, report);
     }
 
     /// <summary>The absolute ε: the option's, or for <see cref="EpsilonScale.MeanVariance"/> that times trace(Σ)/d
@@ -78,26 +77,6 @@ internal static class WhiteningSolver
                 $"Column '{columnName}': EpsilonScale = MeanVariance, but the mean variance trace(Σ)/d is {meanVariance:G3} (every value constant), " +
                 "so ε would be 0. Use EpsilonScale = Absolute with Epsilon > 0.");
         return options.Epsilon * meanVariance;
-    }
-
-    /// <summary>
-    /// How white the output is against Σ itself: ‖W Σ Wᵀ − I‖_F / √k, and how many eigenvalues of Σ (ZCA-cor: of its
-    /// correlation matrix, the matrix ε is added to) are below ε. One product and one eigvalsh, O(d³), a fraction of the solve.
-    /// </summary>
-    private static (double Residual, int BelowEpsilon) AgainstSigma(Tensor sigma, Tensor w, WhiteningType kind, double epsilon)
-    {
-        Tensor covariance = w.matmul(sigma).matmul(w.T);
-        long k = covariance.shape[0];
-        double residual = (covariance - eye(k, dtype: covariance.dtype, device: covariance.device)).norm().item<double>() / Math.Sqrt(k);
-        Tensor regularised = sigma;
-        if (kind == WhiteningType.ZcaCor)
-        {
-            Tensor variance = sigma.diagonal();   // a constant feature: a zero row and column, an eigenvalue 0 below ε
-            Tensor scale = where(variance > 0, variance.rsqrt(), zeros_like(variance));
-            regularised = scale.unsqueeze(1) * sigma * scale.unsqueeze(0);
-        }
-        int below = (int)(linalg.eigvalsh(regularised) < epsilon).sum().item<long>();
-        return (residual, below);
     }
 
     private static double[] ToArray(Tensor t) => t.contiguous().cpu().data<double>().ToArray();

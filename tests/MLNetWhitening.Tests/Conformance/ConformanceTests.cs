@@ -23,7 +23,7 @@ public sealed class ConformanceTests
         var ml = new MLContext(seed);
         var estimator = ml.Transforms.WhitenZca([new InputOutputColumnPair("White", "Features"), new InputOutputColumnPair("Doubles")]);
         ZcaWhiteningTransformer? fitted = null;
-        Workout(ml, seed, () => fitted!.Columns, colouring: false).RunEstimator(new FitCapture<ZcaWhiteningTransformer>(estimator, t => fitted = t));
+        Workout(ml, seed, () => fitted!.Columns, coloring: false).RunEstimator(new FitCapture<ZcaWhiteningTransformer>(estimator, t => fitted = t));
     }
 
     [TestMethod]
@@ -40,7 +40,7 @@ public sealed class ConformanceTests
             Ml = ml,
             FitInput = WorkoutInput.TransformerOnly(white),
             InvalidInputs = [WorkoutInput.Of(ml, new[] { new WorkoutMissingColumnRow() })],
-            PlainLoadedValues = (input, expected, loaded) => AssertWithinRounding(fitted.Columns, input, expected, loaded, colouring: true),
+            PlainLoadedValues = (input, expected, loaded) => AssertWithinRounding(fitted.Columns, input, expected, loaded, coloring: true),
         };
         workout.RunTransformer(fitted.CreateColoringTransformer());
     }
@@ -99,7 +99,7 @@ public sealed class ConformanceTests
         workout.RunEstimator(ml.Regression.Trainers.WhitenedMlp(MlpData.Quick(2, label: "Label", seed: seed) with { BatchSize = 16 }));
     }
 
-    private ComponentWorkout Workout(MLContext ml, int seed, Func<IReadOnlyList<ZcaColumnModel>> columns, bool colouring)
+    private ComponentWorkout Workout(MLContext ml, int seed, Func<IReadOnlyList<ZcaColumnModel>> columns, bool coloring)
     {
         WorkoutRow[] rows = WorkoutRows.Rows(150, seed);
         var fit = WorkoutInput.Of(ml, rows.Take(120));
@@ -115,16 +115,16 @@ public sealed class ConformanceTests
                 var engine = m.Model.CreatePredictionEngine<WorkoutRow, WhitePrediction>(model);
                 return rows.Skip(120).Select(r => engine.Predict(r)).Select(p => RowTexts.OfValues(p.White, p.Doubles)).ToList();
             }),
-            PlainLoadedValues = (input, expected, loaded) => AssertWithinRounding(columns(), input, expected, loaded, colouring),
+            PlainLoadedValues = (input, expected, loaded) => AssertWithinRounding(columns(), input, expected, loaded, coloring),
         };
     }
 
     /// <summary>ONNX Runtime's float32 products against the library's: within the float32 rounding of each product (<see cref="ProductRounding"/>).</summary>
-    private static void AssertWithinRounding(IReadOnlyList<ZcaColumnModel> columns, IDataView input, IDataView expected, IDataView loaded, bool colouring)
+    private static void AssertWithinRounding(IReadOnlyList<ZcaColumnModel> columns, IDataView input, IDataView expected, IDataView loaded, bool coloring)
     {
         foreach (ZcaColumnModel column in columns)
         {
-            if (!colouring)
+            if (!coloring)
             {
                 SavedForms.AssertWithinRounding(column, TestData.ReadColumnAsDouble(input, column.InputColumnName), TestData.ReadColumn(expected, column.OutputColumnName), TestData.ReadColumn(loaded, column.OutputColumnName));
                 continue;

@@ -16,7 +16,7 @@ namespace MLNetWhitening.Torch.Tests.Whitening;
 public sealed class RefinedWhiteningTests
 {
     private static WhiteningOptions Verified(MatrixRootMethod method, double epsilon = 0) =>
-        WhiteningOptions.Default with { Epsilon = epsilon, Colouring = true, Root = MatrixRootOptions.Default with { Method = method } };
+        WhiteningOptions.Default with { Epsilon = epsilon, Coloring = true, Root = MatrixRootOptions.Default with { Method = method } };
 
     [TestMethod]
     [DataRow(MatrixRootMethod.Mpa)]
@@ -45,8 +45,8 @@ public sealed class RefinedWhiteningTests
             // As accurate as the exact root: within the verification's own scale of the construction's root.
             double u = dtype == float64 ? Math.Pow(2, -53) : Math.Pow(2, -24);
             Assert.IsLessThan(100 * 24 * condition * u, SpdMatrices.RelativeError(t.Matrix.to(float64), inverse), label);
-            Tensor colouring = t.Colouring!.to(float64);
-            Assert.IsLessThan(100 * 24 * condition * u, SpdMatrices.RelativeError(colouring.matmul(colouring), a), $"{label}: W⁺ squares to Σ");
+            Tensor coloring = t.Coloring!.to(float64);
+            Assert.IsLessThan(100 * 24 * condition * u, SpdMatrices.RelativeError(coloring.matmul(coloring), a), $"{label}: W⁺ squares to Σ");
         }
     }
 
@@ -76,7 +76,7 @@ public sealed class RefinedWhiteningTests
         {
             Assert.IsLessThanOrEqualTo(t.Diagnostics[i].Tolerance, t.Diagnostics[i].Residual);
             Assert.IsLessThan(1e-12, SpdMatrices.RelativeError(t.Matrix[i], SpdMatrices.Power(a[i].detach(), -0.5)), $"W[{i}]");
-            Assert.IsLessThan(1e-12, SpdMatrices.RelativeError(t.Colouring![i], SpdMatrices.Power(a[i].detach(), 0.5)), $"W⁺[{i}]");
+            Assert.IsLessThan(1e-12, SpdMatrices.RelativeError(t.Coloring![i], SpdMatrices.Power(a[i].detach(), 0.5)), $"W⁺[{i}]");
         }
 
         Tensor g = SpdMatrices.RandomSymmetric(1513, a) + randn(2, 6, 6, dtype: float64, generator: Seeded.Generator(1514));
@@ -179,7 +179,7 @@ public sealed class RefinedWhiteningTests
             Assert.AreEqual(MatrixRootMethod.Mpa, d.MethodUsed);
             Assert.IsTrue(d.RefinementIterations is > 0 and <= 14, $"{d.RefinementIterations} iterations");
             // y = W x for both W: the difference in whitened units, ‖(W − W_eig) Σε^(1/2)‖_F / √d.
-            Tensor difference = (mpa.Matrix - eigen.Matrix).matmul(eigen.Colouring!);
+            Tensor difference = (mpa.Matrix - eigen.Matrix).matmul(eigen.Coloring!);
             Assert.IsLessThan(d.Tolerance, linalg.matrix_norm(difference).item<double>() / 8);
         }
     }

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace MLNetWhitening.Torch.Tests.Whitening;
 
 /// <summary>
-/// The diagnostics against Σ itself (<see cref="WhiteningDiagnostics.UnregularisedResidual"/>,
+/// The diagnostics against Σ itself (<see cref="WhiteningDiagnostics.UnregularizedResidual"/>,
 /// <see cref="WhiteningDiagnostics.EigenvaluesBelowEpsilon"/>): an ε that dominates the data is reported, although the
 /// residual against Σε stays at the rounding level. Every test draws fresh data (the seed is printed).
 /// </summary>
@@ -39,8 +39,8 @@ public sealed class UnregularisedWhitenessTests
         WhiteningDiagnostics d = t.Diagnostics!.Single();
 
         Assert.IsLessThan(1e-12, d.Residual, "against Σε the whitening is exact");
-        Assert.IsGreaterThan(0.999, d.UnregularisedResidual, "ε sets the output: Cov(y) ≈ 0, at distance 1 from I");
-        Assert.AreEqual(OutputResidual(x, t), d.UnregularisedResidual, 1e-9);
+        Assert.IsGreaterThan(0.999, d.UnregularizedResidual, "ε sets the output: Cov(y) ≈ 0, at distance 1 from I");
+        Assert.AreEqual(OutputResidual(x, t), d.UnregularizedResidual, 1e-9);
         // ZCA-cor counts against the correlation matrix, which the scale does not change.
         Assert.AreEqual(kind == WhiteningType.ZcaCor ? 0 : 6, d.EigenvaluesBelowEpsilon);
     }
@@ -57,9 +57,9 @@ public sealed class UnregularisedWhitenessTests
         WhiteningDiagnostics d = t.Diagnostics!.Single();
 
         Assert.AreEqual(0, d.EigenvaluesBelowEpsilon);
-        Assert.IsLessThan(1e-4, d.UnregularisedResidual, "ε = 1e-5 against variances of at least 0.1 or so");
-        Assert.IsGreaterThan(0, d.UnregularisedResidual, "ε is not 0, so W Σ Wᵀ is not exactly I");
-        Assert.AreEqual(OutputResidual(x, t), d.UnregularisedResidual, 1e-12);
+        Assert.IsLessThan(1e-4, d.UnregularizedResidual, "ε = 1e-5 against variances of at least 0.1 or so");
+        Assert.IsGreaterThan(0, d.UnregularizedResidual, "ε is not 0, so W Σ Wᵀ is not exactly I");
+        Assert.AreEqual(OutputResidual(x, t), d.UnregularizedResidual, 1e-12);
     }
 
     [TestMethod]
@@ -85,7 +85,7 @@ public sealed class UnregularisedWhitenessTests
         {
             WhiteningDiagnostics d = t.Diagnostics![i];
             Assert.AreEqual(below[i], d.EigenvaluesBelowEpsilon, $"matrix {i}");
-            Assert.AreEqual(expected[i], d.UnregularisedResidual, 1e-6 * expected[i], $"matrix {i}");
+            Assert.AreEqual(expected[i], d.UnregularizedResidual, 1e-6 * expected[i], $"matrix {i}");
             Assert.IsLessThanOrEqualTo(d.Tolerance, d.Residual, $"matrix {i}: against Σε the whitening is as exact as κ allows");
         }
     }
@@ -100,7 +100,7 @@ public sealed class UnregularisedWhitenessTests
         WhiteningDiagnostics d = t.Diagnostics!.Single();
 
         Assert.AreEqual(1, d.EigenvaluesBelowEpsilon, "its correlation row and column are 0");
-        Assert.AreEqual(OutputResidual(x, t), d.UnregularisedResidual, 1e-12);
-        Assert.AreEqual(1 / Math.Sqrt(6), d.UnregularisedResidual, 1e-4, "the constant feature's output variance is 0");
+        Assert.AreEqual(OutputResidual(x, t), d.UnregularizedResidual, 1e-12);
+        Assert.AreEqual(1 / Math.Sqrt(6), d.UnregularizedResidual, 1e-4, "the constant feature's output variance is 0");
     }
 }

@@ -10,7 +10,7 @@ namespace MLNetWhitening.Torch.Tests.Whitening;
 [TestClass]
 public sealed class WhiteningTests
 {
-    private static readonly WhiteningOptions Exact = WhiteningOptions.Default with { Epsilon = 0, Colouring = true };
+    private static readonly WhiteningOptions Exact = WhiteningOptions.Default with { Epsilon = 0, Coloring = true };
 
     /// <summary>(batch, rows, d) float64 correlated data with mean ≠ 0: z mixed by a random matrix, plus an offset.</summary>
     private static Tensor Data(long seed, long batch, long rows, long d)
@@ -61,7 +61,7 @@ public sealed class WhiteningTests
         Assert.IsLessThan(1e-12, SpdMatrices.RelativeError(t.Matrix, zca));
 
         // PCA with a rank: the top-3 directions, scaled, largest-|.| entry of each direction positive.
-        WhiteningTransform pca = Torch.Whitening.FromCovariance(sigma, WhiteningOptions.Default with { Kind = WhiteningType.Pca, Rank = 3, Epsilon = eps, Colouring = true });
+        WhiteningTransform pca = Torch.Whitening.FromCovariance(sigma, WhiteningOptions.Default with { Kind = WhiteningType.Pca, Rank = 3, Epsilon = eps, Coloring = true });
         CollectionAssert.AreEqual(new long[] { 2, 3, 10 }, pca.Matrix.shape);
         Tensor top = v.flip(-1).narrow(-1, 0, 3);
         Tensor projection = pca.Matrix.matmul(top).abs();   // diag((λ + ε)^(-1/2)) up to the signs
@@ -69,7 +69,7 @@ public sealed class WhiteningTests
         Assert.IsLessThan(1e-10, SpdMatrices.RelativeError(projection, expected));
         Tensor rows = pca.Matrix.abs().argmax(-1, keepdim: true);
         Assert.IsTrue(pca.Matrix.gather(-1, rows).gt(0).all().item<bool>());
-        Assert.IsLessThan(1e-12, (pca.Matrix.matmul(pca.Colouring!) - eye(3, dtype: float64)).abs().max().item<double>());
+        Assert.IsLessThan(1e-12, (pca.Matrix.matmul(pca.Coloring!) - eye(3, dtype: float64)).abs().max().item<double>());
 
         // ZCA-cor: the ZCA of the correlation matrix, rescaled by the standard deviations.
         WhiteningTransform cor = Torch.Whitening.FromCovariance(sigma, WhiteningOptions.Default with { Kind = WhiteningType.ZcaCor, Epsilon = eps });
@@ -91,7 +91,7 @@ public sealed class WhiteningTests
             {
                 WhiteningTransform one = Torch.Whitening.FromCovariance(sigma[i], Exact with { Kind = kind, Epsilon = 1e-4 });
                 Assert.IsLessThan(1e-12, SpdMatrices.RelativeError(batch.Matrix[i], one.Matrix), $"{kind} W[{i}]");
-                Assert.IsLessThan(1e-12, SpdMatrices.RelativeError(batch.Colouring![i], one.Colouring!), $"{kind} colouring[{i}]");
+                Assert.IsLessThan(1e-12, SpdMatrices.RelativeError(batch.Coloring![i], one.Coloring!), $"{kind} coloring[{i}]");
                 Assert.AreEqual(one.Diagnostics![0].ConditionNumber, batch.Diagnostics![i].ConditionNumber, 1e-9 * one.Diagnostics[0].ConditionNumber);
             }
         }
