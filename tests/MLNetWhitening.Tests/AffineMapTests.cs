@@ -30,7 +30,7 @@ public sealed class AffineMapTests
         var random = Seeded.Random(seed);
         float[] matrix = Enumerable.Range(0, k * d).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
         double[] shift = Enumerable.Range(0, d).Select(_ => random.NextDouble()).ToArray();
-        double[] offset = Enumerable.Range(0, k).Select(_ => 10 * (random.NextDouble() - 0.5)).ToArray();
+        float[] offset = Enumerable.Range(0, k).Select(_ => (float)(10 * (random.NextDouble() - 0.5))).ToArray();
         var map = new AffineMap(matrix, shift, offset);
         foreach (int rows in new[] { 1, 3, 4, 7, 64 })
         {

@@ -89,10 +89,7 @@ public sealed class CovarianceAccumulatorTests
     {
         using var accumulator = new CovarianceAccumulator(d, blockRows, CPU, managed);
         for (int r = 0; r < n; r++)
-        {
-            accumulator.Block.SetRow(accumulator.Pending, data.AsSpan(r * d, d));
-            accumulator.Commit();
-        }
+            accumulator.Add(data.AsSpan(r * d, d));
         accumulator.Flush();
         Assert.AreEqual(n, accumulator.Count);
         using Tensor sigma = accumulator.Covariance(CovarianceDenominator.NMinusOne);

@@ -99,7 +99,7 @@ public sealed class RefinedFitTests
         StringAssert.Contains(report.FallbackReason, "RefinementMaxIterations = 3");
         Assert.IsTrue(report.RefinementIterations is >= 0 and <= 3, $"{report.RefinementIterations} iterations");
         CollectionAssert.AreEqual(eigen.WhiteningMatrix.ToArray(), column.WhiteningMatrix.ToArray());
-        CollectionAssert.AreEqual(eigen.ColouringMatrix.ToArray(), column.ColouringMatrix.ToArray());
+        CollectionAssert.AreEqual(eigen.ColoringMatrix.ToArray(), column.ColoringMatrix.ToArray());
         string warning = $"Column 'Pixels': fell back to the exact Eigen root: {report.FallbackReason}.";
         Assert.IsTrue(log.Any(m => m.Contains(warning)), $"expected on the log: {warning}\n{string.Join("\n", log)}");
     }

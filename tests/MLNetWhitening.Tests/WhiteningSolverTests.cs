@@ -40,22 +40,22 @@ public sealed class WhiteningSolverTests
 
         Tensor w = tensor(s.Whitening, new long[] { s.OutputDimension, d }, ScalarType.Float64);
         Tensor w32 = w.to(ScalarType.Float32).to(ScalarType.Float64);
-        Assert.AreEqual(Residual(w, sigma), s.Residual, 1e-3 * Residual(w, sigma) + 1e-17);
-        Assert.AreEqual(Residual(w32, sigma), s.Float32Residual, 1e-3 * Residual(w32, sigma));
-        Assert.IsLessThan(s.Tolerance, s.Residual);
+        Assert.AreEqual(Residual(w, sigma), s.Report.WhiteningResidual, 1e-3 * Residual(w, sigma) + 1e-17);
+        Assert.AreEqual(Residual(w32, sigma), s.Report.Float32WhiteningResidual, 1e-3 * Residual(w32, sigma));
+        Assert.IsLessThan(s.Report.ResidualTolerance, s.Report.WhiteningResidual);
     }
 
-    /// <summary>ZCA's colouring matrix, taken from the residual's product Σε W, is Σε^(1/2): it inverts W and squares to Σε.</summary>
+    /// <summary>ZCA's coloring matrix, taken from the residual's product Σε W, is Σε^(1/2): it inverts W and squares to Σε.</summary>
     [TestMethod]
     [DataRow(1e2)]
     [DataRow(1e6)]
-    public void ZcaColouring_IsTheSquareRootOfTheCovariance(double condition)
+    public void ZcaColoring_IsTheSquareRootOfTheCovariance(double condition)
     {
         using var scope = NewDisposeScope();
         const int d = 50;
         Tensor sigma = RandomCovariance(d, condition, seed: 11);
         WhiteningSolution s = WhiteningSolver.Solve(sigma, ZcaWhiteningOptions.Default with { Epsilon = 0 }, "x");
-        Tensor c = tensor(s.Colouring, new long[] { d, s.OutputDimension }, ScalarType.Float64);
+        Tensor c = tensor(s.Coloring, new long[] { d, s.OutputDimension }, ScalarType.Float64);
         Tensor w = tensor(s.Whitening, new long[] { s.OutputDimension, d }, ScalarType.Float64);
 
         double scale = linalg.matrix_norm(sigma).item<double>();

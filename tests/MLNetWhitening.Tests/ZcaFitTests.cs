@@ -212,7 +212,7 @@ public sealed class ZcaFitTests
         Assert.IsGreaterThan(1.0, report.ConditionNumber);
         Assert.IsLessThan(report.ResidualTolerance, report.WhiteningResidual);
         Assert.IsLessThan(1e-3, report.Float32WhiteningResidual);
-        Assert.AreEqual("cpu", report.Device);
+        Assert.AreEqual(WhiteningDevice.Cpu, report.Device);
         Assert.IsGreaterThan(TimeSpan.Zero, report.Elapsed);
     }
 
@@ -233,7 +233,7 @@ public sealed class ZcaFitTests
         Assert.IsNull(column.FitReport.FallbackReason);
         Assert.IsLessThan(column.FitReport.ResidualTolerance, column.FitReport.WhiteningResidual);
         Assert.AreEqual(1 / Math.Sqrt(variance), column.WhiteningMatrix.Span[0], 1e-12 / Math.Sqrt(variance));
-        Assert.AreEqual(Math.Sqrt(variance), column.ColouringMatrix.Span[0], 1e-12 * Math.Sqrt(variance));
+        Assert.AreEqual(Math.Sqrt(variance), column.ColoringMatrix.Span[0], 1e-12 * Math.Sqrt(variance));
     }
 
     [TestMethod]

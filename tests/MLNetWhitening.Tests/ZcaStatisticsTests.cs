@@ -138,7 +138,7 @@ public sealed class ZcaStatisticsTests
     [DataRow(WhiteningType.Zca)]
     [DataRow(WhiteningType.ZcaCor)]
     [DataRow(WhiteningType.Pca)]
-    public void ColouringTransform_RestoresTheInput(WhiteningType kind)
+    public void ColoringTransform_RestoresTheInput(WhiteningType kind)
     {
         var ml = new MLContext(seed: 1);
         float[][] rows = TestData.Correlated(1000, D, seed: 17);
@@ -146,7 +146,7 @@ public sealed class ZcaStatisticsTests
         ZcaWhiteningTransformer model = ml.Transforms.WhitenZca("White", "Features", new ZcaWhiteningOptions { Kind = kind }).Fit(data);
 
         IDataView white = model.Transform(data);
-        float[][] restored = TestData.ReadColumn(model.CreateColouringTransformer().Transform(white), "Features");
+        float[][] restored = TestData.ReadColumn(model.CreateColoringTransformer().Transform(white), "Features");
         float[][] whiteRows = TestData.ReadColumn(white, "White");
 
         double scale = rows.Max(r => r.Max(Math.Abs));
@@ -154,7 +154,7 @@ public sealed class ZcaStatisticsTests
         {
             for (int j = 0; j < D; j++)
                 Assert.IsLessThan(1e-4 * scale, Math.Abs(restored[r][j] - rows[r][j]));
-            float[] perRow = model.Columns[0].Colour(whiteRows[r]);
+            float[] perRow = model.Columns[0].Color(whiteRows[r]);
             for (int j = 0; j < D; j++)
                 Assert.IsLessThan(1e-4 * scale, Math.Abs(perRow[j] - rows[r][j]));
         }

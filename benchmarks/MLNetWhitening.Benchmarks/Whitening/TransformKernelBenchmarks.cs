@@ -30,7 +30,7 @@ public class TransformKernelBenchmarks
         var w = new float[D * D];
         for (int i = 0; i < w.Length; i++)
             w[i] = (float)(random.NextDouble() - 0.5);
-        _map = new AffineMap(w, new double[D], new double[D]);
+        _map = new AffineMap(w, new double[D], new float[D]);
         _block = new float[Rows * D];
         for (int i = 0; i < _block.Length; i++)
             _block[i] = (float)random.NextDouble();

@@ -22,7 +22,7 @@ internal static class Figure
         return path;
     }
 
-    /// <summary>A heat map of <paramref name="values"/> with a colour bar, row 0 at the top, axes hidden.</summary>
+    /// <summary>A heat map of <paramref name="values"/> with a color bar, row 0 at the top, axes hidden.</summary>
     public static void Heatmap(Plot plot, double[,] values, IColormap colormap, string title, double? symmetricLimit = null)
     {
         var heatmap = plot.Add.Heatmap(values);

@@ -91,7 +91,7 @@ public sealed record ZcaWhiteningOptions
             throw new ArgumentOutOfRangeException(nameof(BlockRows), BlockRows, $"BlockRows must be ≥ 1, but got {BlockRows}.");
     }
 
-    /// <summary>The whitening core's options for this fit: verified, with the colouring matrix.</summary>
+    /// <summary>The whitening core's options for this fit: verified, with the coloring matrix.</summary>
     internal WhiteningOptions ToWhiteningOptions() => new()
     {
         Kind = Kind,

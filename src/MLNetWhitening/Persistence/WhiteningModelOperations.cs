@@ -15,7 +15,7 @@ public static class WhiteningModelOperations
 {
     /// <summary>
     /// Loads a model saved with <c>mlContext.Model.Save</c>, as <c>mlContext.Model.Load</c> does, and puts back every
-    /// <see cref="ZcaWhiteningTransformer"/> and <see cref="ZcaColouringTransformer"/> in place of the ML.NET
+    /// <see cref="ZcaWhiteningTransformer"/> and <see cref="ZcaColoringTransformer"/> in place of the ML.NET
     /// OnnxTransformer it was saved as: the same object type, fit report, numbers (bit for bit) and speed as before
     /// saving. The rest of the chain is what ML.NET loaded.
     /// </summary>
@@ -95,7 +95,7 @@ public static class WhiteningModelOperations
     }
 
     /// <summary>
-    /// Exports a whole pipeline that contains <see cref="ZcaWhiteningTransformer"/> or <see cref="ZcaColouringTransformer"/>
+    /// Exports a whole pipeline that contains <see cref="ZcaWhiteningTransformer"/> or <see cref="ZcaColoringTransformer"/>
     /// steps as one ONNX model, as <c>mlContext.Model.ConvertToOnnx</c> does for pipelines of ML.NET transformers (which
     /// cannot export ours: it silently exports only the steps after the last one it does not know). Each run of ML.NET
     /// steps is exported by ConvertToOnnx, each whitening step as in <see cref="ZcaWhiteningTransformer.ExportToOnnx"/>,

@@ -19,6 +19,21 @@ internal static class ChanUpdate
             mean[j] += delta[j] * added / total;
     }
 
+    /// <summary>
+    /// Merges a block of <paramref name="added"/> rows stored shifted by the running mean μa (their column sums
+    /// <paramref name="shiftedSums"/>) after <paramref name="count"/> rows: μ ← μa + δ nb / n, and the term
+    /// −(nb² / n) δ δᵀ that M2 takes beside the block's scatter, with δ = the block's shifted mean.
+    /// </summary>
+    public static MergeTerm MergeBlock(Span<double> mean, ReadOnlySpan<double> shiftedSums, int added, long count)
+    {
+        var delta = new double[mean.Length];
+        for (int j = 0; j < delta.Length; j++)
+            delta[j] = shiftedSums[j] / added;
+        long total = count + added;
+        UpdateMean(mean, delta, added, total);
+        return new MergeTerm(delta, ShiftedBlockFactor(added, total));
+    }
+
     /// <summary>The δ δᵀ factor for merging two parts' co-moments: na nb / n.</summary>
     public static double PairFactor(long na, long nb) => (double)na * nb / (na + nb);
 

@@ -33,8 +33,8 @@ public sealed record WhitenedMlpTrainingSummary
     /// <summary>The seed the training used.</summary>
     public required int Seed { get; init; }
 
-    /// <summary>"cpu" or "cuda".</summary>
-    public required string Device { get; init; }
+    /// <summary>The device the training ran on: <see cref="WhiteningDevice.Cpu"/> or <see cref="WhiteningDevice.Cuda"/> (never Auto: what Auto chose).</summary>
+    public required WhiteningDevice Device { get; init; }
 
     /// <summary>Wall time of the whole fit (reading the data, training, folding the network).</summary>
     public required TimeSpan Elapsed { get; init; }

@@ -20,7 +20,7 @@ public sealed class ZcaWhiteningTransformer : ITransformer
     internal ZcaWhiteningTransformer(IReadOnlyList<ZcaColumnModel> columns)
     {
         Columns = columns;
-        _core = new AffineColumnsTransformer(columns.Select(c => new AffineColumn(c.InputColumnName, c.OutputColumnName, c.Whitening)).ToArray());
+        _core = new AffineColumnsTransformer(columns.Select(c => new AffineColumn(c.InputColumnName, c.OutputColumnName, c.Maps.Whitening)).ToArray());
     }
 
     /// <summary>The fitted state per column: mean, W, W⁺ and the fit report.</summary>
@@ -45,10 +45,10 @@ public sealed class ZcaWhiteningTransformer : ITransformer
     public IDataView Transform(IDataView input) => _core.Transform(input);
 
     /// <summary>
-    /// The inverse (colouring) transform: for each column, x = W⁺ y + μ, read from the whitened column and written to
+    /// The inverse (coloring) transform: for each column, x = W⁺ y + μ, read from the whitened column and written to
     /// the original input column name (exact for ZCA, ZCA-cor and full-rank PCA).
     /// </summary>
-    public ZcaColouringTransformer CreateColouringTransformer() => new(Columns);
+    public ZcaColoringTransformer CreateColoringTransformer() => new(Columns);
 
     /// <summary>
     /// Writes the fitted maps as a standalone ONNX model for serving outside ML.NET (ONNX Runtime and other runtimes):
@@ -63,7 +63,7 @@ public sealed class ZcaWhiteningTransformer : ITransformer
     /// using (var file = File.Create("whitening.onnx"))
     ///     zca.ExportToOnnx(file);
     /// </code></example>
-    public void ExportToOnnx(Stream stream, DataKind inputKind = DataKind.Single) => ZcaOnnxExport.Write(stream, Columns, colouring: false, inputKind);
+    public void ExportToOnnx(Stream stream, DataKind inputKind = DataKind.Single) => ZcaOnnxExport.Write(stream, Columns, coloring: false, inputKind);
 
     /// <summary>
     /// Saves the fitted maps for <c>mlContext.Model.Save</c>. ML.NET does not let an outside assembly write its own model
@@ -72,5 +72,5 @@ public sealed class ZcaWhiteningTransformer : ITransformer
     /// <c>mlContext.Model.Load</c> gives those back; <c>mlContext.Model.LoadWithWhitening</c> gives this transformer
     /// back. Saving and scoring through OnnxTransformer need the native ONNX Runtime (package Microsoft.ML.OnnxRuntime).
     /// </summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => ZcaSavedForm.Save(ctx, Columns, colouring: false);
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ZcaSavedForm.Save(ctx, Columns, coloring: false);
 }

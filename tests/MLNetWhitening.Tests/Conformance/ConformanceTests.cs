@@ -42,7 +42,7 @@ public sealed class ConformanceTests
             InvalidInputs = [WorkoutInput.Of(ml, new[] { new WorkoutMissingColumnRow() })],
             PlainLoadedValues = (input, expected, loaded) => AssertWithinRounding(fitted.Columns, input, expected, loaded, colouring: true),
         };
-        workout.RunTransformer(fitted.CreateColouringTransformer());
+        workout.RunTransformer(fitted.CreateColoringTransformer());
     }
 
     [TestMethod]
@@ -129,7 +129,7 @@ public sealed class ConformanceTests
                 SavedForms.AssertWithinRounding(column, TestData.ReadColumnAsDouble(input, column.InputColumnName), TestData.ReadColumn(expected, column.OutputColumnName), TestData.ReadColumn(loaded, column.OutputColumnName));
                 continue;
             }
-            float[] m = Array.ConvertAll(column.ColouringMatrix.ToArray(), v => (float)v);
+            float[] m = Array.ConvertAll(column.ColoringMatrix.ToArray(), v => (float)v);
             double[] mean = column.Mean.ToArray();
             float[][] y = TestData.ReadColumn(input, column.OutputColumnName), a = TestData.ReadColumn(expected, column.InputColumnName), b = TestData.ReadColumn(loaded, column.InputColumnName);
             int k = column.OutputDimension;

@@ -50,4 +50,37 @@ public sealed class FitReportRecordTests
         StringAssert.Contains(e.Message, "refinement iterations");
         StringAssert.Contains(e.Message, "test.zip");
     }
+
+    /// <summary>Files store the device as the string they always had ("cpu", "cuda"); the report gives the enum.</summary>
+    [TestMethod]
+    public void SavedDeviceString_ReadsAsTheDeviceEnum_AndIsWrittenAsBefore()
+    {
+        ZcaColumnRecord record = Record(null);
+        record.FitReport.Device = "cuda";
+        string json = ZcaMetadata.Write(new[] { record });
+        StringAssert.Contains(json, "\"device\":\"cuda\"");
+        ZcaFitReport report = ZcaMetadata.Read(json, "test")[0].FitReport.ToReport();
+        Assert.AreEqual(WhiteningDevice.Cuda, report.Device);
+        Assert.AreEqual("cpu", FitReportRecord.From(report with { Device = WhiteningDevice.Cpu }).Device);
+    }
+
+    [TestMethod]
+    public void UnregularizedResidual_KeepsItsSavedName()
+    {
+        ZcaColumnRecord record = Record(null);
+        record.FitReport.UnregularizedResidual = 0.25;
+        string json = ZcaMetadata.Write(new[] { record });
+        StringAssert.Contains(json, "\"unregularisedResidual\":0.25");
+        Assert.AreEqual(0.25, ZcaMetadata.Read(json, "test")[0].FitReport.ToReport().UnregularizedResidual);
+    }
+
+    [TestMethod]
+    public void UnknownSavedDevice_IsRefused()
+    {
+        ZcaColumnRecord record = Record(null);
+        record.FitReport.Device = "tpu";
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => ZcaMetadata.Read(ZcaMetadata.Write(new[] { record }), "test.zip"));
+        StringAssert.Contains(e.Message, "'tpu'");
+        StringAssert.Contains(e.Message, "test.zip");
+    }
 }

@@ -42,7 +42,7 @@ public sealed class LoadWithWhiteningTests
     }
 
     [TestMethod]
-    public void RestoredTransformer_SavesAndRestoresAgain_AndItsColouringIsTheOriginalOne()
+    public void RestoredTransformer_SavesAndRestoresAgain_AndItsColoringIsTheOriginalOne()
     {
         var ml = new MLContext(seed: 3);
         IDataView data = TestData.ToDataView(ml, TestData.Correlated(200, 9, seed: 4), 9);
@@ -53,21 +53,21 @@ public sealed class LoadWithWhiteningTests
 
         AssertSameState(fitted["White"], twice["White"]);
         IDataView white = fitted.Transform(data);
-        ModelFiles.AssertBitIdentical(TestData.ReadColumn(fitted.CreateColouringTransformer().Transform(white), "Features"),
-            TestData.ReadColumn(twice.CreateColouringTransformer().Transform(white), "Features"), "colouring");
+        ModelFiles.AssertBitIdentical(TestData.ReadColumn(fitted.CreateColoringTransformer().Transform(white), "Features"),
+            TestData.ReadColumn(twice.CreateColoringTransformer().Transform(white), "Features"), "coloring");
     }
 
     [TestMethod]
-    public void LoadWithWhitening_PutsTheColouringTransformerBack()
+    public void LoadWithWhitening_PutsTheColoringTransformerBack()
     {
         var ml = new MLContext(seed: 5);
         ZcaWhiteningTransformer fitted = ml.Transforms.WhitenZca("White", "Features").Fit(TestData.ToDataView(ml, TestData.Correlated(200, 5, seed: 6), 5));
         IDataView white = fitted.Transform(TestData.ToDataView(ml, TestData.Correlated(200, 5, seed: 6), 5));
 
-        var restored = (ZcaColouringTransformer)ModelFiles.LoadRestored(ml, ModelFiles.Save(ml, fitted.CreateColouringTransformer(), white.Schema), out var restoration);
+        var restored = (ZcaColoringTransformer)ModelFiles.LoadRestored(ml, ModelFiles.Save(ml, fitted.CreateColoringTransformer(), white.Schema), out var restoration);
 
         AssertSameState(fitted["White"], restored.Columns.Single());
-        CollectionAssert.AreEqual(new[] { "TransformerChain: ZcaColouringTransformer" }, restoration.Restored.ToArray());
+        CollectionAssert.AreEqual(new[] { "TransformerChain: ZcaColoringTransformer" }, restoration.Restored.ToArray());
     }
 
     [TestMethod]
@@ -99,6 +99,25 @@ public sealed class LoadWithWhiteningTests
         Assert.IsInstanceOfType<ZcaWhiteningTransformer>(restored.Last());
         Assert.HasCount(1, restoration.NotRestored);
         StringAssert.StartsWith(restoration.NotRestored[0], "TransformerChain/Transform_000: its ONNX graph was not written by MLNetWhitening (producer 'a test')");
+    }
+
+    /// <summary>Files saved before the rename name the component "ZcaColouringTransformer"; they restore as before.</summary>
+    [TestMethod]
+    public void LoadWithWhitening_RestoresAColoringSavedUnderItsOldComponentName()
+    {
+        var ml = new MLContext(seed: 5);
+        ZcaWhiteningTransformer fitted = ml.Transforms.WhitenZca("White", "Features").Fit(TestData.ToDataView(ml, TestData.Correlated(200, 5, seed: 6), 5));
+        IDataView white = fitted.Transform(TestData.ToDataView(ml, TestData.Correlated(200, 5, seed: 6), 5));
+        byte[] file = ModelFiles.Save(ml, fitted.CreateColoringTransformer(), white.Schema);
+        Assert.AreEqual("ZcaColoringTransformer", Metadata(ModelZip.Graph(file, "TransformerChain/Transform_001"), "mlnetwhitening.component").Value);
+        byte[] old = ModelZip.ChangeGraph(file, "TransformerChain/Transform_001", m => Metadata(m, "mlnetwhitening.component").Value = "ZcaColouringTransformer");
+
+        var restored = (ZcaColoringTransformer)ModelFiles.LoadRestored(ml, old, out var restoration);
+
+        AssertSameState(fitted["White"], restored.Columns.Single());
+        CollectionAssert.AreEqual(new[] { "TransformerChain: ZcaColoringTransformer" }, restoration.Restored.ToArray());
+        ModelFiles.AssertBitIdentical(TestData.ReadColumn(fitted.CreateColoringTransformer().Transform(white), "Features"),
+            TestData.ReadColumn(restored.Transform(white), "Features"), "coloring restored from the old name");
     }
 
     [TestMethod]
@@ -181,7 +200,7 @@ public sealed class LoadWithWhiteningTests
         Assert.AreEqual(expected.FitReport, actual.FitReport);
         CollectionAssert.AreEqual(expected.Mean.ToArray(), actual.Mean.ToArray());
         CollectionAssert.AreEqual(expected.WhiteningMatrix.ToArray(), actual.WhiteningMatrix.ToArray());
-        CollectionAssert.AreEqual(expected.ColouringMatrix.ToArray(), actual.ColouringMatrix.ToArray());
+        CollectionAssert.AreEqual(expected.ColoringMatrix.ToArray(), actual.ColoringMatrix.ToArray());
     }
 
     private static StringStringEntryProto Metadata(ModelProto model, string key) => model.MetadataProps.Single(p => p.Key == key);

@@ -45,20 +45,20 @@ public sealed class OnnxExportTests
     }
 
     [TestMethod]
-    public void ExportedColouring_RunsInOnnxRuntime_AndRestoresTheInput()
+    public void ExportedColoring_RunsInOnnxRuntime_AndRestoresTheInput()
     {
         var ml = new MLContext(seed: 2);
         float[][] rows = TestData.Correlated(200, 6, seed: 7);
         ZcaWhiteningTransformer fitted = ml.Transforms.WhitenZca("White", "Features").Fit(TestData.ToDataView(ml, rows, 6));
-        ZcaColouringTransformer colouring = fitted.CreateColouringTransformer();
+        ZcaColoringTransformer coloring = fitted.CreateColoringTransformer();
         IDataView white = fitted.Transform(TestData.ToDataView(ml, rows, 6));
-        byte[] model = Export(s => colouring.ExportToOnnx(s));
+        byte[] model = Export(s => coloring.ExportToOnnx(s));
 
         using var session = new InferenceSession(model);
         double[][] whitened = TestData.ReadColumnAsDouble(white, "White");
         float[][] restored = Run(session, "White", "Features", whitened, doubleInput: false);
-        float[][] inMemory = TestData.ReadColumn(colouring.Transform(white), "Features");
-        float[] a = Array.ConvertAll(fitted["White"].ColouringMatrix.ToArray(), v => (float)v);
+        float[][] inMemory = TestData.ReadColumn(coloring.Transform(white), "Features");
+        float[] a = Array.ConvertAll(fitted["White"].ColoringMatrix.ToArray(), v => (float)v);
         for (int r = 0; r < rows.Length; r++)
         {
             float[] y = Array.ConvertAll(whitened[r], v => (float)v);

@@ -73,7 +73,7 @@ public sealed class SavedModelNumbersTests
     [TestMethod]
     [DataRow(false)]
     [DataRow(true)]
-    public void SavedColouring_GivesTheInMemoryNumbers_WhenMeansAreLarge(bool applyOnDouble)
+    public void SavedColoring_GivesTheInMemoryNumbers_WhenMeansAreLarge(bool applyOnDouble)
     {
         const int seed = 1204;
         TestContext.WriteLine($"seed {seed}");
@@ -85,23 +85,23 @@ public sealed class SavedModelNumbersTests
         IDataView whiteApplied = applyOnDouble
             ? ml.Transforms.Conversion.ConvertType("White", "White", DataKind.Double).Fit(white).Transform(white)
             : white;
-        ZcaColouringTransformer colouring = fitted.CreateColouringTransformer();
-        byte[] file = ModelFiles.Save(ml, colouring, whiteApplied.Schema);
+        ZcaColoringTransformer coloring = fitted.CreateColoringTransformer();
+        byte[] file = ModelFiles.Save(ml, coloring, whiteApplied.Schema);
 
-        float[][] inMemory = TestData.ReadColumn(colouring.Transform(whiteApplied), "Features");
+        float[][] inMemory = TestData.ReadColumn(coloring.Transform(whiteApplied), "Features");
         ModelFiles.AssertBitIdentical(inMemory, TestData.ReadColumn(ModelFiles.LoadRestored(ml, file).Transform(whiteApplied), "Features"), "restored");
 
         float[][] plain = TestData.ReadColumn(ModelFiles.LoadPlain(ml, file).Transform(whiteApplied), "Features");
         float[][] y = TestData.ReadColumn(white, "White");
         ZcaColumnModel column = fitted["White"];
-        float[] a = Array.ConvertAll(column.ColouringMatrix.ToArray(), v => (float)v);
+        float[] a = Array.ConvertAll(column.ColoringMatrix.ToArray(), v => (float)v);
         for (int r = 0; r < y.Length; r++)
         {
             for (int i = 0; i < D; i++)
             {
                 // x = W⁺ y + μ: the output itself is of size μ, so its float32 rounding is too.
                 double bound = ProductRounding.Bound(a.AsSpan(i * D, D), y[r], (float)column.Mean.Span[i]);
-                ProductRounding.AssertWithin(inMemory[r][i], plain[r][i], bound, $"OnnxTransformer colouring, row {r}, feature {i}");
+                ProductRounding.AssertWithin(inMemory[r][i], plain[r][i], bound, $"OnnxTransformer coloring, row {r}, feature {i}");
             }
         }
     }

@@ -128,22 +128,22 @@ public sealed class ZcaModelSaveLoadTests
     [TestMethod]
     [DataRow(WhiteningType.Zca, 0)]
     [DataRow(WhiteningType.Pca, 0)]
-    public void SavedColouring_RestoresTheInputFromTheWhitenedColumn(WhiteningType kind, int rank)
+    public void SavedColoring_RestoresTheInputFromTheWhitenedColumn(WhiteningType kind, int rank)
     {
         var ml = new MLContext(seed: 17);
         float[][] rows = TestData.Correlated(250, 7, seed: 31);
         ZcaWhiteningTransformer fitted = ml.Transforms.WhitenZca("White", "Features", new ZcaWhiteningOptions { Kind = kind, Rank = rank }).Fit(TestData.ToDataView(ml, rows, 7));
         IDataView white = fitted.Transform(TestData.ToDataView(ml, rows, 7));
-        ZcaColouringTransformer colouring = fitted.CreateColouringTransformer();
-        byte[] file = ModelFiles.Save(ml, colouring, white.Schema);
+        ZcaColoringTransformer coloring = fitted.CreateColoringTransformer();
+        byte[] file = ModelFiles.Save(ml, coloring, white.Schema);
 
-        float[][] expected = TestData.ReadColumn(colouring.Transform(white), "Features");
-        ModelFiles.AssertBitIdentical(expected, TestData.ReadColumn(ModelFiles.LoadRestored(ml, file).Transform(white), "Features"), "restored colouring");
+        float[][] expected = TestData.ReadColumn(coloring.Transform(white), "Features");
+        ModelFiles.AssertBitIdentical(expected, TestData.ReadColumn(ModelFiles.LoadRestored(ml, file).Transform(white), "Features"), "restored coloring");
         float[][] plain = TestData.ReadColumn(ModelFiles.LoadPlain(ml, file).Transform(white), "Features");
         for (int r = 0; r < rows.Length; r++)
         {
             for (int j = 0; j < 7; j++)
-                Assert.AreEqual(rows[r][j], plain[r][j], 1e-3 * Math.Max(1, Math.Abs(rows[r][j])), $"Row {r}, feature {j}: colouring should restore the input.");
+                Assert.AreEqual(rows[r][j], plain[r][j], 1e-3 * Math.Max(1, Math.Abs(rows[r][j])), $"Row {r}, feature {j}: coloring should restore the input.");
         }
     }
 

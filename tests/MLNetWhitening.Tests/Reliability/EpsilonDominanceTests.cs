@@ -40,7 +40,7 @@ public sealed class EpsilonDominanceTests
         ZcaWhiteningTransformer fitted = new ZcaWhiteningEstimator(ml, new[] { new InputOutputColumnPair("White", "Features") }, options).Fit(data);
         double whiteness = MaxDistanceFromIdentity(TestData.ReadColumn(fitted.Transform(data), "White"));
         ZcaFitReport r = fitted.Columns[0].FitReport;
-        TestContext.WriteLine($"{options.EpsilonScale}: ε used {fitted.Columns[0].Epsilon:G3}, residual against Σε {r.WhiteningResidual:G3}, against Σ {r.UnregularisedResidual:G3}, " +
+        TestContext.WriteLine($"{options.EpsilonScale}: ε used {fitted.Columns[0].Epsilon:G3}, residual against Σε {r.WhiteningResidual:G3}, against Σ {r.UnregularizedResidual:G3}, " +
             $"eigenvalues below ε {r.EigenvaluesBelowEpsilon}, max |Cov(y) − I| {whiteness:G3}, warnings {warnings.Count}");
         return (fitted.Columns[0], whiteness, warnings);
     }
@@ -53,7 +53,7 @@ public sealed class EpsilonDominanceTests
 
         Assert.IsGreaterThan(0.99, whiteness, "ε = 1e-5 against variances near 1e-40: the output is near 0, its covariance near 0");
         Assert.IsLessThan(1e-6, model.FitReport.WhiteningResidual, "against Σε everything looks fine");
-        Assert.IsGreaterThan(0.99, model.FitReport.UnregularisedResidual);
+        Assert.IsGreaterThan(0.99, model.FitReport.UnregularizedResidual);
         Assert.AreEqual(6, model.FitReport.EigenvaluesBelowEpsilon);
         Assert.AreEqual(1, warnings.Count(w => w.Contains("'Features'") && w.Contains("exceeds 6 of the 6 eigenvalues") && w.Contains("EpsilonScale = MeanVariance")), string.Join("\n", warnings));
     }
@@ -73,7 +73,7 @@ public sealed class EpsilonDominanceTests
         Assert.AreEqual(0, model.FitReport.EigenvaluesBelowEpsilon);
         Assert.IsEmpty(warnings);
         Assert.AreEqual(unitModel.Epsilon * 1e-40, model.Epsilon, 1e-3 * unitModel.Epsilon * 1e-40, "ε scales with the variance");
-        Assert.AreEqual(unitModel.FitReport.UnregularisedResidual, model.FitReport.UnregularisedResidual, 1e-4);
+        Assert.AreEqual(unitModel.FitReport.UnregularizedResidual, model.FitReport.UnregularizedResidual, 1e-4);
         Assert.AreEqual(unitWhiteness, whiteness, 1e-4);
     }
 
@@ -87,7 +87,7 @@ public sealed class EpsilonDominanceTests
         var (model, _, warnings) = Fit(rows, ZcaWhiteningOptions.Default);
 
         Assert.AreEqual(5, model.FitReport.EigenvaluesBelowEpsilon);
-        Assert.AreEqual(Math.Sqrt(5.0 / 8), model.FitReport.UnregularisedResidual, 0.02, "five of eight directions have variance λ/(λ+ε) ≈ 1e-3 instead of 1");
+        Assert.AreEqual(Math.Sqrt(5.0 / 8), model.FitReport.UnregularizedResidual, 0.02, "five of eight directions have variance λ/(λ+ε) ≈ 1e-3 instead of 1");
         Assert.AreEqual(1, warnings.Count(w => w.Contains("exceeds 5 of the 8 eigenvalues")));
     }
 

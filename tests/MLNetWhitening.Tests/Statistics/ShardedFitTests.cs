@@ -111,7 +111,7 @@ public sealed class ShardedFitTests
         AssertSameFit(single, merged);
         Assert.AreEqual(single.Kind, merged.Kind);
         Assert.AreEqual(single.OutputDimension, merged.OutputDimension);
-        Assert.IsLessThan(Tolerance(single), Shards.RelativeDifference(merged.ColouringMatrix.Span, single.ColouringMatrix.Span));
+        Assert.IsLessThan(Tolerance(single), Shards.RelativeDifference(merged.ColoringMatrix.Span, single.ColoringMatrix.Span));
         Assert.AreEqual(single.FitReport.RequestedMethod, merged.FitReport.RequestedMethod);
         Assert.AreEqual(single.FitReport.FallbackReason is null, merged.FitReport.FallbackReason is null);
         // κ = λmax/λmin moves with λmin, whose relative error is κ times Σ's (the same first-order bound as W's), and the

@@ -51,7 +51,7 @@ public sealed class WhiteningStatisticsTests
         ZcaColumnModel fromStatistics = estimator.Fit(estimator.ComputeStatistics(data)).Columns[0];
 
         CollectionAssert.AreEqual(direct.WhiteningMatrix.ToArray(), fromStatistics.WhiteningMatrix.ToArray());
-        CollectionAssert.AreEqual(direct.ColouringMatrix.ToArray(), fromStatistics.ColouringMatrix.ToArray());
+        CollectionAssert.AreEqual(direct.ColoringMatrix.ToArray(), fromStatistics.ColoringMatrix.ToArray());
         CollectionAssert.AreEqual(direct.Mean.ToArray(), fromStatistics.Mean.ToArray());
         Assert.AreEqual(direct.FitReport with { Elapsed = TimeSpan.Zero }, fromStatistics.FitReport with { Elapsed = TimeSpan.Zero });
         Assert.AreEqual(("White", "Features", kind), (fromStatistics.OutputColumnName, fromStatistics.InputColumnName, fromStatistics.Kind));

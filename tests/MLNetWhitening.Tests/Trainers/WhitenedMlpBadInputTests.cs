@@ -111,7 +111,7 @@ public sealed class WhitenedMlpBadInputTests
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         ml.Log += (_, message) => log.Enqueue(message.Message);
         WhitenedMlpMulticlassTransformer model = new WhitenedMlpMulticlassTrainer(ml, MlpData.Quick(1) with { BatchSize = 16 }).Fit(data);
-        Assert.AreEqual("cpu", model.TrainingSummary.Device);
+        Assert.AreEqual(WhiteningDevice.Cpu, model.TrainingSummary.Device);
         Assert.IsTrue(log.Any(m => m.Contains("no CUDA device: training on the CPU", StringComparison.Ordinal)), "Auto says on the log that it fell back");
     }
 

@@ -29,7 +29,7 @@ internal static class PipelineOnnxExport
         int part = 0;
         foreach (ITransformer? step in Flatten(model).Append(null))
         {
-            if (step is not (null or ZcaWhiteningTransformer or ZcaColouringTransformer))
+            if (step is not (null or ZcaWhiteningTransformer or ZcaColoringTransformer))
             {
                 pending.Add(step);
                 continue;
@@ -78,20 +78,20 @@ internal static class PipelineOnnxExport
 
     private static void AddOurs(ComposedGraph composed, ITransformer step, IDataView view, string prefix)
     {
-        var (columns, colouring) = step is ZcaWhiteningTransformer w ? (w.Columns, false) : (((ZcaColouringTransformer)step).Columns, true);
-        string[] inputs = columns.Select(c => colouring ? c.OutputColumnName : c.InputColumnName).Distinct().ToArray();
+        var (columns, coloring) = step is ZcaWhiteningTransformer w ? (w.Columns, false) : (((ZcaColoringTransformer)step).Columns, true);
+        string[] inputs = columns.Select(c => coloring ? c.OutputColumnName : c.InputColumnName).Distinct().ToArray();
         var types = inputs.ToDictionary(i => i, i => (VectorDataViewType)ColumnChecks.CheckInput(view.Schema, i, null, nameof(view)).Type);
         // A double graph reads Single columns through an exact Cast; a float graph only when every input is Single.
         bool allSingle = types.Values.All(t => t.ItemType == NumberDataViewType.Single);
-        ModelProto graph = ZcaOnnxExport.Model(columns, colouring, allSingle ? DataKind.Single : DataKind.Double, AffineGraph.MinimumOpset);
+        ModelProto graph = ZcaOnnxExport.Model(columns, coloring, allSingle ? DataKind.Single : DataKind.Double, AffineGraph.MinimumOpset);
         string Bind(ValueInfoProto value)
         {
             bool single = types[value.Name].ItemType == NumberDataViewType.Single;
             string source = composed.Value(value.Name, OnnxTensors.ValueInfo(value.Name, single ? OnnxTensors.Float : OnnxTensors.Double, types[value.Name].Size, batched: true));
             return single && !allSingle ? composed.Cast(source, OnnxTensors.Double) : source;
         }
-        var names = ZcaOnnxExport.GraphNames(columns, colouring);
-        var outputs = names.Select((n, i) => (Column: colouring ? columns[i].InputColumnName : columns[i].OutputColumnName, n.Output))
+        var names = ZcaOnnxExport.GraphNames(columns, coloring);
+        var outputs = names.Select((n, i) => (Column: coloring ? columns[i].InputColumnName : columns[i].OutputColumnName, n.Output))
             .ToDictionary(p => p.Column, p => p.Output);
         composed.Add(graph, prefix, Bind, outputs);
     }

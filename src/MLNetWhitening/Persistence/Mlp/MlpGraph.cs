@@ -39,7 +39,7 @@ internal static class MlpGraph
         MlpState state = model.State;
         var graph = new GraphProto { Name = "whitened_mlp" };
         graph.Input.Add(OnnxTensors.ValueInfo(names.Input, OnnxTensors.Double, state.InputSize, batched: false));
-        graph.Initializer.Add(OnnxTensors.Tensor("mlnw_input_shift", new long[] { state.InputSize }, state.Layers[0].Shift!, float64: true));
+        graph.Initializer.Add(OnnxTensors.Tensor("mlnw_input_shift", new long[] { state.InputSize }, state.Layers[0].Shift!));
         graph.Node.Add(OnnxNodes.Node("Sub", "mlnw_subtract_shift", "mlnw_centred_double", names.Input, "mlnw_input_shift"));
         string x = OnnxNodes.Cast(graph, "mlnw_centred", "mlnw_centred_double", OnnxTensors.Float);
         for (int l = 0; l < state.Layers.Length; l++)
@@ -119,7 +119,7 @@ internal static class MlpGraph
     /// <summary>A float64 initializer and its Cast to float; returns the float value's name.</summary>
     private static string Initializer(GraphProto graph, string name, long[] dims, double[] values)
     {
-        graph.Initializer.Add(OnnxTensors.Tensor(name, dims, values, float64: true));
+        graph.Initializer.Add(OnnxTensors.Tensor(name, dims, values));
         return OnnxNodes.Cast(graph, name + "_float", name, OnnxTensors.Float);
     }
 

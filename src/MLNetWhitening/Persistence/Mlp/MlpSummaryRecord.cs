@@ -26,6 +26,7 @@ internal sealed class MlpSummaryRecord
 
     public int Seed { get; set; }
 
+    /// <summary>"cpu" or "cuda" (<see cref="SavedDevice"/>).</summary>
     public string Device { get; set; } = "cpu";
 
     public TimeSpan Elapsed { get; set; }
@@ -47,7 +48,7 @@ internal sealed class MlpSummaryRecord
         ValidationRows = s.ValidationRows,
         SkippedRows = s.SkippedRows,
         Seed = s.Seed,
-        Device = s.Device,
+        Device = SavedDevice.Write(s.Device),
         Elapsed = s.Elapsed,
     };
 
@@ -68,7 +69,7 @@ internal sealed class MlpSummaryRecord
             ValidationRows = ValidationRows,
             SkippedRows = SkippedRows,
             Seed = Seed,
-            Device = Device ?? string.Empty,
+            Device = SavedDevice.Read(Device, $"{where}: the training summary"),
             Elapsed = Elapsed,
         };
     }

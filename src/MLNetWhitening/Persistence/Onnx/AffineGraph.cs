@@ -102,17 +102,25 @@ internal static class AffineGraph
             ? column.Input
             : Shared(widened, column.Input, () => OnnxNodes.Cast(graph, names.Input(column.Input, "double"), column.Input, OnnxTensors.Double));
         string shift = names.Shift(i);
-        graph.Initializer.Add(OnnxTensors.Tensor(shift, new long[] { s.InputSize }, s.Shift, float64: true));
+        graph.Initializer.Add(OnnxTensors.Tensor(shift, new long[] { s.InputSize }, s.Shift));
         string difference = names.Value(i, "centred_double");
         graph.Node.Add(OnnxNodes.Node("Sub", names.Value(i, "subtract_shift"), difference, x, shift));
         return OnnxNodes.Cast(graph, names.Value(i, "centred"), difference, OnnxTensors.Float);
     }
 
-    /// <summary>An initializer of float values: stored as float, or as double with a Cast to float after it.</summary>
+    /// <summary>
+    /// An initializer of float values: stored rounded to float as <see cref="AffineState.Round"/> rounds them for the
+    /// transform, or as double with a Cast to float after it.
+    /// </summary>
     private static string Weights(GraphProto graph, GraphNames names, string name, long[] dims, double[] values, bool float64)
     {
-        graph.Initializer.Add(OnnxTensors.Tensor(name, dims, values, float64));
-        return float64 ? OnnxNodes.Cast(graph, names.Free(name + "_float"), name, OnnxTensors.Float) : name;
+        if (!float64)
+        {
+            graph.Initializer.Add(OnnxTensors.Tensor(name, dims, AffineState.Round(values)));
+            return name;
+        }
+        graph.Initializer.Add(OnnxTensors.Tensor(name, dims, values));
+        return OnnxNodes.Cast(graph, names.Free(name + "_float"), name, OnnxTensors.Float);
     }
 
     private static string Shared(Dictionary<string, string> cache, string input, Func<string> create)

@@ -30,19 +30,27 @@ internal static class OnnxTensors
         };
     }
 
-    /// <summary>A tensor of <paramref name="values"/> (row-major in <paramref name="dims"/>), stored as double or rounded to float.</summary>
-    public static TensorProto Tensor(string name, long[] dims, double[] values, bool float64)
+    /// <summary>A double tensor of <paramref name="values"/> (row-major in <paramref name="dims"/>).</summary>
+    public static TensorProto Tensor(string name, long[] dims, double[] values)
     {
-        int size = float64 ? sizeof(double) : sizeof(float);
-        var raw = new byte[values.Length * size];
+        var raw = new byte[values.Length * sizeof(double)];
         for (int i = 0; i < values.Length; i++)
-        {
-            if (float64)
-                BinaryPrimitives.WriteDoubleLittleEndian(raw.AsSpan(i * size), values[i]);
-            else
-                BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * size), (float)values[i]);
-        }
-        var tensor = new TensorProto { Name = name, DataType = float64 ? Double : Float, RawData = UnsafeByteOperations.UnsafeWrap(raw) };
+            BinaryPrimitives.WriteDoubleLittleEndian(raw.AsSpan(i * sizeof(double)), values[i]);
+        return Tensor(name, dims, Double, raw);
+    }
+
+    /// <summary>A float tensor of <paramref name="values"/> (row-major in <paramref name="dims"/>).</summary>
+    public static TensorProto Tensor(string name, long[] dims, float[] values)
+    {
+        var raw = new byte[values.Length * sizeof(float)];
+        for (int i = 0; i < values.Length; i++)
+            BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * sizeof(float)), values[i]);
+        return Tensor(name, dims, Float, raw);
+    }
+
+    private static TensorProto Tensor(string name, long[] dims, int dataType, byte[] raw)
+    {
+        var tensor = new TensorProto { Name = name, DataType = dataType, RawData = UnsafeByteOperations.UnsafeWrap(raw) };
         tensor.Dims.AddRange(dims);
         return tensor;
     }

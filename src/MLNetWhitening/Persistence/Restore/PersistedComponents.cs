@@ -17,7 +17,7 @@ internal static class PersistedComponents
     /// <summary>Metadata key of the component's format version (a positive integer).</summary>
     public const string FormatVersionKey = "mlnetwhitening.format_version";
 
-    private static readonly IPersistedComponent[] All = { ZcaComponent.Whitening, ZcaComponent.Colouring, MlpComponent.Multiclass, MlpComponent.Regression };
+    private static readonly IPersistedComponent[] All = { ZcaComponent.Whitening, ZcaComponent.Coloring, MlpComponent.Multiclass, MlpComponent.Regression };
 
     /// <summary>
     /// The component that restores <paramref name="model"/>, or null and the reason it cannot be restored: not written
@@ -34,6 +34,8 @@ internal static class PersistedComponents
         string? versionText = OnnxModelFile.Metadata(model, FormatVersionKey);
         if (!int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out int version) || version < 1)
             throw new InvalidDataException($"{where}: the graph names component '{name}' but its format version '{versionText}' is not a positive integer.");
+        if (name == ZcaGraph.ColouringComponentBefore)
+            name = ZcaGraph.ColoringComponent;
         IPersistedComponent? component = All.FirstOrDefault(c => c.Name == name);
         if (component is null)
             return (null, $"its ONNX graph holds an MLNetWhitening component '{name}' (saved by MLNetWhitening {model.ProducerVersion}) that this version ({OnnxModelFile.ProducerVersion}) does not know; it stays ML.NET's OnnxTransformer. Update MLNetWhitening to restore it");

@@ -1,4 +1,5 @@
 using System;
+using System.Text.Json.Serialization;
 using MLNetWhitening.Torch;
 
 namespace MLNetWhitening.Persistence;
@@ -29,11 +30,14 @@ internal sealed class FitReportRecord
 
     public double ResidualTolerance { get; set; }
 
+    /// <summary>"cpu" or "cuda" (<see cref="SavedDevice"/>).</summary>
     public string Device { get; set; } = "cpu";
 
     public TimeSpan Elapsed { get; set; }
 
-    public double UnregularisedResidual { get; set; }
+    /// <summary>Saved as "unregularisedResidual", the name files have had since the field was added.</summary>
+    [JsonPropertyName("unregularisedResidual")]
+    public double UnregularizedResidual { get; set; }
 
     public int EigenvaluesBelowEpsilon { get; set; }
 
@@ -50,9 +54,9 @@ internal sealed class FitReportRecord
         WhiteningResidual = r.WhiteningResidual,
         Float32WhiteningResidual = r.Float32WhiteningResidual,
         ResidualTolerance = r.ResidualTolerance,
-        Device = r.Device,
+        Device = SavedDevice.Write(r.Device),
         Elapsed = r.Elapsed,
-        UnregularisedResidual = r.UnregularisedResidual,
+        UnregularizedResidual = r.UnregularizedResidual,
         EigenvaluesBelowEpsilon = r.EigenvaluesBelowEpsilon,
     };
 
@@ -69,9 +73,9 @@ internal sealed class FitReportRecord
         WhiteningResidual = WhiteningResidual,
         Float32WhiteningResidual = Float32WhiteningResidual,
         ResidualTolerance = ResidualTolerance,
-        Device = Device,
+        Device = SavedDevice.Read(Device, "The saved fit report"),
         Elapsed = Elapsed,
-        UnregularisedResidual = UnregularisedResidual,
+        UnregularizedResidual = UnregularizedResidual,
         EigenvaluesBelowEpsilon = EigenvaluesBelowEpsilon,
     };
 }

@@ -3,7 +3,7 @@ using MLNetWhitening.Torch;
 namespace MLNetWhitening.Persistence;
 
 /// <summary>
-/// What a saved whitening or colouring graph records of one fitted column beyond its initializers (metadata entry
+/// What a saved whitening or coloring graph records of one fitted column beyond its initializers (metadata entry
 /// <see cref="ZcaMetadata.ColumnsKey"/>, a JSON array of these). Column names are the whitening's (input → output)
 /// in either graph.
 /// </summary>
@@ -35,7 +35,7 @@ internal sealed class ZcaColumnRecord
 
     /// <summary>
     /// The matrix the graph does not apply, float64 little-endian in base64: W⁺ (d×k) beside a whitening graph, W (k×d)
-    /// beside a colouring graph. Null in an exported graph (which is not read back).
+    /// beside a coloring graph. Null in an exported graph (which is not read back).
     /// </summary>
     public string? Complement { get; set; }
 }

@@ -59,6 +59,7 @@ internal static class ZcaMetadata
             throw new InvalidDataException($"{column}: the fit report is missing or names an unknown method.");
         if (r.FitReport.RefinementIterations < 0)
             throw new InvalidDataException($"{column}: the fit report gives {r.FitReport.RefinementIterations} refinement iterations; expected none or a count ≥ 0.");
+        SavedDevice.Read(r.FitReport.Device, $"{column}: the fit report");
     }
 
     /// <summary>Base64 of float64 little-endian values.</summary>

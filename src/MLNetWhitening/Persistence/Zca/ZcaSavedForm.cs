@@ -9,7 +9,7 @@ using Microsoft.ML.Data;
 namespace MLNetWhitening.Persistence;
 
 /// <summary>
-/// What a fitted whitening or colouring transformer saves in its place (ML.NET gives an outside assembly no way to
+/// What a fitted whitening or coloring transformer saves in its place (ML.NET gives an outside assembly no way to
 /// write its own state): a chain of ML.NET transformers that computes the same map,
 /// <c>ConvertType</c>(inputs → double temporaries) → <c>OnnxTransformer</c>(<see cref="ZcaGraph"/>, one row)
 /// → <c>CopyColumns</c> (one for each output whose name contains ".output") → <c>DropColumns</c>(temporaries).
@@ -22,10 +22,10 @@ internal static class ZcaSavedForm
     private const string OnnxOutputSuffix = ".output";
 
     /// <summary>Writes the saved form into <paramref name="ctx"/>; what <see cref="ICanSaveModel.Save"/> of both transformers calls.</summary>
-    public static void Save(ModelSaveContext ctx, IReadOnlyList<ZcaColumnModel> columns, bool colouring)
+    public static void Save(ModelSaveContext ctx, IReadOnlyList<ZcaColumnModel> columns, bool coloring)
     {
         ArgumentNullException.ThrowIfNull(ctx);
-        ITransformer chain = Build(new MLContext(), columns, colouring);
+        ITransformer chain = Build(new MLContext(), columns, coloring);
         try
         {
             ((ICanSaveModel)chain).Save(ctx);
@@ -38,14 +38,14 @@ internal static class ZcaSavedForm
 
     /// <summary>The saved form as a fitted ML.NET chain (bound to a schema without reading data). The caller disposes it.</summary>
     /// <exception cref="InvalidOperationException">The native ONNX Runtime is not installed in the application.</exception>
-    public static ITransformer Build(MLContext ml, IReadOnlyList<ZcaColumnModel> columns, bool colouring)
+    public static ITransformer Build(MLContext ml, IReadOnlyList<ZcaColumnModel> columns, bool coloring)
     {
-        var maps = columns.Select(c => colouring
+        var maps = columns.Select(c => coloring
             ? (Input: c.OutputColumnName, Output: c.InputColumnName, InputSize: c.OutputDimension)
             : (Input: c.InputColumnName, Output: c.OutputColumnName, InputSize: c.InputDimension)).ToArray();
         var temporaries = maps.Select(m => m.Input).Distinct().ToDictionary(name => name, _ => Temporary());
         var graphNames = maps.Select(m => (temporaries[m.Input], m.Output.Contains(OnnxOutputSuffix, StringComparison.Ordinal) ? Temporary() : m.Output)).ToArray();
-        byte[] model = ZcaGraph.Create(columns, colouring, graphNames, GraphLayout.Saved, restorable: true).ToByteArray();
+        byte[] model = ZcaGraph.Create(columns, coloring, graphNames, GraphLayout.Saved, restorable: true).ToByteArray();
 
         var renamed = maps.Select((m, i) => (m.Output, Graph: graphNames[i].Item2)).Where(p => p.Output != p.Graph).ToArray();
         var schema = new DataViewSchema.Builder();

@@ -40,7 +40,7 @@ internal static class MlpTraining
         WhitenedMlpOptions options, int seed, IHost? host, Stopwatch clock)
     {
         using IChannel? channel = host?.Start("WhitenedMlp training");
-        Device device = TrainingDevice.Resolve(options.Device, channel);
+        Device device = DeviceSelector.Resolve(options.Device, DeviceSelector.Training, channel);
         if (options.BatchSize > train.Count)
             throw new ArgumentOutOfRangeException(nameof(options.BatchSize), options.BatchSize,
                 $"BatchSize ({options.BatchSize}) is larger than the {train.Count} training rows (after any validation split); lower it or give more rows.");
@@ -101,7 +101,7 @@ internal static class MlpTraining
             ValidationRows = validation?.Count ?? 0,
             SkippedRows = train.Skipped,
             Seed = seed,
-            Device = device.type == DeviceType.CUDA ? "cuda" : "cpu",
+            Device = DeviceSelector.Of(device),
             Elapsed = clock.Elapsed,
         };
         channel?.Info(MessageSensitivity.None, $"WhitenedMlp: {epochs.Count} epochs in {summary.Elapsed.TotalSeconds:F1} s on {summary.Device}; model of epoch {bestEpoch}.");

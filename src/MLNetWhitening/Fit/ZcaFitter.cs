@@ -39,7 +39,7 @@ internal static class ZcaFitter
             long need = FitMemory.Check(name, d, options.BlockRows);
             channel?.Info(MessageSensitivity.None, $"Column '{name}': d = {d}, the fit needs about {FitMemory.Format(need)}.");
         }
-        torch.Device device = DeviceSelector.Resolve(options.Device, channel);
+        torch.Device device = DeviceSelector.Resolve(options.Device, DeviceSelector.Fit, channel);
         return StatisticsPass.Run(data, checkedColumns, options, device, host, channel);
     }
 
@@ -48,7 +48,7 @@ internal static class ZcaFitter
         IChannel? channel, Stopwatch clock)
     {
         CheckStatistics(statistics, columns, options);
-        torch.Device device = DeviceSelector.Resolve(options.Device, channel);
+        torch.Device device = DeviceSelector.Resolve(options.Device, DeviceSelector.Fit, channel);
         var models = new ZcaColumnModel[columns.Count];
         for (int c = 0; c < columns.Count; c++)
         {
@@ -59,30 +59,20 @@ internal static class ZcaFitter
             int d = stats.Dimension;
             using torch.Tensor sigma = torch.tensor(stats.Covariance(options.Denominator), new long[] { d, d }, torch.ScalarType.Float64).to(device);
             WhiteningSolution s = WhiteningSolver.Solve(sigma, options, name);
-            var report = new ZcaFitReport
+            ZcaFitReport report = s.Report with
             {
                 RowsRead = stats.RowsRead,
                 RowsUsed = stats.RowsUsed,
                 RowsSkipped = stats.RowsSkipped,
-                RequestedMethod = options.Method,
-                MethodUsed = s.MethodUsed,
-                FallbackReason = s.FallbackReason,
-                RefinementIterations = s.RefinementIterations,
-                ConditionNumber = s.ConditionNumber,
-                WhiteningResidual = s.Residual,
-                Float32WhiteningResidual = s.Float32Residual,
-                ResidualTolerance = s.Tolerance,
-                Device = device.type == DeviceType.CUDA ? "cuda" : "cpu",
+                Device = DeviceSelector.Of(device),
                 Elapsed = clock.Elapsed,
-                UnregularisedResidual = s.UnregularisedResidual,
-                EigenvaluesBelowEpsilon = s.EigenvaluesBelowEpsilon,
             };
             models[c] = new ZcaColumnModel(name, columns[c].OutputColumnName, options.Kind, s.Epsilon,
-                stats.Mean.ToArray(), s.Whitening, s.Colouring, s.OutputDimension, report);
+                stats.Mean.ToArray(), s.Whitening, s.Coloring, s.OutputDimension, report);
             if (report.EigenvaluesBelowEpsilon > 0)
                 channel?.Warning(MessageSensitivity.None,
                     $"Column '{name}': ε = {s.Epsilon:G3} exceeds {report.EigenvaluesBelowEpsilon} of the {d} eigenvalues of the covariance, so ε, not the data, " +
-                    $"sets the output there: those directions are not whitened (‖W Σ Wᵀ − I‖_F/√k = {report.UnregularisedResidual:G3}). " +
+                    $"sets the output there: those directions are not whitened (‖W Σ Wᵀ − I‖_F/√k = {report.UnregularizedResidual:G3}). " +
                     "Use a smaller Epsilon, or EpsilonScale = MeanVariance to make it relative to the data's variance.");
             if (report.FallbackReason is not null)
                 channel?.Warning(MessageSensitivity.None, $"Column '{name}': fell back to the exact Eigen root: {report.FallbackReason}.");

@@ -53,8 +53,8 @@ public sealed record ZcaFitReport
     /// </summary>
     public double ResidualTolerance { get; internal init; }
 
-    /// <summary>The torch device the fit ran on ("cpu" or "cuda").</summary>
-    public string Device { get; internal init; } = "cpu";
+    /// <summary>The device the fit ran on: <see cref="WhiteningDevice.Cpu"/> or <see cref="WhiteningDevice.Cuda"/> (never Auto: what Auto chose).</summary>
+    public WhiteningDevice Device { get; internal init; } = WhiteningDevice.Cpu;
 
     /// <summary>Wall-clock time of the whole fit of this column (shared pass included).</summary>
     public TimeSpan Elapsed { get; internal init; }
@@ -64,7 +64,7 @@ public sealed record ZcaFitReport
     /// Near 0 when ε is small against Σ's eigenvalues; it approaches 1 per direction where ε dominates, since there
     /// W Σ Wᵀ has the eigenvalue λ / (λ + ε). <see cref="WhiteningResidual"/> is against Σε and stays tiny either way.
     /// </summary>
-    public double UnregularisedResidual { get; internal init; }
+    public double UnregularizedResidual { get; internal init; }
 
     /// <summary>
     /// How many eigenvalues of Σ (for ZCA-cor, of the correlation matrix) are below the ε used: directions that ε

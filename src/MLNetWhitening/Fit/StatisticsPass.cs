@@ -81,17 +81,14 @@ internal static class StatisticsPass
         {
             for (int c = 0; c < count; c++)
             {
-                CovarianceAccumulator acc = accumulators[c];
-                if (!readers[c].Read(acc.Block, acc.Pending))
+                if (!accumulators[c].Add(readers[c]))
                 {
                     if (options.MissingValues == MissingValuePolicy.Error)
                         throw new InvalidOperationException(
                             $"Input column '{columns[c].Column.Name}' holds a NaN or infinite value in row {rowsRead} (0-based, cursor order). " +
                             "Remove or impute missing values first, or set ZcaWhiteningOptions.MissingValues = MissingValuePolicy.SkipRow.");
                     skipped[c]++;
-                    continue;
                 }
-                acc.Commit();
             }
             rowsRead++;
             if (rowsRead % ProgressInterval == 0)

@@ -4,22 +4,23 @@ using MLNetWhitening.Torch;
 namespace MLNetWhitening;
 
 /// <summary>
-/// The fitted state of one whitened column: mean μ (length d), whitening matrix W (k×d) and colouring matrix W⁺
+/// The fitted state of one whitened column: mean μ (length d), whitening matrix W (k×d) and coloring matrix W⁺
 /// (d×k), all row-major float64, plus the fit report. Immutable.
 /// </summary>
 /// <remarks>
-/// Whitening: y = W (x − μ), length k (k = d, or Rank for PCA). Colouring (the inverse): x = W⁺ y + μ, exact for
+/// Whitening: y = W (x − μ), length k (k = d, or Rank for PCA). Coloring (the inverse): x = W⁺ y + μ, exact for
 /// k = d (for ZCA W⁻¹ = (Σ + εI)^(1/2)); for PCA with k &lt; d it restores the projection of x − μ onto the kept
-/// directions. The transform applies W and W⁺ rounded to float32.
+/// directions. The transform applies W and W⁺ rounded to float32. This is the fitted state alone: the transformers
+/// build their runtime maps from it, and the saved form is converted from it (<c>AffineState</c>).
 /// </remarks>
 public sealed class ZcaColumnModel
 {
     private readonly double[] _mean;
     private readonly double[] _whitening;
-    private readonly double[] _colouring;
+    private readonly double[] _coloring;
 
     internal ZcaColumnModel(string inputColumnName, string outputColumnName, WhiteningType kind, double epsilon,
-        double[] mean, double[] whitening, double[] colouring, int outputDimension, ZcaFitReport report)
+        double[] mean, double[] whitening, double[] coloring, int outputDimension, ZcaFitReport report)
     {
         InputColumnName = inputColumnName;
         OutputColumnName = outputColumnName;
@@ -29,12 +30,9 @@ public sealed class ZcaColumnModel
         OutputDimension = outputDimension;
         _mean = mean;
         _whitening = whitening;
-        _colouring = colouring;
+        _coloring = coloring;
         FitReport = report;
-        WhiteningState = AffineState.Whitening(InputDimension, outputDimension, mean, whitening);
-        ColouringState = AffineState.Colouring(InputDimension, outputDimension, mean, colouring);
-        Whitening = WhiteningState.ToMap();
-        Colouring = ColouringState.ToMap();
+        Maps = new ZcaColumnMaps(this);
     }
 
     /// <summary>The column read: a known-size vector of Single or Double, length <see cref="InputDimension"/>.</summary>
@@ -65,20 +63,13 @@ public sealed class ZcaColumnModel
     public ReadOnlyMemory<double> WhiteningMatrix => _whitening;
 
     /// <summary>W⁺, d×k row-major: x = W⁺ y + μ.</summary>
-    public ReadOnlyMemory<double> ColouringMatrix => _colouring;
+    public ReadOnlyMemory<double> ColoringMatrix => _coloring;
 
     /// <summary>Rows used, rows skipped, method, condition number, residual, time.</summary>
     public ZcaFitReport FitReport { get; }
 
-    /// <summary>y = W (x − μ) in float64: what the transform and the saved graph are built from.</summary>
-    internal AffineState WhiteningState { get; }
-
-    /// <summary>x = W⁺ y + μ in float64.</summary>
-    internal AffineState ColouringState { get; }
-
-    internal AffineMap Whitening { get; }
-
-    internal AffineMap Colouring { get; }
+    /// <summary>The runtime maps, built from this state when first applied and shared by every transformer of it.</summary>
+    internal ZcaColumnMaps Maps { get; }
 
     /// <summary>Whitens one row: y = W (x − μ).</summary>
     /// <param name="x">Length d.</param>
@@ -86,17 +77,17 @@ public sealed class ZcaColumnModel
     public float[] Whiten(ReadOnlySpan<float> x)
     {
         var y = new float[OutputDimension];
-        Whitening.Apply(x, new float[InputDimension], y);
+        Maps.Whitening.Apply(x, new float[InputDimension], y);
         return y;
     }
 
-    /// <summary>Colours one row (inverse transform): x = W⁺ y + μ.</summary>
+    /// <summary>Colors one row (inverse transform): x = W⁺ y + μ.</summary>
     /// <param name="y">Length k.</param>
     /// <returns>A new array of length d.</returns>
-    public float[] Colour(ReadOnlySpan<float> y)
+    public float[] Color(ReadOnlySpan<float> y)
     {
         var x = new float[InputDimension];
-        Colouring.Apply(y, new float[OutputDimension], x);
+        Maps.Coloring.Apply(y, new float[OutputDimension], x);
         return x;
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.ML.Data;
 namespace MLNetWhitening;
 
 /// <summary>
-/// The ITransformer behaviour shared by <see cref="ZcaWhiteningTransformer"/> and <see cref="ZcaColouringTransformer"/>:
+/// The ITransformer behaviour shared by <see cref="ZcaWhiteningTransformer"/> and <see cref="ZcaColoringTransformer"/>:
 /// schema binding, lazy Transform and the row-to-row mapper, over a set of <see cref="AffineColumn"/>s. Immutable.
 /// </summary>
 internal sealed class AffineColumnsTransformer

@@ -5,19 +5,19 @@ using static TorchSharp.torch;
 namespace MLNetWhitening;
 
 /// <summary>
-/// Streaming float64 mean and scatter matrix M2 = Σᵢ (xᵢ − μ)(xᵢ − μ)ᵀ. Rows are written into <see cref="Block"/> and
-/// committed one by one; each full block is merged into M2 by one scatter product (<see cref="IScatter"/>: the
+/// Streaming float64 mean and scatter matrix M2 = Σᵢ (xᵢ − μ)(xᵢ − μ)ᵀ. Rows are added one by one (<see cref="Add(ColumnBlockReader)"/>)
+/// into a block; each full block is merged into M2 by one scatter product (<see cref="IScatter"/>: the
 /// managed AVX2 rank-k update on the CPU, a TorchSharp GEMM on CUDA). No sum of squares of raw values is ever formed:
 /// the first block is centred on its own mean; every later block is stored shifted by the running mean μa
 /// (<see cref="StripBlock"/>), and with δ = its mean shifted, nb rows and n = na + nb, Chan, Golub and LeVeque's
-/// pairwise update (1979) becomes μ ← μa + δ nb / n, M2 ← M2 + Xsᵀ Xs − (nb² / n) δ δᵀ. The mean needs only a
+/// pairwise update (1979) becomes μ ← μa + δ nb / n, M2 ← M2 + Xsᵀ Xs − (nb² / n) δ δᵀ (<see cref="ChanUpdate.MergeBlock"/>
+/// computes the mean and the merge term, the scatter applies it after the product). The mean needs only a
 /// block's sums, so it is current as soon as the block is full, even while the block's product still runs in the
 /// background (<see cref="ManagedScatter"/>); the products reach M2 in block order.
 /// </summary>
 internal sealed class CovarianceAccumulator : IDisposable
 {
     private readonly double[] _mean;
-    private readonly double[] _delta;
     private readonly IScatter _scatter;
     private readonly StripBlock[] _blocks;
     private int _current;
@@ -39,7 +39,6 @@ internal sealed class CovarianceAccumulator : IDisposable
             throw new PlatformNotSupportedException("The managed rank-k update needs AVX2 and FMA; this CPU has not got them.");
         bool background = managed && helpers > 0 && SymmetricRankUpdate.Slices(dimension, blockRows, helpers + 1) > 1;
         _mean = new double[dimension];
-        _delta = new double[dimension];
         // A scatter that reads a block after Add returns gets a second block to fill meanwhile. The blocks come
         // first: the scatter may start threads, which nothing would stop if an allocation after it failed.
         _blocks = new StripBlock[background ? 2 : 1];
@@ -49,11 +48,11 @@ internal sealed class CovarianceAccumulator : IDisposable
         Block.Begin(_mean);
     }
 
-    /// <summary>Where the next row goes: row <see cref="Pending"/>, written by <see cref="StripBlock.SetRow"/>, then <see cref="Commit"/>.</summary>
-    public StripBlock Block => _blocks[_current];
+    /// <summary>The block being filled.</summary>
+    private StripBlock Block => _blocks[_current];
 
     /// <summary>Rows written to <see cref="Block"/> and not merged yet.</summary>
-    public int Pending { get; private set; }
+    private int Pending { get; set; }
 
     /// <summary>Rows merged so far.</summary>
     public long Count { get; private set; }
@@ -61,8 +60,24 @@ internal sealed class CovarianceAccumulator : IDisposable
     /// <summary>The running mean (length d) of the merged rows; valid when <see cref="Count"/> &gt; 0.</summary>
     public ReadOnlySpan<double> Mean => _mean;
 
-    /// <summary>Accepts the row just written at <see cref="Pending"/>; merges the block when it is full.</summary>
-    public void Commit()
+    /// <summary>Adds the cursor's current row of the reader's column; merges the block when it is full.</summary>
+    /// <returns>False when the row holds a NaN or infinite value: it is then left out.</returns>
+    public bool Add(ColumnBlockReader reader)
+    {
+        if (!reader.Read(Block, Pending))
+            return false;
+        Commit();
+        return true;
+    }
+
+    /// <summary>Adds one row of d values; merges the block when it is full.</summary>
+    public void Add(ReadOnlySpan<double> row)
+    {
+        Block.SetRow(Pending, row);
+        Commit();
+    }
+
+    private void Commit()
     {
         if (++Pending == Block.Capacity)
             Flush();
@@ -75,23 +90,19 @@ internal sealed class CovarianceAccumulator : IDisposable
         if (rows == 0)
             return;
         StripBlock block = Block;
-        long na = Count;
-        long n = na + rows;
-        if (na == 0)
+        MergeTerm? term = null;
+        if (Count == 0)
         {
             for (int j = 0; j < _mean.Length; j++)
                 _mean[j] = block.Sums[j] / rows;
             block.Centre(rows);
-            _scatter.Add(block, rows, _delta, 0);
         }
         else
         {
-            for (int j = 0; j < _delta.Length; j++)
-                _delta[j] = block.Sums[j] / rows;
-            ChanUpdate.UpdateMean(_mean, _delta, rows, n);
-            _scatter.Add(block, rows, _delta, ChanUpdate.ShiftedBlockFactor(rows, n));
+            term = ChanUpdate.MergeBlock(_mean, block.Sums, rows, Count);
         }
-        Count = n;
+        _scatter.Add(block, rows, term);
+        Count += rows;
         Pending = 0;
         _current = (_current + 1) % _blocks.Length;
         Block.Begin(_mean);

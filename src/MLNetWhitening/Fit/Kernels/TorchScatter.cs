@@ -32,11 +32,10 @@ internal sealed class TorchScatter : IScatter
 
     public bool ReadsBlocksLater => false;
 
-    public void Add(StripBlock block, int rows, ReadOnlySpan<double> delta, double factor)
+    public void Add(StripBlock block, int rows, MergeTerm? term)
     {
         AddProduct(block, rows);
-        if (factor != 0)
-            AddOuter(delta, factor);
+        term?.AddTo(_scatter!);
     }
 
     private void AddProduct(StripBlock block, int rows)
@@ -49,18 +48,6 @@ internal sealed class TorchScatter : IScatter
             _scatter = upper.MoveToOuterDisposeScope();
         else
             _scatter.add_(upper);
-    }
-
-    private void AddOuter(ReadOnlySpan<double> delta, double factor)
-    {
-        if (_scatter is null)
-            throw new InvalidOperationException("AddOuter before the first block.");
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var padded = new double[_scatter.shape[0]];
-        delta.CopyTo(padded);
-        Tensor dt = tensor(padded, ScalarType.Float64).to(_device);
-        _scatter.add_(outer(dt, dt), alpha: factor);
     }
 
     public Tensor Scaled(double scale)

@@ -12,14 +12,14 @@ namespace MLNetWhitening;
 /// and writes x = W⁺ y + μ (a Single vector of length d) to the original input column name, hiding a column of that
 /// name. For ZCA W⁺ = W⁻¹ = (Σ + εI)^(1/2). Immutable and thread-safe.
 /// </summary>
-public sealed class ZcaColouringTransformer : ITransformer
+public sealed class ZcaColoringTransformer : ITransformer
 {
     private readonly AffineColumnsTransformer _core;
 
-    internal ZcaColouringTransformer(IReadOnlyList<ZcaColumnModel> columns)
+    internal ZcaColoringTransformer(IReadOnlyList<ZcaColumnModel> columns)
     {
         Columns = columns;
-        _core = new AffineColumnsTransformer(columns.Select(c => new AffineColumn(c.OutputColumnName, c.InputColumnName, c.Colouring)).ToArray());
+        _core = new AffineColumnsTransformer(columns.Select(c => new AffineColumn(c.OutputColumnName, c.InputColumnName, c.Maps.Coloring)).ToArray());
     }
 
     /// <summary>The fitted state per column (the same objects as the whitening transformer's).</summary>
@@ -38,18 +38,18 @@ public sealed class ZcaColouringTransformer : ITransformer
     public IDataView Transform(IDataView input) => _core.Transform(input);
 
     /// <summary>
-    /// Writes the colouring maps as a standalone ONNX model, as <see cref="ZcaWhiteningTransformer.ExportToOnnx"/> does:
+    /// Writes the coloring maps as a standalone ONNX model, as <see cref="ZcaWhiteningTransformer.ExportToOnnx"/> does:
     /// for each column, input = the whitened column's name, [N, k] of <paramref name="inputKind"/>; output = the original
     /// input column's name (with ".output" appended when that is also an input's name), [N, d] float: x = y · W⁺ᵀ + μ.
     /// </summary>
     /// <param name="stream">Receives the ModelProto bytes (IR 8, opset 13).</param>
     /// <param name="inputKind"><see cref="DataKind.Single"/> (default) or <see cref="DataKind.Double"/>.</param>
     /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="inputKind"/> is neither Single nor Double.</exception>
-    public void ExportToOnnx(Stream stream, DataKind inputKind = DataKind.Single) => ZcaOnnxExport.Write(stream, Columns, colouring: true, inputKind);
+    public void ExportToOnnx(Stream stream, DataKind inputKind = DataKind.Single) => ZcaOnnxExport.Write(stream, Columns, coloring: true, inputKind);
 
     /// <summary>
-    /// Saves the colouring maps for <c>mlContext.Model.Save</c> as <see cref="ZcaWhiteningTransformer"/> saves its maps
+    /// Saves the coloring maps for <c>mlContext.Model.Save</c> as <see cref="ZcaWhiteningTransformer"/> saves its maps
     /// (docs/persistence.md); <c>mlContext.Model.LoadWithWhitening</c> gives this transformer back.
     /// </summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => ZcaSavedForm.Save(ctx, Columns, colouring: true);
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ZcaSavedForm.Save(ctx, Columns, coloring: true);
 }

@@ -50,8 +50,20 @@ internal static class WhiteningSolver
         }
         WhiteningDiagnostics r = t.Diagnostics![0];
         var (unregularised, belowEpsilon) = AgainstSigma(sigma, t.Matrix, options.Kind, epsilon);
-        return new WhiteningSolution(ToArray(t.Matrix), ToArray(t.Colouring!), (int)t.Matrix.shape[0], r.MethodUsed, r.FallbackReason,
-            r.ConditionNumber, r.Residual, r.Float32Residual, r.Tolerance, r.RefinementIterations, epsilon, unregularised, belowEpsilon);
+        var report = new ZcaFitReport
+        {
+            RequestedMethod = options.Method,
+            MethodUsed = r.MethodUsed,
+            FallbackReason = r.FallbackReason,
+            RefinementIterations = r.RefinementIterations,
+            ConditionNumber = r.ConditionNumber,
+            WhiteningResidual = r.Residual,
+            Float32WhiteningResidual = r.Float32Residual,
+            ResidualTolerance = r.Tolerance,
+            UnregularizedResidual = unregularised,
+            EigenvaluesBelowEpsilon = belowEpsilon,
+        };
+        return new WhiteningSolution(ToArray(t.Matrix), ToArray(t.Colouring!), (int)t.Matrix.shape[0], epsilon, report);
     }
 
     /// <summary>The absolute ε: the option's, or for <see cref="EpsilonScale.MeanVariance"/> that times trace(Σ)/d

@@ -5,7 +5,7 @@ using Microsoft.ML.Data;
 namespace MLNetWhitening;
 
 /// <summary>
-/// The bindings of the whitening and colouring transforms: the computed columns are <see cref="Columns"/>, each
+/// The bindings of the whitening and coloring transforms: the computed columns are <see cref="Columns"/>, each
 /// <c>Map(Sources[i])</c>, a Single vector.
 /// </summary>
 internal sealed class AffineBindings : ColumnBindings

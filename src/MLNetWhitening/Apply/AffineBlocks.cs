@@ -3,7 +3,7 @@ using Microsoft.ML;
 
 namespace MLNetWhitening;
 
-/// <summary>The active columns of a whitening or colouring transform in a <see cref="BlockCursor"/>: one <see cref="ComputedBlock"/> each.</summary>
+/// <summary>The active columns of a whitening or coloring transform in a <see cref="BlockCursor"/>: one <see cref="ComputedBlock"/> each.</summary>
 internal sealed class AffineBlocks : IBlockComputation
 {
     private readonly ComputedBlock?[] _computed;

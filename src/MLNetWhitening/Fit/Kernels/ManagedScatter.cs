@@ -15,7 +15,6 @@ internal sealed class ManagedScatter : IScatter
     private readonly int _d;
     private readonly int _padded;
     private readonly double[] _upper;
-    private readonly double[] _delta;
     private readonly BackgroundRankUpdate? _background;
 
     /// <param name="dimension">d.</param>
@@ -25,28 +24,25 @@ internal sealed class ManagedScatter : IScatter
         _d = dimension;
         _padded = (dimension + StripBlock.Width - 1) / StripBlock.Width * StripBlock.Width;
         _upper = new double[checked(_padded * _padded)];
-        _delta = new double[dimension];
         if (helpers > 0)
             _background = new BackgroundRankUpdate(helpers);
     }
 
     public bool ReadsBlocksLater => _background is not null;
 
-    public void Add(StripBlock block, int rows, ReadOnlySpan<double> delta, double factor)
+    public void Add(StripBlock block, int rows, MergeTerm? term)
     {
+        _background?.Complete();
         // A product too small to split runs here: handing it to a helper, or splitting it, measured slower than doing
         // it on the caller (docs/benchmarks.md, "Thresholds in the code").
         if (_background is null || SymmetricRankUpdate.Slices(block, rows, _background.Threads) == 1)
         {
-            _background?.Complete();
             SymmetricRankUpdate.AddUpper(block, rows, _upper);
-            AddOuter(delta, factor);
+            term?.AddUpper(_upper, _padded);
             return;
         }
-        // The merge term runs after the product (same order as above); it needs its own copy of δ.
-        _background.Complete();
-        delta.CopyTo(_delta);
-        _background.Start(block, rows, _upper, factor == 0 ? null : () => AddOuter(_delta, factor));
+        // The merge term runs after the product, in the background too (same order as above).
+        _background.Start(block, rows, _upper, term is null ? null : () => term.AddUpper(_upper, _padded));
     }
 
     public Tensor Scaled(double scale)
@@ -60,6 +56,4 @@ internal sealed class ManagedScatter : IScatter
     }
 
     public void Dispose() => _background?.Dispose();
-
-    private void AddOuter(ReadOnlySpan<double> delta, double factor) => ChanUpdate.AddOuterUpper(_upper, _padded, delta, factor);
 }

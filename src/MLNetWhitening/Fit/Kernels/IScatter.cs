@@ -13,10 +13,10 @@ internal interface IScatter : IDisposable
     bool ReadsBlocksLater { get; }
 
     /// <summary>
-    /// M2 += Xᵀ X + <paramref name="factor"/> δ δᵀ over the first <paramref name="rows"/> rows of a block (centred, or
-    /// shifted by the running mean, with δ the merge term of <see cref="CovarianceAccumulator"/>, length d).
+    /// M2 += Xᵀ X over the first <paramref name="rows"/> rows of a block (centred, or shifted by the running mean), then
+    /// the block's merge term (<see cref="CovarianceAccumulator"/>; null for a centred block).
     /// </summary>
-    void Add(StripBlock block, int rows, ReadOnlySpan<double> delta, double factor);
+    void Add(StripBlock block, int rows, MergeTerm? term);
 
     /// <summary>M2 · <paramref name="scale"/> as an exactly symmetric (d × d) float64 tensor on the fit device; the caller disposes it.</summary>
     torch.Tensor Scaled(double scale);

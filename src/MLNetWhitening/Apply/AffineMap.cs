@@ -9,7 +9,8 @@ namespace MLNetWhitening;
 
 /// <summary>
 /// The map y = M (x − a) + b that every transform of this library applies per row: whitening (M = W, a = μ, b = 0)
-/// and colouring (M = W⁺, a = 0, b = μ). M is (OutputSize × InputSize) row-major float32; a and b keep float64.
+/// and coloring (M = W⁺, a = 0, b = μ). M (OutputSize × InputSize row-major) and b are float32, as rounded by
+/// <see cref="AffineState"/>; a keeps float64.
 /// Immutable and thread-safe; callers own the scratch buffers.
 /// </summary>
 internal sealed class AffineMap
@@ -18,13 +19,13 @@ internal sealed class AffineMap
     private readonly double[] _shift;
     private readonly float[] _offset;
 
-    public AffineMap(float[] matrix, double[] shift, double[] offset)
+    public AffineMap(float[] matrix, double[] shift, float[] offset)
     {
         if (matrix.Length != shift.Length * offset.Length)
             throw new ArgumentException($"Expected a {offset.Length}×{shift.Length} matrix, but got {matrix.Length} values.", nameof(matrix));
         _transposed = RowMajor.Transpose(matrix, offset.Length, shift.Length);
         _shift = shift;
-        _offset = Array.ConvertAll(offset, v => (float)v);
+        _offset = offset;
         InputSize = shift.Length;
         OutputSize = offset.Length;
     }
