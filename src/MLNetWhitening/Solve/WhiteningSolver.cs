@@ -93,10 +93,11 @@ internal static class WhiteningSolver
         if (kind == WhiteningType.ZcaCor)
         {
             Tensor variance = sigma.diagonal();   // a constant feature: a zero row and column, an eigenvalue 0 below ε
-            Tensor scale = where(variance > 0, variance.rsqrt(), zeros_like(variance));
+            Tensor scale = where(variance.gt(HeldScalars.Zero), variance.rsqrt(), zeros_like(variance));
             regularised = scale.unsqueeze(1) * sigma * scale.unsqueeze(0);
         }
-        int below = (int)(linalg.eigvalsh(regularised) < epsilon).sum().item<long>();
+        using Scalar heldEpsilon = epsilon.ToScalar();
+        int below = (int)linalg.eigvalsh(regularised).lt(heldEpsilon).sum().item<long>();
         return (residual, below);
     }
 

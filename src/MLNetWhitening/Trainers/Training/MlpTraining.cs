@@ -135,7 +135,7 @@ internal static class MlpTraining
             Tensor loss = task.Loss(output, data.Targets.index_select(0, index));
             loss.backward();
             optimizer.step();
-            sum.add_(loss.detach());
+            sum.PlusInPlace(loss.detach());
         }
         double mean = sum.item<float>() / batches;
         if (!double.IsFinite(mean))
