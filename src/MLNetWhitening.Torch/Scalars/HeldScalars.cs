@@ -18,9 +18,6 @@ internal static class HeldScalars
     /// <summary>1, an integer Scalar.</summary>
     public static readonly Scalar One = 1.ToScalar();
 
-    /// <summary>2, an integer Scalar.</summary>
-    public static readonly Scalar Two = 2.ToScalar();
-
     /// <summary>−1, an integer Scalar.</summary>
     public static readonly Scalar MinusOne = (-1).ToScalar();
 

@@ -16,10 +16,7 @@ public sealed class ScalarLifetimeTests
     [TestMethod]
     public void TorchLibrary_PassesNoUnheldScalarToTorchSharp()
     {
-        var calls = TemporaryScalarCalls.In(typeof(MatrixRoots).Assembly);
-        foreach (string call in calls)
-            Console.WriteLine(call);
-        Assert.IsEmpty(calls, $"{calls.Count} calls hand TorchSharp a temporary Scalar; hold it in a local (using Scalar s = v.ToScalar()).");
+        TemporaryScalarCalls.AssertNoneIn(typeof(MatrixRoots).Assembly);
     }
 
     [TestMethod]

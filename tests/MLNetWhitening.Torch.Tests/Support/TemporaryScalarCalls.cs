@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
 using System.Reflection.Emit;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 
 namespace MLNetWhitening.Testing;
@@ -42,6 +43,15 @@ internal static class TemporaryScalarCalls
         }
         found.Sort(StringComparer.Ordinal);
         return found;
+    }
+
+    /// <summary>Fails, listing them, if <paramref name="assembly"/> hands TorchSharp any temporary Scalar.</summary>
+    public static void AssertNoneIn(Assembly assembly)
+    {
+        var calls = In(assembly);
+        foreach (string call in calls)
+            Console.WriteLine(call);
+        Assert.IsEmpty(calls, $"{calls.Count} calls hand TorchSharp a temporary Scalar; hold it in a local (using Scalar s = v.ToScalar()).");
     }
 
     private static readonly Dictionary<MethodBase, bool> ConvertsInside = new();
