@@ -63,8 +63,8 @@ internal sealed class RobustEighFunction : torch.autograd.SingleTensorFunction<R
 
                 // Wang et al. 2021: K̃ᵀ ∘ (Vᵀ dL/dV) + diag(dL/dλ); K̃ᵀ_ij = K̃_ji ≈ 1/(λj − λi).
                 Tensor inner = SeriesKernel(values, degree).transpose(-1, -2).mul(vt.matmul(gVectors));
-                inner = inner + diag_embed(gValues);
-                Tensor sym = (inner + inner.transpose(-1, -2)).mul(0.5); // sym(V M Vᵀ) = V sym(M) Vᵀ
+                inner = inner.Plus(diag_embed(gValues));
+                Tensor sym = inner.Plus(inner.transpose(-1, -2)).mul(HeldScalars.Half); // sym(V M Vᵀ) = V sym(M) Vᵀ
                 grad = vectors.matmul(sym).matmul(vt);
                 inCallerScope = ReturnedGradients.MoveToCaller(grad);
             }
@@ -76,7 +76,7 @@ internal sealed class RobustEighFunction : torch.autograd.SingleTensorFunction<R
             // E.g. a saved input changed in place after forward, or eigh failing to converge under create_graph.
             return FailedGradient.Of(Name, ex, 4, () => new List<Tensor>
             {
-                full((long[])ctx.get_data("shape"), double.NaN, dtype: grad_output.dtype, device: grad_output.device), null!, null!, null!,
+                full((long[])ctx.get_data("shape"), HeldScalars.NaN, dtype: grad_output.dtype, device: grad_output.device), null!, null!, null!,
             });
         }
     }
@@ -93,15 +93,15 @@ internal sealed class RobustEighFunction : torch.autograd.SingleTensorFunction<R
     /// </remarks>
     internal static Tensor SeriesKernel(Tensor values, int degree)
     {
-        Tensor l = values.clamp_min(0);
+        Tensor l = values.clamp_min(HeldScalars.Zero);
         Tensor li = l.unsqueeze(-1), lj = l.unsqueeze(-2);
         Tensor hi = maximum(li, lj), lo = minimum(li, lj);
-        Tensor positive = hi.gt(0);
+        Tensor positive = hi.gt(HeldScalars.Zero);
         Tensor ratio = lo.div(where(positive, hi, ones_like(hi))); // in [0, 1]; 0 where both are 0
         // Horner: Σ_{k=0..K} r^k = 1 + r (1 + r (… (1 + r)))
         Tensor series = ones_like(ratio);
         for (int k = 0; k < degree; k++)
-            series = series.mul(ratio).add(1.0);
+            series = series.mul(ratio).add(HeldScalars.One, HeldScalars.One);
         Tensor inverseHi = where(positive, hi.reciprocal(), zeros_like(hi));
         return (li - lj).sign().mul(series).mul(inverseHi);
     }

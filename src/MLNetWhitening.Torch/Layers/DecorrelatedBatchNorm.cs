@@ -138,7 +138,7 @@ public sealed class DecorrelatedBatchNorm : torch.nn.Module<Tensor, Tensor>
         if (training)
         {
             using var noGrad = no_grad();
-            _numBatchesTracked.add_(1);
+            _numBatchesTracked.add_(HeldScalars.One, HeldScalars.One);
         }
         return output;
     }
@@ -158,7 +158,7 @@ public sealed class DecorrelatedBatchNorm : torch.nn.Module<Tensor, Tensor>
             a = a * _weight.unsqueeze(1);
         Tensor b = -a.matmul(_runningMean);
         if (_bias is not null)
-            b = b + _bias;
+            b = b.Plus(_bias);
         return (a.MoveToOuterDisposeScope(), b.MoveToOuterDisposeScope());
     }
 
@@ -178,7 +178,7 @@ public sealed class DecorrelatedBatchNorm : torch.nn.Module<Tensor, Tensor>
         reset_running_stats();
         using var scope = NewDisposeScope(); // TorchSharp's zero_ returns a new wrapper
         using var noGrad = no_grad();
-        _weight?.fill_(1);
+        _weight?.fill_(HeldScalars.One);
         _bias?.zero_();
     }
 

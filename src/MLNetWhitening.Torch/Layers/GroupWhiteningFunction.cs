@@ -29,7 +29,7 @@ internal sealed class GroupWhiteningFunction : torch.autograd.SingleTensorFuncti
     public static Tensor Evaluate(Tensor centred, Tensor w, Tensor? bias)
     {
         Tensor y = w.matmul(centred);
-        return bias is null ? y : y.add_(bias);
+        return bias is null ? y : y.PlusInPlace(bias);
     }
 
     /// <inheritdoc/>
@@ -63,7 +63,8 @@ internal sealed class GroupWhiteningFunction : torch.autograd.SingleTensorFuncti
                 if (x.requires_grad)
                 {
                     Tensor wt = w.transpose(-1, -2);
-                    xGrad = wt.matmul(grad_output).sub_(wt.matmul(biasGrad).div_(centred.shape[^1]));
+                    using Scalar samples = centred.shape[^1].ToScalar();
+                    xGrad = wt.matmul(grad_output).sub_(wt.matmul(biasGrad).div_(samples));
                 }
                 result = ReturnedGradients.ForArguments(xGrad, null, wGrad, (bool)ctx.get_data("bias") ? biasGrad : null);
             }
@@ -76,7 +77,7 @@ internal sealed class GroupWhiteningFunction : torch.autograd.SingleTensorFuncti
             return FailedGradient.Of(Name, ex, 4, () =>
             {
                 long[] shape = grad_output.shape;
-                Tensor Nan(params long[] size) => full(size, double.NaN, dtype: grad_output.dtype, device: grad_output.device);
+                Tensor Nan(params long[] size) => full(size, HeldScalars.NaN, dtype: grad_output.dtype, device: grad_output.device);
                 return new List<Tensor> { Nan(shape), null!, Nan(shape[0], shape[1], shape[1]), (bool)ctx.get_data("bias") ? Nan(shape[0], shape[1], 1) : null! };
             });
         }

@@ -31,11 +31,9 @@ internal static class RegularisedCovariance
         Tensor norm = linalg.matrix_norm(covariance);
         LayerInput.CheckFinite(norm);
         double unitRoundoff = covariance.dtype == ScalarType.Float64 ? Math.Pow(2, -53) : Math.Pow(2, -24);
-        // Held Scalars: TorchSharp 0.107 passes a Scalar's handle without keeping the Scalar alive, so an implicit
-        // temporary can be finalized during the native call ("Unknown scalar type", seen once in a full test run).
-        using Scalar floor = RoundingFloor * unitRoundoff, smallest = epsilon;
+        using Scalar floor = (RoundingFloor * unitRoundoff).ToScalar(), smallest = epsilon.ToScalar();
         Tensor shift = norm.mul(floor).clamp_min(smallest);
         long g = covariance.shape[^1];
-        return covariance + shift.view(-1, 1, 1) * eye(g, dtype: covariance.dtype, device: covariance.device);
+        return covariance.Plus(shift.view(-1, 1, 1) * eye(g, dtype: covariance.dtype, device: covariance.device));
     }
 }

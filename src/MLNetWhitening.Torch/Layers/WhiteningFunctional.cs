@@ -110,7 +110,8 @@ public static class WhiteningFunctional
     private static void Update(Tensor? runningMean, Tensor? runningWhitening, Tensor mean, Tensor w, double momentum)
     {
         using var noGrad = no_grad();
-        runningMean?.mul_(1 - momentum).add_(mean.reshape(runningMean.shape), momentum);
-        runningWhitening?.mul_(1 - momentum).add_(w.detach(), momentum);
+        using Scalar keep = (1 - momentum).ToScalar(), batch = momentum.ToScalar();
+        runningMean?.mul_(keep).add_(mean.reshape(runningMean.shape), batch);
+        runningWhitening?.mul_(keep).add_(w.detach(), batch);
     }
 }

@@ -69,8 +69,11 @@ internal static class MatrixInput
     /// How negative an eigenvalue of a positive semidefinite (B, n, n) matrix may come out by rounding alone, per matrix
     /// (B, 1, 1): n · <see cref="SymmetryTolerance"/> · max |A|. Anything more negative means the matrix is indefinite.
     /// </summary>
-    public static Tensor SemidefiniteSlack(Tensor a) =>
-        a.detach().abs().amax(new long[] { -2, -1 }, keepdim: true) * (a.shape[^1] * SymmetryTolerance(a.dtype));
+    public static Tensor SemidefiniteSlack(Tensor a)
+    {
+        using Scalar factor = (a.shape[^1] * SymmetryTolerance(a.dtype)).ToScalar();
+        return a.detach().abs().amax(new long[] { -2, -1 }, keepdim: true).mul(factor);
+    }
 
     /// <summary>Relative symmetry tolerance: loose enough for products like XᵀX computed in the dtype.</summary>
     public static double SymmetryTolerance(ScalarType dtype) => dtype == ScalarType.Float64 ? 1e-10 : 1e-5;

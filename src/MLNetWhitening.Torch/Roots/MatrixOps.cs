@@ -9,7 +9,7 @@ namespace MLNetWhitening.Torch;
 internal static class MatrixOps
 {
     /// <summary>(X + Xᵀ) / 2 of a (B, n, n) batch; exactly symmetric in floating point.</summary>
-    public static Tensor Symmetrise(Tensor x) => (x + x.transpose(-1, -2)) * 0.5;
+    public static Tensor Symmetrise(Tensor x) => x.Plus(x.transpose(-1, -2)).mul(HeldScalars.Half);
 
     /// <summary>The n × n identity in <paramref name="like"/>'s dtype and device (a fresh tensor, never shared).</summary>
     public static Tensor Identity(Tensor like) => eye(like.shape[^1], dtype: like.dtype, device: like.device);
@@ -87,6 +87,8 @@ internal static class MatrixOps
         return double.CreateTruncating(min);
     }
 
-    /// <summary>A positive floor far below any meaningful norm, to keep a zero matrix from dividing by zero.</summary>
-    public static double Tiny(ScalarType dtype) => dtype == ScalarType.Float64 ? 1e-300 : 1e-30;
+    private static readonly Scalar TinyFloat64 = 1e-300.ToScalar(), TinyFloat32 = 1e-30.ToScalar();
+
+    /// <summary>A positive floor far below any meaningful norm, to keep a zero matrix from dividing by zero (held: see <see cref="HeldScalars"/>).</summary>
+    public static Scalar Tiny(ScalarType dtype) => dtype == ScalarType.Float64 ? TinyFloat64 : TinyFloat32;
 }

@@ -46,7 +46,8 @@ internal sealed class CovarianceFunction : torch.autograd.SingleTensorFunction<C
         ctx.save_data("scale", scale);
         ctx.save_data("shape", centred.shape);
         using var scope = NewDisposeScope();
-        return MatrixOps.Symmetrise(centred.matmul(centred.transpose(-1, -2))).mul_(scale).MoveToOuterDisposeScope();
+        using Scalar held = scale.ToScalar();
+        return MatrixOps.Symmetrise(centred.matmul(centred.transpose(-1, -2))).mul_(held).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -61,8 +62,8 @@ internal sealed class CovarianceFunction : torch.autograd.SingleTensorFunction<C
             {
                 List<Tensor> saved = ctx.get_saved_variables();
                 Tensor centred = is_grad_enabled() ? CentreWithGraph(saved[0]) : saved[1];
-                var scale = (double)ctx.get_data("scale");
-                grad = (grad_output + grad_output.transpose(-1, -2)).mul_(scale).matmul(centred);
+                using Scalar scale = ((double)ctx.get_data("scale")).ToScalar();
+                grad = grad_output.Plus(grad_output.transpose(-1, -2)).mul_(scale).matmul(centred);
                 inCallerScope = ReturnedGradients.MoveToCaller(grad);
             }
             grad_output.Dispose(); // TorchSharp's wrapper for this call only
@@ -72,7 +73,7 @@ internal sealed class CovarianceFunction : torch.autograd.SingleTensorFunction<C
         {
             // Not expected (one product of tensors validated in forward).
             return FailedGradient.Of(Name, ex, 3, () =>
-                new List<Tensor> { full((long[])ctx.get_data("shape"), double.NaN, dtype: grad_output.dtype, device: grad_output.device), null!, null! });
+                new List<Tensor> { full((long[])ctx.get_data("shape"), HeldScalars.NaN, dtype: grad_output.dtype, device: grad_output.device), null!, null! });
         }
     }
 }

@@ -115,7 +115,12 @@ public static class Whitening
     internal static WhiteningTransform Solve(Tensor covariance, WhiteningOptions options)
     {
         using var scope = NewDisposeScope();
-        Tensor se = options.Epsilon == 0 ? covariance : covariance + options.Epsilon * eye(covariance.shape[^1], dtype: covariance.dtype, device: covariance.device);
+        Tensor se = covariance;
+        if (options.Epsilon != 0)
+        {
+            using Scalar epsilon = options.Epsilon.ToScalar();
+            se = covariance.Plus(eye(covariance.shape[^1], dtype: covariance.dtype, device: covariance.device).mul_(epsilon));
+        }
         WhiteningTransform t = WhiteningTypes.Solve(covariance, se, options);
         t.Matrix.MoveToOuterDisposeScope();
         t.Coloring?.MoveToOuterDisposeScope();

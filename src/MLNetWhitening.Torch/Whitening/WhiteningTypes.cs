@@ -69,7 +69,7 @@ internal static class WhiteningTypes
         {
             Tensor pivot = v.abs().argmax(-2, keepdim: true);
             sign = v.gather(-2, pivot).sign();
-            sign = where(sign == 0, ones_like(sign), sign);
+            sign = where(sign.eq(HeldScalars.Zero), ones_like(sign), sign);
         }
         v = v * sign;
         Tensor w = (v * lambda.rsqrt().unsqueeze(-2)).transpose(-1, -2);

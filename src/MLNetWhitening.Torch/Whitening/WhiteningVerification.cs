@@ -66,7 +66,7 @@ internal static class WhiteningVerification
         Tensor r = w64.matmul(product) - eye(k, dtype: ScalarType.Float64, device: w.device);
         Tensor e = w64.to(ScalarType.Float32).to(ScalarType.Float64) - w64;
         Tensor ep = e.matmul(product);
-        Tensor r32 = r + ep + ep.transpose(-1, -2);
+        Tensor r32 = r.Plus(ep).Plus(ep.transpose(-1, -2));
         double scale = Math.Sqrt(k);
         double[] norms = MatrixOps.ToHost(stack(new[] { linalg.matrix_norm(r), linalg.matrix_norm(r32) }));
         int count = norms.Length / 2;
@@ -98,10 +98,11 @@ internal static class WhiteningVerification
         if (kind == WhiteningType.ZcaCor)
         {
             Tensor variance = s64.diagonal(0, -2, -1);   // a constant feature: a zero row and column, an eigenvalue 0 below ε
-            Tensor scale = where(variance > 0, variance.rsqrt(), zeros_like(variance));
+            Tensor scale = where(variance.gt(HeldScalars.Zero), variance.rsqrt(), zeros_like(variance));
             spectral = scale.unsqueeze(-1) * s64 * scale.unsqueeze(-2);
         }
-        Tensor below = (linalg.eigvalsh(spectral) < epsilon).sum(-1).to(ScalarType.Float64);
+        using Scalar heldEpsilon = epsilon.ToScalar();
+        Tensor below = linalg.eigvalsh(spectral).lt(heldEpsilon).sum(-1).to(ScalarType.Float64);
         double[] host = MatrixOps.ToHost(stack(new[] { linalg.matrix_norm(r), below }));
         int count = host.Length / 2;
         var residual = new double[count];

@@ -34,6 +34,7 @@ internal sealed class MergeTerm
         var padded = new double[m2.shape[0]];
         _delta.CopyTo(padded, 0);
         Tensor dt = tensor(padded, ScalarType.Float64).to(m2.device);
-        m2.add_(outer(dt, dt), alpha: Factor);
+        using Scalar factor = Factor.ToScalar();
+        m2.add_(outer(dt, dt), alpha: factor);
     }
 }

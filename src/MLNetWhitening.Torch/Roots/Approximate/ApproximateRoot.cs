@@ -55,14 +55,15 @@ internal static class ApproximateRoot
         Tensor x = a.detach();
         if (kind == RootKind.Sqrt)
         {
-            double floor = a.dtype == ScalarType.Float64 ? 1e-300 : 1e-30;
-            x = x + (MatrixInput.SemidefiniteSlack(x) + floor) * eye(x.shape[^1], dtype: x.dtype, device: x.device);
+            Tensor shift = MatrixInput.SemidefiniteSlack(x).add(MatrixOps.Tiny(a.dtype), HeldScalars.One);
+            x = x.Plus(shift * eye(x.shape[^1], dtype: x.dtype, device: x.device));
         }
         var (_, info) = linalg.cholesky_ex(x);
-        long failed = (info > 0).sum().item<long>();
+        Tensor failedMask = info.gt(HeldScalars.Zero);
+        long failed = failedMask.sum().item<long>();
         if (failed > 0)
         {
-            long first = (info > 0).nonzero()[0, 0].item<long>();
+            long first = failedMask.nonzero()[0, 0].item<long>();
             throw new ArgumentException(kind == RootKind.InverseSqrt
                 ? $"The inverse square root needs positive definite matrices, but {failed} of the {a.shape[0]} matrices (the first at batch index {first}) are not (their Cholesky factorisation failed). Regularise them first, e.g. A + εI."
                 : $"The square root needs positive semidefinite matrices, but {failed} of the {a.shape[0]} matrices (the first at batch index {first}) have a negative eigenvalue beyond rounding (the Cholesky factorisation of A + δI failed, δ = n · {MatrixInput.SymmetryTolerance(a.dtype):G1} · max |A|).", name);

@@ -34,7 +34,7 @@ internal static class MatrixPolynomial
             int chunks = (c.Length + blockSize - 1) / blockSize;
             Tensor acc = Chunk(c, (chunks - 1) * blockSize, blockSize, powers, identity);
             for (int j = chunks - 2; j >= 0; j--)
-                acc = Chunk(c, j * blockSize, blockSize, powers, identity) + acc.matmul(powers[blockSize]);
+                acc = Chunk(c, j * blockSize, blockSize, powers, identity).Plus(acc.matmul(powers[blockSize]));
             results[p] = acc;
         }
         return results;
@@ -50,9 +50,14 @@ internal static class MatrixPolynomial
     /// <summary>c[start] I + c[start+1] Z + ... + c[start+size−1] Z^(size−1), truncated at the end of c.</summary>
     private static Tensor Chunk(ImmutableArray<double> c, int start, int size, Tensor[] powers, Tensor identity)
     {
-        Tensor acc = identity * c[start];
+        Tensor acc;
+        using (Scalar constant = c[start].ToScalar())
+            acc = identity.mul(constant);
         for (int i = 1; i < size && start + i < c.Length; i++)
-            acc = acc + powers[i] * c[start + i];
+        {
+            using Scalar coefficient = c[start + i].ToScalar();
+            acc = acc.Plus(powers[i].mul(coefficient));
+        }
         return acc;
     }
 

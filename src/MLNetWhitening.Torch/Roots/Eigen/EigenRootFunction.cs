@@ -67,7 +67,7 @@ internal sealed class EigenRootFunction : torch.autograd.SingleTensorFunction<Ei
                 {
                     // create_graph: recompute with differentiable ops so that the gradient itself has a graph.
                     var (values, vectors) = linalg.eigh(saved[0]);
-                    Tensor s = values.clamp_min(0).sqrt();
+                    Tensor s = values.clamp_min(HeldScalars.Zero).sqrt();
                     grad = DaleckiiKrein(vectors, Kernel(s, kind, zeroPossible: true), grad_output);
                 }
                 else
@@ -84,7 +84,7 @@ internal sealed class EigenRootFunction : torch.autograd.SingleTensorFunction<Ei
             // E.g. a saved input changed in place after forward, or eigh failing to converge under create_graph.
             // dL/dA has the shape of A, which is the shape of the output.
             return FailedGradient.Of(Name, ex, 5, () =>
-                new List<Tensor> { full_like(grad_output, double.NaN), null!, null!, null!, null! });
+                new List<Tensor> { full_like(grad_output, HeldScalars.NaN), null!, null!, null!, null! });
         }
     }
 
@@ -95,7 +95,7 @@ internal sealed class EigenRootFunction : torch.autograd.SingleTensorFunction<Ei
     /// </summary>
     internal static (Tensor Result, Tensor S) Evaluate(Tensor values, Tensor vectors, RootKind kind)
     {
-        Tensor s = kind == RootKind.Sqrt ? values.clamp_min(0).sqrt_() : values.sqrt();
+        Tensor s = kind == RootKind.Sqrt ? values.clamp_min(HeldScalars.Zero).sqrt_() : values.sqrt();
         Tensor scaled = kind == RootKind.Sqrt ? vectors * s.unsqueeze(-2) : vectors / s.unsqueeze(-2);
         return (scaled.matmul(vectors.transpose(-1, -2)), s);
     }
@@ -112,15 +112,15 @@ internal sealed class EigenRootFunction : torch.autograd.SingleTensorFunction<Ei
         // In place on fresh tensors, except under create_graph, where autograd needs the intermediate values.
         bool inPlace = !is_grad_enabled();
         Tensor si = s.unsqueeze(-1), sj = s.unsqueeze(-2);
-        Tensor sum = si + sj;
+        Tensor sum = si.Plus(sj);
         if (kind == RootKind.Sqrt)
         {
             // si = sj = 0 only inside the null space: there √ has no derivative; take 0 (documented).
-            Tensor k = inPlace ? sum.reciprocal().mul_(0.5) : sum.reciprocal().mul(0.5);
-            return zeroPossible ? k.masked_fill(sum.eq(0), 0.0) : k;
+            Tensor k = inPlace ? sum.reciprocal().mul_(HeldScalars.Half) : sum.reciprocal().mul(HeldScalars.Half);
+            return zeroPossible ? k.masked_fill(sum.eq(HeldScalars.Zero), HeldScalars.Zero) : k;
         }
         // (1/si − 1/sj)/(si² − sj²) = −1/(si sj (si + sj)); s > 0 is checked in forward.
-        return inPlace ? (si * sj).mul_(sum).reciprocal_().mul_(-0.5) : (si * sj * sum).reciprocal().mul(-0.5);
+        return inPlace ? (si * sj).mul_(sum).reciprocal_().mul_(HeldScalars.MinusHalf) : (si * sj * sum).reciprocal().mul(HeldScalars.MinusHalf);
     }
 
     /// <summary>dL/dA = V (K ∘ Vᵀ G_sym V) Vᵀ, written as V ((K/2) ∘ F + ((K/2) ∘ F)ᵀ) Vᵀ with F = Vᵀ G V
@@ -130,7 +130,7 @@ internal sealed class EigenRootFunction : torch.autograd.SingleTensorFunction<Ei
         Tensor vt = vectors.transpose(-1, -2);
         Tensor product = vt.matmul(g.matmul(vectors));
         Tensor m = is_grad_enabled() ? product.mul(halfKernel) : product.mul_(halfKernel);
-        Tensor sym = m + m.transpose(-1, -2);
+        Tensor sym = m.Plus(m.transpose(-1, -2));
         return vectors.matmul(sym).matmul(vt);
     }
 }

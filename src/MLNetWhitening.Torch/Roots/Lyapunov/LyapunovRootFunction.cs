@@ -80,7 +80,7 @@ internal sealed class LyapunovRootFunction : torch.autograd.SingleTensorFunction
         {
             // Not expected (matrix products, and cholesky_ex, which reports failure instead of throwing); a NaN gradient
             // is visible, an abort would lose the process.
-            return FailedGradient.Of(Name, ex, 5, () => new List<Tensor> { full_like(grad_output, double.NaN), null!, null!, null!, null! });
+            return FailedGradient.Of(Name, ex, 5, () => new List<Tensor> { full_like(grad_output, HeldScalars.NaN), null!, null!, null!, null! });
         }
     }
 }

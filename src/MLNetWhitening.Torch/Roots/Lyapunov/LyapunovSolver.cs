@@ -71,9 +71,10 @@ internal static class LyapunovSolver
         Tensor b2 = b.matmul(b);
         Tensor squareNorm = MatrixOps.FrobeniusNorm(b2);
         Tensor fourthNorm = MatrixOps.FrobeniusNorm(b2.matmul(b2));
-        Tensor fourth = fourthNorm.pow(0.25);
+        using Scalar quarter = 0.25.ToScalar();
+        Tensor fourth = fourthNorm.pow(quarter);
         b = MatrixOps.Symmetrise(b / fourth);
-        b2 = b2 / fourth.square();
+        b2 = b2 / (fourth * fourth);
         // The same scale for C keeps the solution: B X + X B = C / α.
         c = MatrixOps.Symmetrise(c / (norm * fourth));
 
@@ -103,7 +104,7 @@ internal static class LyapunovSolver
         }
         last = new LyapunovSolveStats(iterations, checks, residual);
         // sign(H) = [[I, 2X], [0, −I]] (Song et al. 2022, converged sign); C is exactly symmetric by construction.
-        return (c * 0.5).MoveToOuterDisposeScope();
+        return c.mul(HeldScalars.Half).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -124,20 +125,22 @@ internal static class LyapunovSolver
         Tensor halfC, halfB;
         if (IsUniform(alpha, out double a))
         {
-            double linear = 0.75 * a, cubic = 0.25 * a * a * a;
+            double cubic = 0.25 * a * a * a;
             // Half the updates: (1.5α C + 0.5α³ B C B) / 2 − 0.5α³ C B² and (1.5α B − 0.5α³ B³) / 2.
-            halfC = c.mul(linear).add(bcb, cubic).add(cbb, -2 * cubic);
-            halfB = b.mul(linear).add(b3, -cubic);
+            using Scalar linearScale = (0.75 * a).ToScalar(), cubicScale = cubic.ToScalar();
+            using Scalar minusTwoCubic = (-2 * cubic).ToScalar(), minusCubic = (-cubic).ToScalar();
+            halfC = c.mul(linearScale).add(bcb, cubicScale).add(cbb, minusTwoCubic);
+            halfB = b.mul(linearScale).add(b3, minusCubic);
         }
         else
         {
             Tensor linear = Coefficients(alpha!, x => 0.75 * x, b);
             Tensor cubic = Coefficients(alpha!, x => 0.25 * x * x * x, b);
-            halfC = c.mul(linear).addcmul(bcb, cubic, 1).addcmul(cbb, cubic, -2);
-            halfB = b.mul(linear).addcmul(b3, cubic, -1);
+            halfC = c.mul(linear).addcmul(bcb, cubic, HeldScalars.One).addcmul(cbb, cubic, HeldScalars.MinusTwo);
+            halfB = b.mul(linear).addcmul(b3, cubic, HeldScalars.MinusOne);
         }
-        b = halfB + halfB.transpose(-1, -2);
-        return (b, b.matmul(b), halfC + halfC.transpose(-1, -2));
+        b = halfB.Plus(halfB.transpose(-1, -2));
+        return (b, b.matmul(b), halfC.Plus(halfC.transpose(-1, -2)));
     }
 
     /// <summary>True when there is one scale for the whole batch (a single matrix, the plain step, or equal scales).</summary>

@@ -64,6 +64,6 @@ internal static class SmallestEigenvalueEstimate
         return randn(new[] { 1L, n, 1L }, dtype: float64, generator: generator).expand(batch, n, 1);
     }
 
-    /// <summary>‖v‖₂ of each (n, 1) vector of the batch.</summary>
-    private static Tensor VectorNorm(Tensor v) => linalg.vector_norm(v, dims: new long[] { -2, -1 });
+    /// <summary>‖v‖₂ of each (n, 1) vector of the batch: its Frobenius norm (vector_norm would make a temporary Scalar of its order, see <see cref="HeldScalars"/>).</summary>
+    private static Tensor VectorNorm(Tensor v) => linalg.matrix_norm(v);
 }

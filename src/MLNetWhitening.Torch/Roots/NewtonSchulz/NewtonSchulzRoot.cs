@@ -31,17 +31,19 @@ internal static class NewtonSchulzRoot
     internal static Tensor Forward(Tensor a, RootKind kind, MatrixRootOptions o)
     {
         using var scope = NewDisposeScope();
-        Tensor identity = MatrixOps.Identity(a);
+        Tensor threeIdentity;
+        using (Scalar three = 3.ToScalar())
+            threeIdentity = MatrixOps.Identity(a).mul_(three);
         Tensor trace = MatrixOps.Trace(a);
         Tensor y = a / trace;
         // First iteration with Z_0 = I written out: T = (3I − Y) / 2, Y ← Y T, Z ← T.
-        Tensor t = (identity * 3 - y) * 0.5;
+        Tensor t = (threeIdentity - y).mul(HeldScalars.Half);
         Tensor z = t;
         y = y.matmul(t);
         int iterations = o.NewtonSchulzIterations;
         for (int k = 1; k < iterations; k++)
         {
-            t = (identity * 3 - z.matmul(y)) * 0.5;
+            t = (threeIdentity - z.matmul(y)).mul(HeldScalars.Half);
             bool last = k == iterations - 1;
             // The last iteration updates only the factor that is returned.
             if (!last || kind == RootKind.Sqrt)

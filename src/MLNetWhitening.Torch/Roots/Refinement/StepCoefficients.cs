@@ -50,7 +50,8 @@ internal sealed class StepCoefficients
         if (_uniform is not null)
         {
             double a = _uniform[step];
-            return identity * (1.5 * a) - m * (0.5 * a * a * a);
+            using Scalar linear = (1.5 * a).ToScalar(), cubic = (0.5 * a * a * a).ToScalar();
+            return identity.mul(linear) - m.mul(cubic);
         }
         return identity * _columns![0, step] - m * _columns[1, step];
     }

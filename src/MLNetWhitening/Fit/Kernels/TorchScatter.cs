@@ -47,7 +47,7 @@ internal sealed class TorchScatter : IScatter
         if (_scatter is null)
             _scatter = upper.MoveToOuterDisposeScope();
         else
-            _scatter.add_(upper);
+            _scatter.PlusInPlace(upper);
     }
 
     public Tensor Scaled(double scale)
@@ -73,7 +73,8 @@ internal sealed class TorchScatter : IScatter
             }
         }
         Tensor d = full.narrow(0, 0, _d).narrow(1, 0, _d);
-        return ((d + d.t()) * (0.5 * scale)).MoveToOuterDisposeScope();
+        using Scalar half = (0.5 * scale).ToScalar();
+        return d.Plus(d.t()).mul(half).MoveToOuterDisposeScope();
     }
 
     /// <summary>Xᵀ X for a centred (rows × p) block, exact in the panels on and above the block diagonal only.</summary>

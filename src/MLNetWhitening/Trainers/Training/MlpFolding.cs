@@ -33,7 +33,7 @@ internal static class MlpFolding
             if (pending is var (inM, inB))
             {
                 // W (A x + c) + b = (W A) x + (W c + b)
-                b = m.matmul(inB) + b;
+                b = m.matmul(inB).Plus(b);
                 m = m.matmul(inM);
             }
             if (i < network.Hidden.Count && network.HiddenWhitening[i] is { } whitening)
@@ -41,16 +41,15 @@ internal static class MlpFolding
                 // A (W x + b) + c = (A W) x + (A b + c)
                 var (a, c) = Linear(whitening);
                 m = a.matmul(m);
-                b = a.matmul(b) + c;
+                b = a.matmul(b).Plus(c);
             }
             if (i == 0)
                 m = m * tensor(input.InverseDeviation, dtype: float64);   // M (x̃ / σ) = (M diag(1/σ)) x̃
             if (i == network.Hidden.Count && targetScale is var (scaleValue, offsetValue))
             {
-                // Held Scalars: an implicit temporary can be finalized during TorchSharp's native call.
-                using Scalar scale = scaleValue, offset = offsetValue;
+                using Scalar scale = scaleValue.ToScalar(), offset = offsetValue.ToScalar();
                 m = m.mul(scale);
-                b = b.mul(scale).add(offset);
+                b = b.mul(scale).add(offset, HeldScalars.One);
             }
             layers.Add(new AffineState((int)m.shape[1], (int)m.shape[0], i == 0 ? input.Mean : null, Values(m), Values(b)));
             pending = null;

@@ -15,6 +15,9 @@ namespace MLNetWhitening;
 /// </summary>
 internal sealed class MlpNetwork : nn.Module<Tensor, Tensor>
 {
+    /// <summary>The leaky ReLU's slope, held (see <see cref="HeldScalars"/>).</summary>
+    private static readonly Scalar LeakyReluSlope = MlpInference.LeakyReluSlope.ToScalar();
+
     private readonly DecorrelatedBatchNorm? _inputWhitening;
     private readonly Linear[] _hidden;
     private readonly DecorrelatedBatchNorm?[] _hiddenWhitening;
@@ -86,20 +89,16 @@ internal sealed class MlpNetwork : nn.Module<Tensor, Tensor>
     private Tensor Activate(Tensor x) => _activation switch
     {
         MlpActivation.Relu => nn.functional.relu(x),
-        MlpActivation.LeakyRelu => nn.functional.leaky_relu(x, MlpInference.LeakyReluSlope),
+        MlpActivation.LeakyRelu => x.leaky_relu(LeakyReluSlope),
         MlpActivation.Tanh => x.tanh(),
         MlpActivation.Silu => nn.functional.silu(x),
         _ => throw new InvalidOperationException($"Unknown activation {_activation}."),
     };
 
-    /// <summary>
-    /// Inverted dropout: each value kept with probability 1 − p and scaled by 1 / (1 − p). The Scalars are held until
-    /// the end: TorchSharp 0.107 passes a Scalar's handle without keeping it alive, and an implicit temporary can be
-    /// finalized during the native call.
-    /// </summary>
+    /// <summary>Inverted dropout: each value kept with probability 1 − p and scaled by 1 / (1 − p).</summary>
     private Tensor Dropout(Tensor x)
     {
-        using Scalar p = _dropout, scale = 1 / (1 - _dropout);
+        using Scalar p = _dropout.ToScalar(), scale = (1 / (1 - _dropout)).ToScalar();
         Tensor keep = rand(x.shape, dtype: x.dtype, device: x.device, generator: _dropoutGenerator).ge(p);
         return x.mul(keep).mul(scale);
     }

@@ -59,6 +59,6 @@ internal sealed class MlpTask
             return output.argmax(1).eq(targets).to(float64).mean().item<double>();
         Tensor residual = (output.squeeze(1) - targets).to(float64);
         Tensor centred = targets.to(float64) - targets.to(float64).mean();
-        return 1 - residual.square().sum().item<double>() / centred.square().sum().item<double>();
+        return 1 - residual.mul(residual).sum().item<double>() / centred.mul(centred).sum().item<double>();
     }
 }

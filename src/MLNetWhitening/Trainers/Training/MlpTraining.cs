@@ -51,7 +51,7 @@ internal static class MlpTraining
         using var dropout = options.Dropout > 0 ? new Generator((ulong)seed + 1, device) : null;
         using var network = new MlpNetwork(train.Dimension, task.Outputs, options, initialisation, dropout);
         network.to(device);
-        using optim.Optimizer optimizer = Optimizer(network, options);
+        using var optimizer = new MlpOptimizerSteps(network, options.Optimizer, options.LearningRate, options.WeightDecay);
 
         var epochs = new List<WhitenedMlpEpoch>();
         using var best = new WeightSnapshot();
@@ -108,7 +108,7 @@ internal static class MlpTraining
         return (state, summary);
     }
 
-    private static double TrainEpoch(MlpNetwork network, optim.Optimizer optimizer, TrainingTensors data, MlpTask task, int batchSize,
+    private static double TrainEpoch(MlpNetwork network, MlpOptimizerSteps optimizer, TrainingTensors data, MlpTask task, int batchSize,
         Generator shuffling, int epoch, WhitenedMlpOptions options)
     {
         network.train();
@@ -121,7 +121,7 @@ internal static class MlpTraining
         {
             using var step = NewDisposeScope();
             Tensor index = order.narrow(0, b * batchSize, batchSize);
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             Tensor output;
             try
             {
@@ -134,8 +134,8 @@ internal static class MlpTraining
             }
             Tensor loss = task.Loss(output, data.Targets.index_select(0, index));
             loss.backward();
-            optimizer.step();
-            sum.add_(loss.detach());
+            optimizer.Step();
+            sum.PlusInPlace(loss.detach());
         }
         double mean = sum.item<float>() / batches;
         if (!double.IsFinite(mean))
@@ -155,14 +155,6 @@ internal static class MlpTraining
         Tensor output = cat(outputs, 0);
         return (task.Loss(output, data.ValidationTargets!).item<float>(), task.Metric(output, data.ValidationTargets!));
     }
-
-    private static optim.Optimizer Optimizer(MlpNetwork network, WhitenedMlpOptions options) => options.Optimizer switch
-    {
-        MlpOptimizer.Adam => optim.Adam(network.parameters(), options.LearningRate, weight_decay: options.WeightDecay),
-        MlpOptimizer.AdamW => optim.AdamW(network.parameters(), options.LearningRate, weight_decay: options.WeightDecay),
-        MlpOptimizer.Sgd => optim.SGD(network.parameters(), options.LearningRate, momentum: 0.9, weight_decay: options.WeightDecay, nesterov: true),
-        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimizer."),
-    };
 
     private static InvalidOperationException Diverged(int epoch, WhitenedMlpOptions options, string what, Exception? inner) => new(
         $"WhitenedMlp training diverged in epoch {epoch} ({what}). Lower LearningRate (now {options.LearningRate:G3}), "
