@@ -17,8 +17,11 @@ namespace MLNetWhitening.Torch;
 /// </remarks>
 internal static class BatchedEigh
 {
-    /// <summary>Above this matrix size a single eigh already keeps the cores busy, so the batch is not split.</summary>
-    private const long MaxSplitSize = 512;
+    /// <summary>
+    /// Above this matrix size the batch is not split: libtorch's eigh of one such matrix already runs its products on
+    /// the cores, and splitting lost at every n ≥ 128 measured (docs/benchmarks.md, "The batch split of eigh").
+    /// </summary>
+    private const long MaxSplitSize = 64;
 
     /// <summary>
     /// Below this much work (B · n³) the batch is not split: a task's start and join cost more than the eighs it takes
