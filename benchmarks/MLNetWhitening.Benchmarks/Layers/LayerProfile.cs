@@ -41,6 +41,8 @@ internal static class LayerProfile
             work[$"root: {m}, fwd"] = () => { using var ng = no_grad(); MatrixRoots.InverseSqrt(sigma, o); };
             work[$"root: {m}, fwd+bwd"] = () => Backward(a => MatrixRoots.InverseSqrt(a, o), sigma, upstream);
         }
+        if (s.H == 1 && s.W == 1)
+            AddRowSteps(work, s, x.view(s.N, s.C));
         var steps = Enum.GetValues<LayerImplementation>().ToDictionary(i => i, i => new LayerStep(s, i));
         foreach (var (i, step) in steps)
             work[$"step: {i}"] = step.Run;
@@ -59,6 +61,28 @@ internal static class LayerProfile
             Console.WriteLine($"| {name} | {ms:G3} | {tensors[name]} |");
         foreach (var step in steps.Values)
             step.Dispose();
+    }
+
+    /// <summary>
+    /// An MLP's step, input (N, C): the layer with the exact root on the fused path it takes there, and the generic
+    /// path it takes otherwise, with the same state.
+    /// </summary>
+    private static void AddRowSteps(Dictionary<string, Action> work, LayerSetting s, Tensor rows)
+    {
+        long groups = s.C / s.GroupSize, g = s.GroupSize;
+        var options = DecorrelatedBatchNormOptions.Default with { GroupSize = s.GroupSize, Root = MatrixRootOptions.Default with { Method = MatrixRootMethod.Eigen } };
+        Tensor upstream = randn(rows.shape, generator: new Generator(7));
+        Tensor gamma = ones(s.C).requires_grad_(), beta = zeros(s.C).requires_grad_();
+        Tensor mean = zeros(s.C), whitening = eye(g).expand(groups, g, g).clone();
+        void Step(Func<Tensor, Tensor> layer)
+        {
+            Tensor leaf = rows.detach().requires_grad_();
+            layer(leaf).backward(new[] { upstream });
+            gamma.grad?.zero_();
+            beta.grad?.zero_();
+        }
+        work["step (N, C): Eigen, fused"] = () => Step(x => WhiteningFunctional.DecorrelatedBatchNorm(x, mean, whitening, gamma, beta, true, options));
+        work["step (N, C): Eigen, generic"] = () => Step(x => WhiteningFunctional.GenericTrainingStep(x, mean, whitening, gamma, beta, options));
     }
 
     private static void Backward(Func<Tensor, Tensor> root, Tensor a, Tensor upstream)

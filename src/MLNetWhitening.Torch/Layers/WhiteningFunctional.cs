@@ -55,6 +55,27 @@ public static class WhiteningFunctional
             throw new ArgumentException("DecorrelatedBatchNorm: eval mode (training = false) needs runningMean and runningWhitening.", runningMean is null ? nameof(runningMean) : nameof(runningWhitening));
 
         using var scope = NewDisposeScope();
+        Tensor output = training && FusedGroupWhitening.Applies(input, g, options)
+            ? FusedGroupWhitening.Train(input, runningMean, runningWhitening, weight, bias, options, g)
+            : Generic(input, runningMean, runningWhitening, weight, bias, training, options, groups, g);
+        return output.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The training-mode step by the generic path (autograd functions over the group columns), without the checks of
+    /// <see cref="DecorrelatedBatchNorm(Tensor, Tensor?, Tensor?, Tensor?, Tensor?, bool, DecorrelatedBatchNormOptions?)"/>:
+    /// for the fused path's double backward, which recomputes a checked step with a graph.
+    /// </summary>
+    internal static Tensor GenericTrainingStep(Tensor input, Tensor? runningMean, Tensor? runningWhitening, Tensor? weight, Tensor? bias,
+        DecorrelatedBatchNormOptions options)
+    {
+        int g = options.GroupSizeFor(input.shape[1]);
+        return Generic(input, runningMean, runningWhitening, weight, bias, true, options, input.shape[1] / g, g);
+    }
+
+    private static Tensor Generic(Tensor input, Tensor? runningMean, Tensor? runningWhitening, Tensor? weight, Tensor? bias,
+        bool training, DecorrelatedBatchNormOptions options, long groups, int g)
+    {
         Tensor x = LayerInput.ToColumns(input, groups, g);
         Tensor? shift = bias?.view(groups, g, 1);
         Tensor y;
@@ -85,7 +106,7 @@ public static class WhiteningFunctional
         {
             y = GroupWhiteningFunction.Evaluate(x - runningMean!.view(groups, g, 1), Scaled(runningWhitening!, weight, groups, g), shift);
         }
-        return LayerInput.FromColumns(y, input.shape).MoveToOuterDisposeScope();
+        return LayerInput.FromColumns(y, input.shape);
     }
 
     /// <summary>W of the groups; the exact root's check of its eigenvalues, the one that can still fail, in the layer's terms.</summary>
@@ -107,7 +128,7 @@ public static class WhiteningFunctional
     private static Tensor Scaled(Tensor w, Tensor? weight, long groups, long g) => weight is null ? w : w * weight.view(groups, g, 1);
 
     /// <summary>running ← (1 − m) · running + m · batch, in place, without gradient.</summary>
-    private static void Update(Tensor? runningMean, Tensor? runningWhitening, Tensor mean, Tensor w, double momentum)
+    internal static void Update(Tensor? runningMean, Tensor? runningWhitening, Tensor mean, Tensor w, double momentum)
     {
         using var noGrad = no_grad();
         using Scalar keep = (1 - momentum).ToScalar(), batch = momentum.ToScalar();

@@ -45,13 +45,14 @@ public sealed class DecorrelatedBatchNormLeakTests
     /// TorchSharp gives their backward and the gradients they return.
     /// </summary>
     [TestMethod]
-    [DataRow(MatrixRootMethod.Eigen)]
-    [DataRow(MatrixRootMethod.Mpa)]
-    public void TrainingStepsOutsideADisposeScope_LeaveNoLiveTensorsBehind(MatrixRootMethod method)
+    [DataRow(MatrixRootMethod.Eigen, false)]
+    [DataRow(MatrixRootMethod.Mpa, false)]
+    [DataRow(MatrixRootMethod.Eigen, true)]   // (N, C) input: the fused step
+    public void TrainingStepsOutsideADisposeScope_LeaveNoLiveTensorsBehind(MatrixRootMethod method, bool rows)
     {
         var options = new DecorrelatedBatchNormOptions { GroupSize = 4, Root = MatrixRootOptions.Default with { Method = method } };
         using var layer = new DecorrelatedBatchNorm(8, options);
-        using Tensor x0 = LayerInputs.Correlated(420, new long[] { 16, 8, 3 }, 4).to(float32);
+        using Tensor x0 = LayerInputs.Correlated(420, rows ? new long[] { 16, 8 } : new long[] { 16, 8, 3 }, 4).to(float32);
         void Step()
         {
             Tensor x = x0.detach().requires_grad_();

@@ -106,7 +106,15 @@ public sealed class DecorrelatedBatchNormTests
             train = layer.forward(x);
             layer.eval();
             Tensor eval = layer.forward(x);
-            Assert.AreEqual(0.0, (eval - train).abs().max().item<double>(), $"{method}: eval equals training bit for bit");
+            double difference = (eval - train).abs().max().item<double>();
+            // The generic training step shares eval's arithmetic, bit for bit; the fused one (2-D input, small groups,
+            // Eigen) computes the same map in its own order, equal to float64 rounding.
+            bool fused = FusedGroupWhitening.Applies(x, groupSize, layer.Options);
+            Console.WriteLine($"{method}{(fused ? " (fused step)" : "")}: largest difference {difference:G3}");
+            if (fused)
+                Assert.IsLessThan(1e-13 * train.abs().max().item<double>(), difference, $"{method}: eval equals the fused training step to rounding");
+            else
+                Assert.AreEqual(0.0, difference, $"{method}: eval equals training bit for bit");
         }
     }
 

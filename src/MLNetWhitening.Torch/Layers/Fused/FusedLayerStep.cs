@@ -1,0 +1,217 @@
+using System;
+using System.Buffers;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetWhitening.Torch;
+
+/// <summary>
+/// One training-mode step of the decorrelated batch norm on (M, C) CPU rows, as managed float64 arithmetic: the
+/// forward (μ, Σ, ε′, W by eigh, y = γ ∘ W (x − μ) + β) and, kept from it, what the backward needs. The mathematics
+/// is that of <see cref="WhiteningFunctional.DecorrelatedBatchNorm"/>'s generic path (<see cref="CovarianceFunction"/>,
+/// <see cref="RegularisedCovariance"/>, <see cref="EigenRootFunction"/>, <see cref="GroupWhiteningFunction"/>), in
+/// float64 throughout; immutable after the forward, so a retained graph can run its backward twice.
+/// </summary>
+internal sealed class FusedLayerStep
+{
+    private readonly int _rows, _channels, _size;
+    private readonly double[] _mean;
+    private readonly double[] _unregularised;
+    private readonly double[] _shiftSlope;
+    private readonly double[] _scaled;
+    private readonly GroupRoots _roots;
+
+    private FusedLayerStep(int rows, int channels, int size, double[] mean, double[] unregularised, double[] shiftSlope, double[] scaled, GroupRoots roots)
+    {
+        (_rows, _channels, _size) = (rows, channels, size);
+        _mean = mean;
+        _unregularised = unregularised;
+        _shiftSlope = shiftSlope;
+        _scaled = scaled;
+        _roots = roots;
+    }
+
+    /// <summary>μ, (C).</summary>
+    public ReadOnlySpan<double> Mean => _mean;
+
+    /// <summary>W, (G, g, g).</summary>
+    public ReadOnlySpan<double> Whitening => _roots.Whitening;
+
+    /// <summary>The forward: y (M, C) in <paramref name="x"/>'s dtype, and the step kept for the backward.</summary>
+    /// <param name="x">(M, C), contiguous, on the CPU, float32 or float64, finite-checked here.</param>
+    /// <param name="weight">γ (C), or null.</param>
+    /// <param name="bias">β (C), or null.</param>
+    /// <param name="size">g, dividing C.</param>
+    /// <param name="epsilon">ε of the options.</param>
+    public static (Tensor Output, FusedLayerStep Step) Forward(Tensor x, double[]? weight, double[]? bias, int size, double epsilon)
+    {
+        int m = (int)x.shape[0], c = (int)x.shape[1], groups = c / size, n2 = size * size;
+        double[] data = ArrayPool<double>.Shared.Rent(m * c);
+        try
+        {
+            Span<double> centred = data.AsSpan(0, m * c);
+            RowData.Read(x, centred);
+            var mean = new double[c];
+            if (!GroupKernels.CentreColumns(centred, m, c, mean))
+                throw NotFinite();
+
+            var sigma = new double[groups * n2];
+            GroupKernels.CrossProducts(centred, centred, m, c, size, 1.0 / m, sigma);
+            var unregularised = (double[])sigma.Clone();
+            var shiftSlope = new double[groups];
+            double unitRoundoff = x.dtype == ScalarType.Float64 ? Math.Pow(2, -53) : Math.Pow(2, -24);
+            for (int k = 0; k < groups; k++)
+            {
+                Span<double> block = sigma.AsSpan(k * n2, n2);
+                double norm = Math.Sqrt(Dot(block, block));
+                if (!double.IsFinite(norm))
+                    throw NotFinite();
+                // ε′ = max(ε, c u ‖Σ‖_F) (RegularisedCovariance); where the floor decides, ε′ depends on Σ.
+                double floor = RegularisedCovariance.RoundingFloor * unitRoundoff * norm;
+                double shift = Math.Max(epsilon, floor);
+                if (floor > epsilon && norm > 0)
+                    shiftSlope[k] = RegularisedCovariance.RoundingFloor * unitRoundoff / norm;
+                for (int i = 0; i < size; i++)
+                    block[i * size + i] += shift;
+            }
+
+            GroupRoots roots = GroupRoots.InverseSqrt(sigma, groups, size, x.dtype);
+            // A = γ ∘ W (row i scaled by its channel's γ); y = A x̃ + β, through Aᵀ's rows.
+            var scaled = (double[])roots.Whitening.Clone();
+            if (weight is not null)
+                for (int k = 0; k < groups; k++)
+                    for (int i = 0; i < size; i++)
+                        GroupKernels.Scale(scaled.AsSpan(k * n2 + i * size, size), weight[k * size + i]);
+            var transposed = new double[scaled.Length];
+            for (int k = 0; k < groups; k++)
+                GroupKernels.Transpose(scaled.AsSpan(k * n2, n2), transposed.AsSpan(k * n2, n2), size);
+
+            double[] result = ArrayPool<double>.Shared.Rent(m * c);
+            try
+            {
+                Span<double> y = result.AsSpan(0, m * c);
+                y.Clear();
+                GroupKernels.ApplyTransposed(centred, transposed, m, c, size, y);
+                if (bias is not null)
+                    GroupKernels.AddToRows(y, bias, m, c);
+                Tensor output = RowData.Write(y, x.shape, x.dtype);
+                return (output, new FusedLayerStep(m, c, size, mean, unregularised, shiftSlope, scaled, roots));
+            }
+            finally
+            {
+                ArrayPool<double>.Shared.Return(result);
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(data);
+        }
+    }
+
+    /// <summary>
+    /// The backward for dL/dy = <paramref name="outputGrad"/> (M, C): dL/dx (when <paramref name="inputGrad"/>),
+    /// dL/dγ (when <paramref name="weightGrad"/>) and dL/dβ (when <paramref name="biasGrad"/>), as tensors in the
+    /// input's dtype.
+    /// </summary>
+    /// <param name="x">The forward's input, (M, C) contiguous.</param>
+    /// <param name="outputGrad">dL/dy, (M, C) contiguous.</param>
+    /// <param name="weight">γ as in forward, or null.</param>
+    /// <param name="inputGrad">Whether dL/dx is wanted.</param>
+    /// <param name="weightGrad">Whether dL/dγ is wanted.</param>
+    /// <param name="biasGrad">Whether dL/dβ is wanted.</param>
+    public (Tensor? Input, Tensor? Weight, Tensor? Bias) Backward(Tensor x, Tensor outputGrad, double[]? weight, bool inputGrad, bool weightGrad, bool biasGrad)
+    {
+        int m = _rows, c = _channels, g = _size, groups = c / g, n2 = g * g, length = m * c;
+        ScalarType type = outputGrad.dtype;
+        double[] upstream = ArrayPool<double>.Shared.Rent(length), centred = ArrayPool<double>.Shared.Rent(length);
+        try
+        {
+            Span<double> dy = upstream.AsSpan(0, length), xc = centred.AsSpan(0, length);
+            RowData.Read(outputGrad, dy);
+            RowData.Read(x, xc);
+            GroupKernels.AddToRows(xc, Negated(_mean), m, c);
+
+            var dBeta = new double[c];
+            GroupKernels.ColumnSums(dy, m, c, dBeta);
+            Tensor? biasOut = biasGrad ? RowData.Write(dBeta, new long[] { c }, type) : null;
+            if (!inputGrad && !weightGrad)
+                return (null, null, biasOut);
+
+            // dA = dY x̃ᵀ per group (A = γ ∘ W); dγ_i = Σ_j dA_ij W_ij, dW = γ ∘ dA.
+            var dA = new double[groups * n2];
+            GroupKernels.CrossProducts(dy, xc, m, c, g, 1.0, dA);
+            ReadOnlySpan<double> w = _roots.Whitening;
+            Tensor? weightOut = null;
+            if (weightGrad)
+            {
+                var dGamma = new double[c];
+                for (int k = 0; k < groups; k++)
+                    for (int i = 0; i < g; i++)
+                        dGamma[k * g + i] = Dot(dA.AsSpan(k * n2 + i * g, g), w.Slice(k * n2 + i * g, g));
+                weightOut = RowData.Write(dGamma, new long[] { c }, type);
+            }
+            if (!inputGrad)
+                return (null, weightOut, biasOut);
+
+            if (weight is not null)
+                for (int k = 0; k < groups; k++)
+                    for (int i = 0; i < g; i++)
+                        GroupKernels.Scale(dA.AsSpan(k * n2 + i * g, g), weight[k * g + i]);
+            var dSigma = new double[groups * n2];
+            _roots.InverseSqrtBackward(dA, dSigma);
+            // ε′'s own dependence on Σ where the rounding floor decides: dΣ += slope · tr(dΣ) · Σ.
+            for (int k = 0; k < groups; k++)
+            {
+                if (_shiftSlope[k] == 0)
+                    continue;
+                double trace = 0;
+                for (int i = 0; i < g; i++)
+                    trace += dSigma[k * n2 + i * g + i];
+                GroupKernels.Add(dSigma.AsSpan(k * n2, n2), _unregularised.AsSpan(k * n2, n2), _shiftSlope[k] * trace);
+            }
+            // dx = Aᵀ (dY − dβ / M) + (dΣ + dΣᵀ) x̃ / M, per row and group (dΣ symmetric).
+            GroupKernels.AddToRows(dy, Scaled(dBeta, -1.0 / m), m, c);
+            double[] input = ArrayPool<double>.Shared.Rent(length);
+            try
+            {
+                Span<double> dx = input.AsSpan(0, length);
+                dx.Clear();
+                GroupKernels.ApplyTransposed(dy, _scaled, m, c, g, dx);
+                GroupKernels.Scale(dSigma.AsSpan(), 2.0 / m);
+                GroupKernels.ApplyTransposed(xc, dSigma, m, c, g, dx);
+                return (RowData.Write(dx, x.shape, type), weightOut, biasOut);
+            }
+            finally
+            {
+                ArrayPool<double>.Shared.Return(input);
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(upstream);
+            ArrayPool<double>.Shared.Return(centred);
+        }
+    }
+
+    private static ArgumentException NotFinite() => new(
+        "DecorrelatedBatchNorm: the input holds NaN or infinite values (or values so large that their covariance overflows); training mode needs finite input.", "input");
+
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++)
+            sum = Math.FusedMultiplyAdd(a[i], b[i], sum);
+        return sum;
+    }
+
+    private static double[] Negated(double[] v) => Scaled(v, -1);
+
+    private static double[] Scaled(double[] v, double factor)
+    {
+        var result = new double[v.Length];
+        for (int i = 0; i < v.Length; i++)
+            result[i] = factor * v[i];
+        return result;
+    }
+}

@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetWhitening.Torch;
+
+/// <summary>
+/// Autograd function of the fused training-mode layer step: apply(x, γ, β, options) with x (M, C) contiguous on the
+/// CPU, γ and β (C) or null; y = γ ∘ W (x − μ) + β with the batch's μ and W = (Σ + ε′I)^(−1/2), computed and
+/// differentiated by <see cref="FusedLayerStep"/> in managed code.
+/// </summary>
+/// <remarks>
+/// Double backward (create_graph): the step is recomputed from the saved input by the generic path, whose functions
+/// are twice differentiable, and differentiated with autograd, so second derivatives are those of the generic path.
+/// Backward never throws (<see cref="FailedGradient"/>).
+/// </remarks>
+internal sealed class FusedWhiteningFunction : torch.autograd.SingleTensorFunction<FusedWhiteningFunction>
+{
+    /// <inheritdoc/>
+    public override string Name => "FusedGroupWhiteningBackward";
+
+    /// <summary>The typed entry; the forward hands its step back through <paramref name="call"/> for the running statistics.</summary>
+    public static Tensor Apply(Tensor x, Tensor? weight, Tensor? bias, FusedCall call) => apply(x, weight, bias, call);
+
+    /// <inheritdoc/>
+    public override Tensor forward(torch.autograd.AutogradContext ctx, params object[] vars)
+    {
+        var x = (Tensor)vars[0];
+        var weight = (Tensor?)vars[1];
+        var bias = (Tensor?)vars[2];
+        var call = (FusedCall)vars[3];
+        double[]? gamma = weight is null ? null : Values(weight);
+        var (output, step) = FusedLayerStep.Forward(x, gamma, bias is null ? null : Values(bias), call.GroupSize, call.Options.Epsilon);
+        call.Step = step;
+        var saved = new List<Tensor> { x };
+        if (weight is not null)
+            saved.Add(weight);
+        if (bias is not null)
+            saved.Add(bias);
+        ctx.save_for_backward(saved);
+        ctx.save_data("step", step);
+        ctx.save_data("gamma", gamma!);
+        ctx.save_data("options", call.Options);
+        ctx.save_data("affine", (weight is not null, bias is not null));
+        return output;
+    }
+
+    /// <inheritdoc/>
+    public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor grad_output)
+    {
+        // An exception here would abort the process (native callback): never let one escape.
+        var (hasWeight, hasBias) = ((bool, bool))ctx.get_data("affine");
+        try
+        {
+            List<Tensor> result;
+            using (NewDisposeScope())
+            {
+                List<Tensor> saved = ctx.get_saved_variables();
+                Tensor x = saved[0];
+                Tensor? weight = hasWeight ? saved[1] : null;
+                Tensor? bias = hasBias ? saved[hasWeight ? 2 : 1] : null;
+                Tensor?[] grads = is_grad_enabled()
+                    ? WithGraph(x, weight, bias, grad_output, (DecorrelatedBatchNormOptions)ctx.get_data("options"))
+                    : Managed((FusedLayerStep)ctx.get_data("step"), x, weight, bias, grad_output, (double[]?)ctx.get_data("gamma"));
+                result = ReturnedGradients.ForArguments(grads[0], grads[1], grads[2], null);
+            }
+            grad_output.Dispose(); // TorchSharp's wrapper for this call only
+            return result;
+        }
+        catch (Exception ex)
+        {
+            // Not expected: the forward validated everything the backward reads.
+            return FailedGradient.Of(Name, ex, 4, () =>
+            {
+                long c = grad_output.shape[1];
+                Tensor Nan(params long[] size) => full(size, HeldScalars.NaN, dtype: grad_output.dtype);
+                return new List<Tensor> { Nan(grad_output.shape), hasWeight ? Nan(c) : null!, hasBias ? Nan(c) : null!, null! };
+            });
+        }
+    }
+
+    private static Tensor?[] Managed(FusedLayerStep step, Tensor x, Tensor? weight, Tensor? bias, Tensor gradOutput, double[]? gamma)
+    {
+        var (dx, dWeight, dBias) = step.Backward(x, gradOutput.contiguous(), gamma,
+            x.requires_grad, weight?.requires_grad ?? false, bias?.requires_grad ?? false);
+        return new[] { dx, dWeight, dBias };
+    }
+
+    /// <summary>create_graph: the generic path's step recomputed from the saved tensors, differentiated by autograd.</summary>
+    private static Tensor?[] WithGraph(Tensor x, Tensor? weight, Tensor? bias, Tensor gradOutput, DecorrelatedBatchNormOptions options)
+    {
+        Tensor y = WhiteningFunctional.GenericTrainingStep(x, null, null, weight, bias, options);
+        var inputs = new List<Tensor>();
+        var slots = new int[3];
+        Tensor?[] arguments = { x, weight, bias };
+        for (int i = 0; i < 3; i++)
+        {
+            slots[i] = arguments[i] is { requires_grad: true } t ? inputs.Count : -1;
+            if (slots[i] >= 0)
+                inputs.Add(arguments[i]!);
+        }
+        IList<Tensor> grads = inputs.Count == 0
+            ? Array.Empty<Tensor>()
+            : autograd.grad(new[] { y }, inputs, new[] { gradOutput }, retain_graph: true, create_graph: true, allow_unused: true);
+        var result = new Tensor?[3];
+        for (int i = 0; i < 3; i++)
+            result[i] = slots[i] >= 0 ? grads[slots[i]] : null;
+        return result;
+    }
+
+    private static double[] Values(Tensor t)
+    {
+        var values = new double[t.NumberOfElements];
+        using Tensor contiguous = t.detach().contiguous();
+        RowData.Read(contiguous, values);
+        return values;
+    }
+}

@@ -1,0 +1,212 @@
+using System;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace MLNetWhitening.Torch;
+
+/// <summary>
+/// The managed float64 kernels of the fused small-group layer step (<see cref="FusedGroupWhitening"/>). Data are
+/// rows of C channels, (M, C) row-major, whose channels form G = C / g contiguous groups of g; per-group matrices are
+/// (G, g, g) row-major. Every product is written as rows updated by a multiple of another row (an axpy over g
+/// contiguous values), so that it vectorises with <see cref="Vector{T}"/> for any g.
+/// </summary>
+internal static class GroupKernels
+{
+    /// <summary>mean (C) = column means of x (M, C); x centred in place. Returns false when a mean is not finite.</summary>
+    public static bool CentreColumns(Span<double> x, int m, int c, Span<double> mean)
+    {
+        mean.Clear();
+        for (int r = 0; r < m; r++)
+            Add(mean, x.Slice(r * c, c), 1.0);
+        double inverse = 1.0 / m;
+        bool finite = true;
+        for (int j = 0; j < c; j++)
+        {
+            mean[j] *= inverse;
+            finite &= double.IsFinite(mean[j]);
+        }
+        for (int r = 0; r < m; r++)
+            Add(x.Slice(r * c, c), mean, -1.0);
+        return finite;
+    }
+
+    /// <summary>result_k += s · P_kᵀ Q_k per group: result_k[i, j] += s Σ_r p[r, kg + i] q[r, kg + j]; (G, g, g).</summary>
+    public static void CrossProducts(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int m, int c, int g, double scale, Span<double> result)
+    {
+        int groups = c / g;
+        if (Tiled(g))
+        {
+            for (int k = 0; k < groups; k++)
+                for (int i = 0; i < g; i += 4)
+                    for (int j = 0; j < g; j += 4 * Vector<double>.Count)
+                        CrossTile(p, q, m, c, k * g, i, j, scale, result.Slice(k * g * g, g * g), g);
+            return;
+        }
+        for (int r = 0; r < m; r++)
+        {
+            for (int k = 0; k < groups; k++)
+            {
+                ReadOnlySpan<double> pRow = p.Slice(r * c + k * g, g), qRow = q.Slice(r * c + k * g, g);
+                Span<double> block = result.Slice(k * g * g, g * g);
+                for (int i = 0; i < g; i++)
+                    Add(block.Slice(i * g, g), qRow, scale * pRow[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Rows i … i + 3, columns j … j + 4L − 1 (L = vector length) of one group's s · Pᵀ Q: sixteen vector
+    /// accumulators held in registers over all M rows, then added to the block once.
+    /// </summary>
+    private static void CrossTile(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int m, int c, int offset, int i, int j, double scale, Span<double> block, int g)
+    {
+        int l = Vector<double>.Count;
+        Vector<double> a00 = default, a01 = default, a02 = default, a03 = default, a10 = default, a11 = default, a12 = default, a13 = default;
+        Vector<double> a20 = default, a21 = default, a22 = default, a23 = default, a30 = default, a31 = default, a32 = default, a33 = default;
+        for (int r = 0; r < m; r++)
+        {
+            int row = r * c + offset;
+            ReadOnlySpan<double> qs = q.Slice(row + j, 4 * l);
+            Vector<double> q0 = new(qs), q1 = new(qs.Slice(l)), q2 = new(qs.Slice(2 * l)), q3 = new(qs.Slice(3 * l));
+            var p0 = new Vector<double>(p[row + i]);
+            a00 = Vector.FusedMultiplyAdd(p0, q0, a00); a01 = Vector.FusedMultiplyAdd(p0, q1, a01); a02 = Vector.FusedMultiplyAdd(p0, q2, a02); a03 = Vector.FusedMultiplyAdd(p0, q3, a03);
+            var p1 = new Vector<double>(p[row + i + 1]);
+            a10 = Vector.FusedMultiplyAdd(p1, q0, a10); a11 = Vector.FusedMultiplyAdd(p1, q1, a11); a12 = Vector.FusedMultiplyAdd(p1, q2, a12); a13 = Vector.FusedMultiplyAdd(p1, q3, a13);
+            var p2 = new Vector<double>(p[row + i + 2]);
+            a20 = Vector.FusedMultiplyAdd(p2, q0, a20); a21 = Vector.FusedMultiplyAdd(p2, q1, a21); a22 = Vector.FusedMultiplyAdd(p2, q2, a22); a23 = Vector.FusedMultiplyAdd(p2, q3, a23);
+            var p3 = new Vector<double>(p[row + i + 3]);
+            a30 = Vector.FusedMultiplyAdd(p3, q0, a30); a31 = Vector.FusedMultiplyAdd(p3, q1, a31); a32 = Vector.FusedMultiplyAdd(p3, q2, a32); a33 = Vector.FusedMultiplyAdd(p3, q3, a33);
+        }
+        var s = new Vector<double>(scale);
+        AddTile(block.Slice(i * g + j), s, a00, a01, a02, a03);
+        AddTile(block.Slice((i + 1) * g + j), s, a10, a11, a12, a13);
+        AddTile(block.Slice((i + 2) * g + j), s, a20, a21, a22, a23);
+        AddTile(block.Slice((i + 3) * g + j), s, a30, a31, a32, a33);
+    }
+
+    /// <summary>target[0 … 4L) += s · (v0, v1, v2, v3).</summary>
+    private static void AddTile(Span<double> target, Vector<double> s, Vector<double> v0, Vector<double> v1, Vector<double> v2, Vector<double> v3)
+    {
+        Span<Vector<double>> t = MemoryMarshal.Cast<double, Vector<double>>(target.Slice(0, 4 * Vector<double>.Count));
+        t[0] = Vector.FusedMultiplyAdd(s, v0, t[0]);
+        t[1] = Vector.FusedMultiplyAdd(s, v1, t[1]);
+        t[2] = Vector.FusedMultiplyAdd(s, v2, t[2]);
+        t[3] = Vector.FusedMultiplyAdd(s, v3, t[3]);
+    }
+
+    /// <summary>
+    /// y[r, kg + :] += Σ_j u[r, kg + j] · R_k[j, :] for every row r and group k: y_k = R_kᵀ u_k per row, with R
+    /// (G, g, g) row-major. y = A x is this with R = Aᵀ.
+    /// </summary>
+    public static void ApplyTransposed(ReadOnlySpan<double> u, ReadOnlySpan<double> rows, int m, int c, int g, Span<double> y)
+    {
+        int groups = c / g;
+        int first = 0;
+        if (Tiled(g))
+        {
+            first = m - m % 4;
+            for (int r = 0; r < first; r += 4)
+                for (int k = 0; k < groups; k++)
+                    for (int j = 0; j < g; j += 4 * Vector<double>.Count)
+                        ApplyTile(u, rows.Slice(k * g * g, g * g), c, r, k * g, j, g, y);
+        }
+        for (int r = first; r < m; r++)
+        {
+            for (int k = 0; k < groups; k++)
+            {
+                ReadOnlySpan<double> uRow = u.Slice(r * c + k * g, g);
+                ReadOnlySpan<double> block = rows.Slice(k * g * g, g * g);
+                Span<double> yRow = y.Slice(r * c + k * g, g);
+                for (int j = 0; j < g; j++)
+                    Add(yRow, block.Slice(j * g, g), uRow[j]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Rows r … r + 3, output columns j … j + 4L − 1 of one group of y += R u: sixteen vector accumulators held in
+    /// registers over the group's g inputs, then added to y once.
+    /// </summary>
+    private static void ApplyTile(ReadOnlySpan<double> u, ReadOnlySpan<double> block, int c, int r, int offset, int j, int g, Span<double> y)
+    {
+        int l = Vector<double>.Count;
+        int u0 = r * c + offset, u1 = u0 + c, u2 = u1 + c, u3 = u2 + c;
+        Vector<double> a00 = default, a01 = default, a02 = default, a03 = default, a10 = default, a11 = default, a12 = default, a13 = default;
+        Vector<double> a20 = default, a21 = default, a22 = default, a23 = default, a30 = default, a31 = default, a32 = default, a33 = default;
+        for (int i = 0; i < g; i++)
+        {
+            ReadOnlySpan<double> rs = block.Slice(i * g + j, 4 * l);
+            Vector<double> b0 = new(rs), b1 = new(rs.Slice(l)), b2 = new(rs.Slice(2 * l)), b3 = new(rs.Slice(3 * l));
+            var x0 = new Vector<double>(u[u0 + i]);
+            a00 = Vector.FusedMultiplyAdd(x0, b0, a00); a01 = Vector.FusedMultiplyAdd(x0, b1, a01); a02 = Vector.FusedMultiplyAdd(x0, b2, a02); a03 = Vector.FusedMultiplyAdd(x0, b3, a03);
+            var x1 = new Vector<double>(u[u1 + i]);
+            a10 = Vector.FusedMultiplyAdd(x1, b0, a10); a11 = Vector.FusedMultiplyAdd(x1, b1, a11); a12 = Vector.FusedMultiplyAdd(x1, b2, a12); a13 = Vector.FusedMultiplyAdd(x1, b3, a13);
+            var x2 = new Vector<double>(u[u2 + i]);
+            a20 = Vector.FusedMultiplyAdd(x2, b0, a20); a21 = Vector.FusedMultiplyAdd(x2, b1, a21); a22 = Vector.FusedMultiplyAdd(x2, b2, a22); a23 = Vector.FusedMultiplyAdd(x2, b3, a23);
+            var x3 = new Vector<double>(u[u3 + i]);
+            a30 = Vector.FusedMultiplyAdd(x3, b0, a30); a31 = Vector.FusedMultiplyAdd(x3, b1, a31); a32 = Vector.FusedMultiplyAdd(x3, b2, a32); a33 = Vector.FusedMultiplyAdd(x3, b3, a33);
+        }
+        var one = Vector<double>.One;
+        AddTile(y.Slice(u0 + j), one, a00, a01, a02, a03);
+        AddTile(y.Slice(u1 + j), one, a10, a11, a12, a13);
+        AddTile(y.Slice(u2 + j), one, a20, a21, a22, a23);
+        AddTile(y.Slice(u3 + j), one, a30, a31, a32, a33);
+    }
+
+    /// <summary>Whether the register-tiled kernels serve groups of g: g a multiple of 4 vectors (16 channels with 256-bit vectors).</summary>
+    private static bool Tiled(int g) => Vector.IsHardwareAccelerated && g % (4 * Vector<double>.Count) == 0;
+
+    /// <summary>y[r, :] += v (C) for every row.</summary>
+    public static void AddToRows(Span<double> y, ReadOnlySpan<double> v, int m, int c)
+    {
+        for (int r = 0; r < m; r++)
+            Add(y.Slice(r * c, c), v, 1.0);
+    }
+
+    /// <summary>sums (C) = column sums of x (M, C).</summary>
+    public static void ColumnSums(ReadOnlySpan<double> x, int m, int c, Span<double> sums)
+    {
+        sums.Clear();
+        for (int r = 0; r < m; r++)
+            Add(sums, x.Slice(r * c, c), 1.0);
+    }
+
+    /// <summary>c = a b for n × n row-major matrices (c must not overlap a or b): the rows of c are b's rows combined by a's.</summary>
+    public static void Multiply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> product, int n)
+    {
+        product.Slice(0, n * n).Clear();
+        ApplyTransposed(a, b, n, n, n, product);
+    }
+
+    /// <summary>t = aᵀ for an n × n row-major matrix.</summary>
+    public static void Transpose(ReadOnlySpan<double> a, Span<double> t, int n)
+    {
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                t[j * n + i] = a[i * n + j];
+    }
+
+    /// <summary>values *= factor, elementwise.</summary>
+    public static void Scale(Span<double> values, double factor)
+    {
+        for (int i = 0; i < values.Length; i++)
+            values[i] *= factor;
+    }
+
+    /// <summary>target += factor · source, elementwise, vectorised.</summary>
+    public static void Add(Span<double> target, ReadOnlySpan<double> source, double factor)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && target.Length >= Vector<double>.Count)
+        {
+            var f = new Vector<double>(factor);
+            Span<Vector<double>> t = MemoryMarshal.Cast<double, Vector<double>>(target);
+            ReadOnlySpan<Vector<double>> s = MemoryMarshal.Cast<double, Vector<double>>(source.Slice(0, target.Length));
+            for (int v = 0; v < t.Length; v++)
+                t[v] = Vector.FusedMultiplyAdd(f, s[v], t[v]);
+            i = t.Length * Vector<double>.Count;
+        }
+        for (; i < target.Length; i++)
+            target[i] = Math.FusedMultiplyAdd(factor, source[i], target[i]);
+    }
+}
