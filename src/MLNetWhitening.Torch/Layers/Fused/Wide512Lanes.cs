@@ -1,0 +1,40 @@
+using System;
+using System.Runtime.Intrinsics;
+
+namespace MLNetWhitening.Torch;
+
+/// <summary><see cref="IDoubleLanes{TSelf}"/> over <see cref="Vector512{T}"/>: 8 lanes, for CPUs with AVX-512.</summary>
+internal readonly struct Wide512Lanes : IDoubleLanes<Wide512Lanes>
+{
+    private readonly Vector512<double> _v;
+
+    private Wide512Lanes(Vector512<double> v) => _v = v;
+
+    public static int Count => Vector512<double>.Count;
+
+    public double this[int lane] => _v.GetElement(lane);
+
+    public static Wide512Lanes Create(double value) => new(Vector512.Create(value));
+
+    public static Wide512Lanes Create(ReadOnlySpan<double> values) => new(Vector512.Create(values));
+
+    public static Wide512Lanes operator +(Wide512Lanes a, Wide512Lanes b) => new(a._v + b._v);
+
+    public static Wide512Lanes operator -(Wide512Lanes a, Wide512Lanes b) => new(a._v - b._v);
+
+    public static Wide512Lanes operator *(Wide512Lanes a, Wide512Lanes b) => new(a._v * b._v);
+
+    public static Wide512Lanes operator /(Wide512Lanes a, Wide512Lanes b) => new(a._v / b._v);
+
+    public static Wide512Lanes Sqrt(Wide512Lanes a) => new(Vector512.Sqrt(a._v));
+
+    public static Wide512Lanes Abs(Wide512Lanes a) => new(Vector512.Abs(a._v));
+
+    public static Wide512Lanes WhereZero(Wide512Lanes test, Wide512Lanes ifZero, Wide512Lanes otherwise) =>
+        new(Vector512.ConditionalSelect(Vector512.Equals(test._v, Vector512<double>.Zero), ifZero._v, otherwise._v));
+
+    public static Wide512Lanes WithSignOf(Wide512Lanes magnitude, Wide512Lanes sign) =>
+        new(Vector512.ConditionalSelect(Vector512.LessThan(sign._v, Vector512<double>.Zero), -magnitude._v, magnitude._v));
+
+    public static bool AllLessOrEqual(Wide512Lanes a, Wide512Lanes b) => Vector512.LessThanOrEqualAll(a._v, b._v);
+}
