@@ -24,16 +24,21 @@ internal static class FusedGroupWhitening
         input.device_type == DeviceType.CPU
         && input.dim() == 2
         && groupSize <= MaxGroupSize
-        && input.shape[0] * input.shape[1] <= int.MaxValue / 2
+        && input.shape[0] * input.shape[1] <= int.MaxValue / sizeof(double) // spans over its memory and float64 copies
         && LayerMethod.Resolve(options.Root, DeviceType.CPU, groupSize, input.dtype).Method == MatrixRootMethod.Eigen;
 
     /// <summary>y = γ ∘ W (x − μ) + β with the batch's statistics, the running statistics updated; (M, C) → (M, C).</summary>
     public static Tensor Train(Tensor input, Tensor? runningMean, Tensor? runningWhitening, Tensor? weight, Tensor? bias,
         DecorrelatedBatchNormOptions options, int groupSize)
     {
-        var call = new FusedCall(groupSize, options);
-        Tensor output = FusedWhiteningFunction.Apply(input.contiguous(), weight, bias, call);
-        if ((runningMean is not null || runningWhitening is not null) && call.Step is FusedLayerStep step)
+        Tensor x = input.contiguous();
+        double[]? gamma = weight is null ? null : RowData.Values(weight);
+        double[]? beta = bias is null ? null : RowData.Values(bias);
+        // The whole forward, with every check that can fail, runs before the autograd node is built: an exception
+        // thrown inside the node's forward would leave the node behind (docs/architecture.md, backward failure policy).
+        var (y, step) = FusedLayerStep.Forward(x, gamma, beta, groupSize, options.Epsilon);
+        Tensor output = FusedWhiteningFunction.Apply(x, weight, bias, new FusedCall(step, y, gamma, options));
+        if (runningMean is not null || runningWhitening is not null)
         {
             long c = input.shape[1];
             Tensor mean = RowData.Write(step.Mean, new[] { c }, input.dtype);

@@ -1,6 +1,4 @@
 using System;
-using System.Buffers;
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -47,7 +45,7 @@ internal sealed class FusedLayerStep
     public static (Tensor Output, FusedLayerStep Step) Forward(Tensor x, double[]? weight, double[]? bias, int size, double epsilon)
     {
         int m = (int)x.shape[0], c = (int)x.shape[1], groups = c / size, n2 = size * size;
-        double[] data = ArrayPool<double>.Shared.Rent(m * c);
+        double[] data = RowData.Rent(m * c);
         try
         {
             Span<double> centred = data.AsSpan(0, m * c);
@@ -70,7 +68,7 @@ internal sealed class FusedLayerStep
                 // ε′ = max(ε, c u ‖Σ‖_F) (RegularisedCovariance); where the floor decides, ε′ depends on Σ.
                 double floor = RegularisedCovariance.RoundingFloor * unitRoundoff * norm;
                 double shift = Math.Max(epsilon, floor);
-                if (floor > epsilon && norm > 0)
+                if (floor >= epsilon && norm > 0) // clamp_min's gradient passes at equality too
                     shiftSlope[k] = RegularisedCovariance.RoundingFloor * unitRoundoff / norm;
                 for (int i = 0; i < size; i++)
                     block[i * size + i] += shift;
@@ -87,7 +85,7 @@ internal sealed class FusedLayerStep
             for (int k = 0; k < groups; k++)
                 GroupKernels.Transpose(scaled.AsSpan(k * n2, n2), transposed.AsSpan(k * n2, n2), size);
 
-            double[] result = ArrayPool<double>.Shared.Rent(m * c);
+            double[] result = RowData.Rent(m * c);
             try
             {
                 Span<double> y = result.AsSpan(0, m * c);
@@ -100,12 +98,12 @@ internal sealed class FusedLayerStep
             }
             finally
             {
-                ArrayPool<double>.Shared.Return(result);
+                RowData.Return(result);
             }
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(data);
+            RowData.Return(data);
         }
     }
 
@@ -124,7 +122,7 @@ internal sealed class FusedLayerStep
     {
         int m = _rows, c = _channels, g = _size, groups = c / g, n2 = g * g, length = m * c;
         ScalarType type = outputGrad.dtype;
-        double[] upstream = ArrayPool<double>.Shared.Rent(length), centred = ArrayPool<double>.Shared.Rent(length);
+        double[] upstream = RowData.Rent(length), centred = RowData.Rent(length);
         try
         {
             Span<double> dy = upstream.AsSpan(0, length), xc = centred.AsSpan(0, length);
@@ -172,7 +170,7 @@ internal sealed class FusedLayerStep
             }
             // dx = Aᵀ (dY − dβ / M) + (dΣ + dΣᵀ) x̃ / M, per row and group (dΣ symmetric).
             GroupKernels.AddToRows(dy, Scaled(dBeta, -1.0 / m), m, c);
-            double[] input = ArrayPool<double>.Shared.Rent(length);
+            double[] input = RowData.Rent(length);
             try
             {
                 Span<double> dx = input.AsSpan(0, length);
@@ -184,13 +182,13 @@ internal sealed class FusedLayerStep
             }
             finally
             {
-                ArrayPool<double>.Shared.Return(input);
+                RowData.Return(input);
             }
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(upstream);
-            ArrayPool<double>.Shared.Return(centred);
+            RowData.Return(upstream);
+            RowData.Return(centred);
         }
     }
 

@@ -6,13 +6,14 @@ using static TorchSharp.torch;
 namespace MLNetWhitening.Torch;
 
 /// <summary>
-/// Autograd function of the fused training-mode layer step: apply(x, γ, β, options) with x (M, C) contiguous on the
-/// CPU, γ and β (C) or null; y = γ ∘ W (x − μ) + β with the batch's μ and W = (Σ + ε′I)^(−1/2), computed and
-/// differentiated by <see cref="FusedLayerStep"/> in managed code.
+/// Autograd function of the fused training-mode layer step: apply(x, γ, β, call) with x (M, C) contiguous on the
+/// CPU, γ and β (C) or null; y = γ ∘ W (x − μ) + β with the batch's μ and W = (Σ + ε′I)^(−1/2), computed before the
+/// node (<see cref="FusedCall"/>) and differentiated by <see cref="FusedLayerStep"/> in managed code.
 /// </summary>
 /// <remarks>
-/// Double backward (create_graph): the step is recomputed from the saved input by the generic path, whose functions
-/// are twice differentiable, and differentiated with autograd, so second derivatives are those of the generic path.
+/// Double backward (create_graph): the step is recomputed from the saved input by the generic path in float64 (as the
+/// fused step computes), whose functions are twice differentiable, and differentiated with autograd, so second
+/// derivatives are those of the generic path.
 /// Backward never throws (<see cref="FailedGradient"/>).
 /// </remarks>
 internal sealed class FusedWhiteningFunction : torch.autograd.SingleTensorFunction<FusedWhiteningFunction>
@@ -20,7 +21,7 @@ internal sealed class FusedWhiteningFunction : torch.autograd.SingleTensorFuncti
     /// <inheritdoc/>
     public override string Name => "FusedGroupWhiteningBackward";
 
-    /// <summary>The typed entry; the forward hands its step back through <paramref name="call"/> for the running statistics.</summary>
+    /// <summary>The typed entry: the step's output <paramref name="call"/> holds, differentiable in x, γ and β.</summary>
     public static Tensor Apply(Tensor x, Tensor? weight, Tensor? bias, FusedCall call) => apply(x, weight, bias, call);
 
     /// <inheritdoc/>
@@ -30,20 +31,17 @@ internal sealed class FusedWhiteningFunction : torch.autograd.SingleTensorFuncti
         var weight = (Tensor?)vars[1];
         var bias = (Tensor?)vars[2];
         var call = (FusedCall)vars[3];
-        double[]? gamma = weight is null ? null : Values(weight);
-        var (output, step) = FusedLayerStep.Forward(x, gamma, bias is null ? null : Values(bias), call.GroupSize, call.Options.Epsilon);
-        call.Step = step;
         var saved = new List<Tensor> { x };
         if (weight is not null)
             saved.Add(weight);
         if (bias is not null)
             saved.Add(bias);
         ctx.save_for_backward(saved);
-        ctx.save_data("step", step);
-        ctx.save_data("gamma", gamma!);
+        ctx.save_data("step", call.Step);
+        ctx.save_data("gamma", call.Weight!);
         ctx.save_data("options", call.Options);
         ctx.save_data("affine", (weight is not null, bias is not null));
-        return output;
+        return call.Output;
     }
 
     /// <inheritdoc/>
@@ -90,7 +88,9 @@ internal sealed class FusedWhiteningFunction : torch.autograd.SingleTensorFuncti
     /// <summary>create_graph: the generic path's step recomputed from the saved tensors, differentiated by autograd.</summary>
     private static Tensor?[] WithGraph(Tensor x, Tensor? weight, Tensor? bias, Tensor gradOutput, DecorrelatedBatchNormOptions options)
     {
-        Tensor y = WhiteningFunctional.GenericTrainingStep(x, null, null, weight, bias, options);
+        ScalarType type = x.dtype;
+        Tensor y = WhiteningFunctional.GenericTrainingStep(
+            x.to(ScalarType.Float64), null, null, weight?.to(ScalarType.Float64), bias?.to(ScalarType.Float64), options).to(type);
         var inputs = new List<Tensor>();
         var slots = new int[3];
         Tensor?[] arguments = { x, weight, bias };
@@ -107,13 +107,5 @@ internal sealed class FusedWhiteningFunction : torch.autograd.SingleTensorFuncti
         for (int i = 0; i < 3; i++)
             result[i] = slots[i] >= 0 ? grads[slots[i]] : null;
         return result;
-    }
-
-    private static double[] Values(Tensor t)
-    {
-        var values = new double[t.NumberOfElements];
-        using Tensor contiguous = t.detach().contiguous();
-        RowData.Read(contiguous, values);
-        return values;
     }
 }

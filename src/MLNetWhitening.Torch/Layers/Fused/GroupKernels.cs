@@ -30,10 +30,11 @@ internal static class GroupKernels
         return finite;
     }
 
-    /// <summary>result_k += s · P_kᵀ Q_k per group: result_k[i, j] += s Σ_r p[r, kg + i] q[r, kg + j]; (G, g, g).</summary>
+    /// <summary>result_k = s · P_kᵀ Q_k per group, overwritten: result_k[i, j] = s Σ_r p[r, kg + i] q[r, kg + j]; (G, g, g).</summary>
     public static void CrossProducts(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int m, int c, int g, double scale, Span<double> result)
     {
         int groups = c / g;
+        result.Slice(0, groups * g * g).Clear();
         if (Tiled(g))
         {
             for (int k = 0; k < groups; k++)
@@ -49,9 +50,11 @@ internal static class GroupKernels
                 ReadOnlySpan<double> pRow = p.Slice(r * c + k * g, g), qRow = q.Slice(r * c + k * g, g);
                 Span<double> block = result.Slice(k * g * g, g * g);
                 for (int i = 0; i < g; i++)
-                    Add(block.Slice(i * g, g), qRow, scale * pRow[i]);
+                    Add(block.Slice(i * g, g), qRow, pRow[i]);
             }
         }
+        // Scaled once at the end, as the tiled path does: P = Q then gives an exactly symmetric result.
+        Scale(result.Slice(0, groups * g * g), scale);
     }
 
     /// <summary>

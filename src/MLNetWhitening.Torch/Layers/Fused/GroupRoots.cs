@@ -80,7 +80,7 @@ internal sealed class GroupRoots
         if (BatchedJacobi.Decompose(matrices, groups, size, values, vectors))
             return (values, vectors);
         using var scope = NewDisposeScope();
-        Tensor a = tensor(matrices, new long[] { groups, size, size }, ScalarType.Float64);
+        Tensor a = tensor(matrices, new long[] { groups, size, size }, ScalarType.Float64, CPU);
         var (lambda, v) = BatchedEigh.Compute(a);
         return (lambda.contiguous().data<double>().ToArray(), v.contiguous().data<double>().ToArray());
     }

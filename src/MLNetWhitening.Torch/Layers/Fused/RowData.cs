@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using TorchSharp;
@@ -31,10 +32,34 @@ internal static class RowData
             destination[i] = source[i];
     }
 
+    /// <summary>The values of a (C) parameter or state tensor on the CPU, as float64.</summary>
+    public static double[] Values(Tensor t)
+    {
+        var values = new double[t.NumberOfElements];
+        using Tensor contiguous = t.detach().contiguous();
+        Read(contiguous, values);
+        return values;
+    }
+
+    /// <summary>
+    /// A scratch array of at least <paramref name="length"/> from the shared pool, or a new one above 1 Mi values, so
+    /// that one large batch does not leave gigabytes parked in the pool. Give it back with <see cref="Return"/>.
+    /// </summary>
+    public static double[] Rent(int length) => length <= PooledLength ? ArrayPool<double>.Shared.Rent(length) : new double[length];
+
+    /// <summary>Gives back an array from <see cref="Rent"/>.</summary>
+    public static void Return(double[] array)
+    {
+        if (array.Length <= PooledLength)
+            ArrayPool<double>.Shared.Return(array);
+    }
+
+    private const int PooledLength = 1 << 20;
+
     /// <summary>A new contiguous CPU tensor of <paramref name="shape"/> and <paramref name="type"/> holding <paramref name="values"/>.</summary>
     public static Tensor Write(ReadOnlySpan<double> values, long[] shape, ScalarType type)
     {
-        Tensor result = empty(shape, dtype: type);
+        Tensor result = empty(shape, dtype: type, device: CPU);
         if (type == ScalarType.Float64)
         {
             values.CopyTo(MemoryMarshal.Cast<byte, double>(result.bytes));
