@@ -128,7 +128,7 @@ public static class WhiteningFunctional
     private static Tensor Scaled(Tensor w, Tensor? weight, long groups, long g) => weight is null ? w : w * weight.view(groups, g, 1);
 
     /// <summary>running ← (1 − m) · running + m · batch, in place, without gradient.</summary>
-    internal static void Update(Tensor? runningMean, Tensor? runningWhitening, Tensor mean, Tensor w, double momentum)
+    private static void Update(Tensor? runningMean, Tensor? runningWhitening, Tensor mean, Tensor w, double momentum)
     {
         using var noGrad = no_grad();
         using Scalar keep = (1 - momentum).ToScalar(), batch = momentum.ToScalar();

@@ -1,3 +1,4 @@
+using System;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -31,20 +32,30 @@ internal static class FusedGroupWhitening
     public static Tensor Train(Tensor input, Tensor? runningMean, Tensor? runningWhitening, Tensor? weight, Tensor? bias,
         DecorrelatedBatchNormOptions options, int groupSize)
     {
-        Tensor x = input.contiguous();
+        Tensor x = RowData.Contiguous(input);
         double[]? gamma = weight is null ? null : RowData.Values(weight);
         double[]? beta = bias is null ? null : RowData.Values(bias);
         // The whole forward, with every check that can fail, runs before the autograd node is built: an exception
         // thrown inside the node's forward would leave the node behind (docs/architecture.md, backward failure policy).
         var (y, step) = FusedLayerStep.Forward(x, gamma, beta, groupSize, options.Epsilon);
         Tensor output = FusedWhiteningFunction.Apply(x, weight, bias, new FusedCall(step, y, gamma, options));
-        if (runningMean is not null || runningWhitening is not null)
-        {
-            long c = input.shape[1];
-            Tensor mean = RowData.Write(step.Mean, new[] { c }, input.dtype);
-            Tensor w = RowData.Write(step.Whitening, new[] { c / groupSize, groupSize, (long)groupSize }, input.dtype);
-            WhiteningFunctional.Update(runningMean, runningWhitening, mean, w, options.Momentum);
-        }
+        Update(runningMean, step.Mean, options.Momentum);
+        Update(runningWhitening, step.Whitening, options.Momentum);
         return output;
+    }
+
+    /// <summary>
+    /// running ← (1 − m) · running + m · batch, computed in float64 and written with one copy_ (which, unlike a write
+    /// to the buffer's memory, counts as an in-place change for autograd, as the generic path's mul_ and add_ do).
+    /// </summary>
+    private static void Update(Tensor? running, ReadOnlySpan<double> batch, double momentum)
+    {
+        if (running is null)
+            return;
+        double[] values = RowData.Values(running);
+        for (int i = 0; i < values.Length; i++)
+            values[i] = (1 - momentum) * values[i] + momentum * batch[i];
+        using var noGrad = no_grad();
+        running.copy_(RowData.Write(values, running.shape, running.dtype));
     }
 }

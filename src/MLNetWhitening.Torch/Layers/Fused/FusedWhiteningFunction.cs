@@ -80,7 +80,7 @@ internal sealed class FusedWhiteningFunction : torch.autograd.SingleTensorFuncti
 
     private static Tensor?[] Managed(FusedLayerStep step, Tensor x, Tensor? weight, Tensor? bias, Tensor gradOutput, double[]? gamma)
     {
-        var (dx, dWeight, dBias) = step.Backward(x, gradOutput.contiguous(), gamma,
+        var (dx, dWeight, dBias) = step.Backward(x, RowData.Contiguous(gradOutput), gamma,
             x.requires_grad, weight?.requires_grad ?? false, bias?.requires_grad ?? false);
         return new[] { dx, dWeight, dBias };
     }

@@ -32,14 +32,22 @@ internal static class RowData
             destination[i] = source[i];
     }
 
-    /// <summary>The values of a (C) parameter or state tensor on the CPU, as float64.</summary>
+    /// <summary>The values of a CPU tensor (a parameter, a running statistic), as float64.</summary>
     public static double[] Values(Tensor t)
     {
         var values = new double[t.NumberOfElements];
+        if (t.is_contiguous())
+        {
+            Read(t, values); // a parameter or buffer as the layer made it: no copy, no new tensor
+            return values;
+        }
         using Tensor contiguous = t.detach().contiguous();
         Read(contiguous, values);
         return values;
     }
+
+    /// <summary>t when it is contiguous (TorchSharp's contiguous() makes a new wrapper even then), else a contiguous copy.</summary>
+    public static Tensor Contiguous(Tensor t) => t.is_contiguous() ? t : t.contiguous();
 
     /// <summary>
     /// A scratch array of at least <paramref name="length"/> from the shared pool, or a new one above 1 Mi values, so
