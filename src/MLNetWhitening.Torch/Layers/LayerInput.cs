@@ -61,8 +61,12 @@ internal static class LayerInput
         using (Tensor all = isfinite(summary.detach()).all())
             finite = all.item<bool>();
         if (!finite)
-            throw new ArgumentException($"{Layer}: the input holds NaN or infinite values (or values so large that their covariance overflows); training mode needs finite input.", "input");
+            throw NotFinite();
     }
+
+    /// <summary>The training-mode refusal of non-finite input (or of a covariance that overflows), for either path.</summary>
+    public static ArgumentException NotFinite() => new(
+        $"{Layer}: the input holds NaN or infinite values (or values so large that their covariance overflows); training mode needs finite input.", "input");
 
     /// <summary>N times the spatial size: the samples each channel's statistics are taken over.</summary>
     public static long Samples(Tensor input)

@@ -19,6 +19,9 @@ internal static class RegularisedCovariance
     /// </summary>
     internal const double RoundingFloor = 8;
 
+    /// <summary>c · u for <paramref name="dtype"/>: ε′ = max(ε, this · ‖Σ‖_F).</summary>
+    public static double FloorSlope(ScalarType dtype) => RoundingFloor * (dtype == ScalarType.Float64 ? Math.Pow(2, -53) : Math.Pow(2, -24));
+
     /// <summary>
     /// Σ + ε′I, (G, g, g), after checking in one read-back that every group's covariance is finite, which it is exactly
     /// when the input holds no NaN or ∞ (and its covariance does not overflow).
@@ -30,8 +33,7 @@ internal static class RegularisedCovariance
     {
         Tensor norm = linalg.matrix_norm(covariance);
         LayerInput.CheckFinite(norm);
-        double unitRoundoff = covariance.dtype == ScalarType.Float64 ? Math.Pow(2, -53) : Math.Pow(2, -24);
-        using Scalar floor = (RoundingFloor * unitRoundoff).ToScalar(), smallest = epsilon.ToScalar();
+        using Scalar floor = FloorSlope(covariance.dtype).ToScalar(), smallest = epsilon.ToScalar();
         Tensor shift = norm.mul(floor).clamp_min(smallest);
         long g = covariance.shape[^1];
         return covariance.Plus(shift.view(-1, 1, 1) * eye(g, dtype: covariance.dtype, device: covariance.device));

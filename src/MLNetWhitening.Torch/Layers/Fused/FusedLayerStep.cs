@@ -52,24 +52,24 @@ internal sealed class FusedLayerStep
             RowData.Read(x, centred);
             var mean = new double[c];
             if (!GroupKernels.CentreColumns(centred, m, c, mean))
-                throw NotFinite();
+                throw LayerInput.NotFinite();
 
             var sigma = new double[groups * n2];
             GroupKernels.CrossProducts(centred, centred, m, c, size, 1.0 / m, sigma);
             var unregularised = (double[])sigma.Clone();
             var shiftSlope = new double[groups];
-            double unitRoundoff = x.dtype == ScalarType.Float64 ? Math.Pow(2, -53) : Math.Pow(2, -24);
+            double floorSlope = RegularisedCovariance.FloorSlope(x.dtype);
             for (int k = 0; k < groups; k++)
             {
                 Span<double> block = sigma.AsSpan(k * n2, n2);
                 double norm = Math.Sqrt(Dot(block, block));
                 if (!double.IsFinite(norm))
-                    throw NotFinite();
+                    throw LayerInput.NotFinite();
                 // ε′ = max(ε, c u ‖Σ‖_F) (RegularisedCovariance); where the floor decides, ε′ depends on Σ.
-                double floor = RegularisedCovariance.RoundingFloor * unitRoundoff * norm;
+                double floor = floorSlope * norm;
                 double shift = Math.Max(epsilon, floor);
                 if (floor >= epsilon && norm > 0) // clamp_min's gradient passes at equality too
-                    shiftSlope[k] = RegularisedCovariance.RoundingFloor * unitRoundoff / norm;
+                    shiftSlope[k] = floorSlope / norm;
                 for (int i = 0; i < size; i++)
                     block[i * size + i] += shift;
             }
@@ -77,10 +77,7 @@ internal sealed class FusedLayerStep
             GroupRoots roots = GroupRoots.InverseSqrt(sigma, groups, size, x.dtype);
             // A = γ ∘ W (row i scaled by its channel's γ); y = A x̃ + β, through Aᵀ's rows.
             var scaled = (double[])roots.Whitening.Clone();
-            if (weight is not null)
-                for (int k = 0; k < groups; k++)
-                    for (int i = 0; i < size; i++)
-                        GroupKernels.Scale(scaled.AsSpan(k * n2 + i * size, size), weight[k * size + i]);
+            GroupKernels.ScaleRows(scaled, weight, size);
             var transposed = new double[scaled.Length];
             for (int k = 0; k < groups; k++)
                 GroupKernels.Transpose(scaled.AsSpan(k * n2, n2), transposed.AsSpan(k * n2, n2), size);
@@ -152,10 +149,7 @@ internal sealed class FusedLayerStep
             if (!inputGrad)
                 return (null, weightOut, biasOut);
 
-            if (weight is not null)
-                for (int k = 0; k < groups; k++)
-                    for (int i = 0; i < g; i++)
-                        GroupKernels.Scale(dA.AsSpan(k * n2 + i * g, g), weight[k * g + i]);
+            GroupKernels.ScaleRows(dA, weight, g);
             var dSigma = new double[groups * n2];
             _roots.InverseSqrtBackward(dA, dSigma);
             // ε′'s own dependence on Σ where the rounding floor decides: dΣ += slope · tr(dΣ) · Σ.
@@ -191,9 +185,6 @@ internal sealed class FusedLayerStep
             RowData.Return(centred);
         }
     }
-
-    private static ArgumentException NotFinite() => new(
-        "DecorrelatedBatchNorm: the input holds NaN or infinite values (or values so large that their covariance overflows); training mode needs finite input.", "input");
 
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {

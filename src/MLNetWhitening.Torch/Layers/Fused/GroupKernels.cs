@@ -189,6 +189,15 @@ internal static class GroupKernels
                 t[j * n + i] = a[i * n + j];
     }
 
+    /// <summary>Row i of every group's g × g block times factors[kg + i] (γ ∘ M per group); nothing when factors is null.</summary>
+    public static void ScaleRows(Span<double> blocks, ReadOnlySpan<double> factors, int g)
+    {
+        if (factors.IsEmpty)
+            return;
+        for (int row = 0; row < factors.Length; row++)
+            Scale(blocks.Slice(row * g, g), factors[row]);
+    }
+
     /// <summary>values *= factor, elementwise.</summary>
     public static void Scale(Span<double> values, double factor)
     {
