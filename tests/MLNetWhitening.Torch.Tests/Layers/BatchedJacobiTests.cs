@@ -22,6 +22,9 @@ public sealed class BatchedJacobiTests
     [DataRow(5, 32, false)]
     [DataRow(7, 3, true)]
     [DataRow(19, 16, true)]
+    [DataRow(3, 2, true)]
+    [DataRow(9, 15, true)]
+    [DataRow(4, 15, false)]
     public void Decompose_MatchesFloat64EighAndReconstructs(int batch, int n, bool wide)
     {
         // Both lane types, whichever the CPU accelerates (.NET emulates Vector512 where it does not).
@@ -42,7 +45,55 @@ public sealed class BatchedJacobiTests
         Assert.IsTrue(wide
             ? BatchedJacobi.Decompose<Wide512Lanes>(matrices, batch, n, values, vectors)
             : BatchedJacobi.Decompose<PortableLanes>(matrices, batch, n, values, vectors));
+        AssertDecomposes(a, values, vectors, batch, n);
+    }
 
+    /// <summary>
+    /// Far from 1 in magnitude (‖A‖ ≈ 1e±150, where squares of the entries leave float64's range): the same accuracy
+    /// relative to ‖A‖, by the same rotations (θ² overflowing to ∞ only drops rotations too small to matter).
+    /// </summary>
+    [TestMethod]
+    [DataRow(1e150)]
+    [DataRow(1e-150)]
+    public void Decompose_IsScaleInvariant(double scale)
+    {
+        using var scope = NewDisposeScope();
+        const int batch = 5, n = 16;
+        var gen = Seeded.Generator(7101);
+        Console.WriteLine("seed 7101");
+        Tensor x = randn(new long[] { batch, 64, n }, dtype: float64, generator: gen).matmul(randn(new long[] { batch, n, n }, dtype: float64, generator: gen));
+        Tensor a = x.transpose(1, 2).matmul(x) * (scale / 64);
+        a = (a + a.transpose(-1, -2)) / 2;
+        var values = new double[batch * n];
+        var vectors = new double[batch * n * n];
+        Assert.IsTrue(BatchedJacobi.Decompose(a.contiguous().data<double>().ToArray(), batch, n, values, vectors));
+        AssertDecomposes(a, values, vectors, batch, n);
+    }
+
+    /// <summary>An already diagonal batch takes no sweep and comes back exactly, with V = I.</summary>
+    [TestMethod]
+    public void Sweeps_OfADiagonalBatchIsZero()
+    {
+        const int n = 5;
+        var a = new Wide512Lanes[n * n];
+        var v = new Wide512Lanes[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            a[i * n + i] = Wide512Lanes.Create(-3.5 + i);
+            v[i * n + i] = Wide512Lanes.Create(1.0);
+        }
+        var before = (Wide512Lanes[])a.Clone();
+
+        Assert.AreEqual(0, BatchedJacobi.Sweeps(a, v, n));
+        for (int e = 0; e < n * n; e++)
+        {
+            Assert.AreEqual(before[e][3], a[e][3]);
+            Assert.AreEqual(e % (n + 1) == 0 ? 1.0 : 0.0, v[e][3]);
+        }
+    }
+
+    private static void AssertDecomposes(Tensor a, double[] values, double[] vectors, int batch, int n)
+    {
         Tensor lambda = tensor(values, new long[] { batch, n }, float64), v = tensor(vectors, new long[] { batch, n, n }, float64);
         Tensor scale = linalg.matrix_norm(a).view(batch, 1, 1);
         double valueError = ((lambda.sort(-1).Values - linalg.eigvalsh(a)).abs() / scale.view(batch, 1)).max().item<double>();

@@ -8,13 +8,16 @@ namespace MLNetWhitening.Torch;
 /// <summary>
 /// Eigendecomposition of a batch of small symmetric float64 matrices by the cyclic Jacobi method, one matrix per
 /// SIMD lane: 8 matrices are rotated together with AVX-512, 4 with AVX2 (<see cref="IDoubleLanes{TSelf}"/>), so that a
-/// batch of 16 × 16 matrices costs what a few cost one at a time (Golub and Van Loan, "Matrix Computations", 4th ed., §8.5; the rotation in the form
-/// of Rutishauser, "The Jacobi method for real symmetric matrices", Numer. Math. 9, 1966).
+/// batch of 16 × 16 matrices costs what a few cost one at a time (Golub and Van Loan, "Matrix Computations", 4th ed.,
+/// §8.5; the rotation in the form of Rutishauser, "The Jacobi method for real symmetric matrices", Numer. Math. 9, 1966).
 /// </summary>
 /// <remarks>
-/// Only the upper triangle of A is rotated. Sweeps run until every lane's off-diagonal part is below float64 rounding of its diagonal (quadratic convergence:
-/// 6–8 sweeps at n = 16), at most <see cref="MaxSweeps"/>. Eigenvalues come in no particular order, each with its
-/// eigenvector in the same column of V: the whitening's root and its backward do not depend on the order.
+/// The pairs are taken in the round-robin order of <see cref="JacobiOrdering"/>: each round's rotations are disjoint,
+/// so their angles are computed together and their divisions and square roots overlap, where the row-by-row order
+/// waits on each one. Only the upper triangle of A is rotated. Sweeps run until every lane's off-diagonal part is
+/// below float64 rounding of its diagonal (quadratic convergence: 6–8 sweeps at n = 16), at most
+/// <see cref="MaxSweeps"/>. Eigenvalues come in no particular order, each with its eigenvector in the same column of
+/// V: the whitening's root and its backward do not depend on the order.
 /// </remarks>
 internal static class BatchedJacobi
 {
@@ -23,6 +26,9 @@ internal static class BatchedJacobi
 
     /// <summary>(2⁻⁵³)²: converged when off(A)² ≤ this · ‖diag(A)‖².</summary>
     private const double Tolerance = 1.2e-32;
+
+    /// <summary>Values kept per rotation (see <see cref="Sweeps{T}"/>).</summary>
+    private const int Stride = 5;
 
     /// <summary>
     /// A = V diag(λ) Vᵀ for each of the <paramref name="batch"/> matrices in <paramref name="matrices"/>.
@@ -41,133 +47,174 @@ internal static class BatchedJacobi
     internal static bool Decompose<T>(ReadOnlySpan<double> matrices, int batch, int n, Span<double> values, Span<double> vectors)
         where T : struct, IDoubleLanes<T>
     {
-        int lanes = T.Count, n2 = n * n, blocks = (batch + lanes - 1) / lanes;
-        // Block b holds matrices b·L … b·L + L − 1, one per lane, as n² vectors; all blocks rotate together, so
-        // that the rotations' serial arithmetic (two square roots and three divisions) of one block overlaps the
-        // updates of the others.
-        var a = new T[blocks * n2];
-        var v = new T[blocks * n2];
+        int lanes = T.Count, n2 = n * n;
+        // L matrices at a time, one per lane, as n² vectors each of A and V (32 KiB at n = 16 with 8 lanes: within
+        // the L1 cache, which two such blocks rotated in turn would not be).
+        var a = new T[n2];
+        var v = new T[n2];
         T one = T.Create(1.0), zero = T.Create(0.0);
         Span<double> lane = stackalloc double[lanes];
-        for (int b = 0; b < blocks; b++)
+        for (int first = 0; first < batch; first += lanes)
         {
-            int first = b * lanes, count = Math.Min(lanes, batch - first);
+            int count = Math.Min(lanes, batch - first);
             for (int e = 0; e < n2; e++)
             {
                 bool diagonal = e % (n + 1) == 0;
                 for (int l = 0; l < lanes; l++)
                     lane[l] = l < count ? matrices[(first + l) * n2 + e] : diagonal ? 1 : 0; // idle lanes hold I
-                a[b * n2 + e] = T.Create(lane);
-                v[b * n2 + e] = diagonal ? one : zero;
+                a[e] = T.Create(lane);
+                v[e] = diagonal ? one : zero;
             }
-        }
-        if (!Converge(a, v, n, blocks))
-            return false;
-        for (int b = 0; b < blocks; b++)
-        {
-            for (int l = 0; l < Math.Min(lanes, batch - b * lanes); l++)
+            if (Sweeps(a, v, n) < 0)
+                return false;
+            for (int l = 0; l < count; l++)
             {
-                int matrix = b * lanes + l;
+                int matrix = first + l;
                 for (int i = 0; i < n; i++)
-                    values[matrix * n + i] = a[b * n2 + i * n + i][l];
+                    values[matrix * n + i] = a[i * n + i][l];
                 for (int e = 0; e < n2; e++)
-                    vectors[matrix * n2 + e] = v[b * n2 + e][l];
+                    vectors[matrix * n2 + e] = v[e][l];
             }
         }
         return true;
     }
 
-    private static bool Converge<T>(T[] a, T[] v, int n, int blocks) where T : struct, IDoubleLanes<T>
+    /// <summary>
+    /// Rotates A (n × n lanes, upper triangle) towards diagonal and accumulates the rotations in V; returns the sweeps
+    /// until every lane converged (0 for an already diagonal A), or −1 after <see cref="MaxSweeps"/>.
+    /// </summary>
+    internal static int Sweeps<T>(T[] a, T[] v, int n) where T : struct, IDoubleLanes<T>
     {
-        int n2 = n * n;
-        var rotations = new Rotation<T>[blocks];
+        JacobiOrdering ordering = JacobiOrdering.For(n);
+        // Per pair of a round: tan θ, sin θ, τ = sin θ / (1 + cos θ), and −sin θ, −τ.
+        var rotations = new T[n / 2 * Stride];
         T tolerance = T.Create(Tolerance);
         for (int sweep = 0; sweep <= MaxSweeps; sweep++)
         {
-            bool converged = true;
-            for (int b = 0; b < blocks && converged; b++)
+            T off = T.Create(0.0), diagonal = T.Create(0.0);
+            for (int i = 0; i < n; i++)
             {
-                T off = T.Create(0.0), diagonal = T.Create(0.0);
-                for (int i = 0; i < n; i++)
+                T d = a[i * n + i];
+                diagonal += d * d;
+                for (int j = i + 1; j < n; j++)
                 {
-                    T d = a[b * n2 + i * n + i];
-                    diagonal += d * d;
-                    for (int j = i + 1; j < n; j++)
-                    {
-                        T x = a[b * n2 + i * n + j];
-                        off += x * x;
-                    }
+                    T x = a[i * n + j];
+                    off += x * x;
                 }
-                converged = T.AllLessOrEqual(off, tolerance * diagonal);
             }
-            if (converged)
-                return true;
+            if (T.AllLessOrEqual(off, tolerance * diagonal))
+                return sweep;
             if (sweep == MaxSweeps)
-                return false;
-            for (int p = 0; p < n - 1; p++)
+                return -1;
+            foreach (JacobiOrdering.Round round in ordering.Rounds)
             {
-                for (int q = p + 1; q < n; q++)
-                {
-                    for (int b = 0; b < blocks; b++)
-                        rotations[b] = Rotation<T>.Of(a.AsSpan(b * n2, n2), n, p, q);
-                    for (int b = 0; b < blocks; b++)
-                        rotations[b].Apply(a.AsSpan(b * n2, n2), v.AsSpan(b * n2, n2), n, p, q);
-                }
+                // The round's angles first, all from its starting matrix (its pairs are disjoint), so that their
+                // divisions and square roots overlap instead of waiting on each other.
+                Angles(a, round, rotations);
+                Rotate(a, v, n, round, rotations.AsSpan(0, round.Count * Stride));
             }
         }
-        return false;
+        return -1;
     }
 
-    /// <summary>The rotation in the (p, q) plane that zeroes a_pq in every lane (the identity where a_pq is already 0).</summary>
-    private readonly struct Rotation<T> where T : struct, IDoubleLanes<T>
+    /// <summary>
+    /// For each pair (p, q) of the round, the rotation that zeroes a_pq in every lane (the identity where a_pq is
+    /// already 0): θ = (a_qq − a_pp) / (2 a_pq), t = sign(θ) / (|θ| + √(θ² + 1)), the smaller angle (for huge θ,
+    /// θ² = ∞ gives t = 0); c = 1 / √(t² + 1), s = t c.
+    /// </summary>
+    private static void Angles<T>(ReadOnlySpan<T> a, JacobiOrdering.Round round, Span<T> rotations) where T : struct, IDoubleLanes<T>
     {
-        private readonly T _t, _s, _tau;
-
-        private Rotation(T t, T s, T tau) => (_t, _s, _tau) = (t, s, tau);
-
-        public static Rotation<T> Of(ReadOnlySpan<T> a, int n, int p, int q)
+        T one = T.Create(1.0), two = T.Create(2.0), zero = T.Create(0.0);
+        for (int k = 0; k < round.Count; k++)
         {
-            T apq = a[p * n + q];
-            T one = T.Create(1.0);
-            // θ = (a_qq − a_pp) / (2 a_pq), t = sign(θ) / (|θ| + √(θ² + 1)): the smaller angle. For huge θ, θ² = ∞ gives t = 0.
-            T theta = (a[q * n + q] - a[p * n + p]) / (T.Create(2.0) * T.WhereZero(apq, one, apq));
-            T t = T.WithSignOf(one / (T.Abs(theta) + T.Sqrt(theta * theta + one)), theta);
-            t = T.WhereZero(apq, T.Create(0.0), t);
-            T c = one / T.Sqrt(t * t + one), s = t * c;
-            return new Rotation<T>(t, s, s / (one + c));
+            T apq = a[round.OffDiagonal[k]];
+            T theta = (a[round.DiagonalQ[k]] - a[round.DiagonalP[k]]) / (two * T.WhereZero(apq, one, apq));
+            T t = T.WithSignOf(one / (T.Abs(theta) + T.Sqrt(T.MultiplyAdd(theta, theta, one))), theta);
+            t = T.WhereZero(apq, zero, t);
+            T c = one / T.Sqrt(T.MultiplyAdd(t, t, one)), s = t * c;
+            T tau = s / (one + c);
+            rotations[Stride * k] = t;
+            rotations[Stride * k + 1] = s;
+            rotations[Stride * k + 2] = tau;
+            rotations[Stride * k + 3] = zero - s;
+            rotations[Stride * k + 4] = zero - tau;
         }
+    }
 
-        /// <summary>
-        /// Applies the rotation to A and V. Only the upper triangle of A is kept (what the sweep reads), so each k
-        /// touches a_kp and a_kq where they lie above the diagonal; walked by reference, since every index is in range
-        /// by construction and bounds checks would double the loop's work.
-        /// </summary>
-        public void Apply(Span<T> a, Span<T> v, int n, int p, int q)
+    /// <summary>
+    /// A ← Jᵀ A J and V ← V J for the round's rotations J (one per pair, disjoint, so they commute). Walked by
+    /// reference, since every position is in range by construction and bounds checks would double the work.
+    /// </summary>
+    private static void Rotate<T>(Span<T> a, Span<T> v, int n, JacobiOrdering.Round round, ReadOnlySpan<T> rotations)
+        where T : struct, IDoubleLanes<T>
+    {
+        ref T m = ref MemoryMarshal.GetReference(a);
+        ref T r = ref MemoryMarshal.GetReference(rotations);
+        int count = round.Count;
+        for (int k = 0; k < count; k++)
         {
-            T s = _s, tau = _tau;
-            T h = _t * a[p * n + q];
-            a[p * n + p] -= h;
-            a[q * n + q] += h;
-            a[p * n + q] = T.Create(0.0);
-            ref T m = ref MemoryMarshal.GetReference(a);
-            for (int k = 0; k < p; k++)
-                Turn(ref Unsafe.Add(ref m, k * n + p), ref Unsafe.Add(ref m, k * n + q), s, tau);
-            for (int k = p + 1; k < q; k++)
-                Turn(ref Unsafe.Add(ref m, p * n + k), ref Unsafe.Add(ref m, k * n + q), s, tau);
-            for (int k = q + 1; k < n; k++)
-                Turn(ref Unsafe.Add(ref m, p * n + k), ref Unsafe.Add(ref m, q * n + k), s, tau);
-            ref T w = ref MemoryMarshal.GetReference(v);
-            for (int k = 0; k < n; k++)
-                Turn(ref Unsafe.Add(ref w, k * n + p), ref Unsafe.Add(ref w, k * n + q), s, tau);
+            // The pair's own 2 × 2 block becomes diagonal.
+            ref T apq = ref Unsafe.Add(ref m, round.OffDiagonal[k]);
+            T h = Unsafe.Add(ref r, Stride * k) * apq;
+            Unsafe.Add(ref m, round.DiagonalP[k]) -= h;
+            Unsafe.Add(ref m, round.DiagonalQ[k]) += h;
+            apq = T.Create(0.0);
         }
+        // The 2 × 2 block of rows (p, q) and columns (r, s) of two pairs: rows turned by the first pair's rotation,
+        // columns by the second's.
+        ref int block = ref MemoryMarshal.GetArrayDataReference(round.Blocks);
+        for (int e = 0; e < round.Blocks.Length; e += 6)
+        {
+            Turn<T> row = Turn<T>.At(ref r, Unsafe.Add(ref block, e)), column = Turn<T>.At(ref r, Unsafe.Add(ref block, e + 1));
+            ref T pr = ref Unsafe.Add(ref m, Unsafe.Add(ref block, e + 2));
+            ref T qr = ref Unsafe.Add(ref m, Unsafe.Add(ref block, e + 3));
+            ref T ps = ref Unsafe.Add(ref m, Unsafe.Add(ref block, e + 4));
+            ref T qs = ref Unsafe.Add(ref m, Unsafe.Add(ref block, e + 5));
+            var (xr, yr) = row.Of(pr, qr);
+            var (xs, ys) = row.Of(ps, qs);
+            (pr, ps) = column.Of(xr, xs);
+            (qr, qs) = column.Of(yr, ys);
+        }
+        int[] idle = round.Idle;
+        for (int e = 0; e < idle.Length; e += 3)
+        {
+            ref T x = ref Unsafe.Add(ref m, idle[e + 1]), y = ref Unsafe.Add(ref m, idle[e + 2]);
+            (x, y) = Turn<T>.At(ref r, idle[e]).Of(x, y);
+        }
+        ref T w = ref MemoryMarshal.GetReference(v);
+        for (int k = 0; k < count; k++)
+        {
+            Turn<T> rotation = Turn<T>.At(ref r, k);
+            ref T p = ref Unsafe.Add(ref w, round.Pairs[2 * k]);
+            ref T q = ref Unsafe.Add(ref w, round.Pairs[2 * k + 1]);
+            for (int i = 0; i < n; i++)
+            {
+                ref T x = ref Unsafe.Add(ref p, i * n), y = ref Unsafe.Add(ref q, i * n);
+                (x, y) = rotation.Of(x, y);
+            }
+        }
+    }
 
-        /// <summary>(x, y) ← (x − s (y + τ x), y + s (x − τ y)): the rotation by (c, s) with τ = s / (1 + c).</summary>
+    /// <summary>
+    /// One rotation's (s, τ, −s, −τ), held in registers while it turns pairs of elements:
+    /// (x, y) ← (x − s (y + τ x), y + s (x − τ y)) = (c x − s y, s x + c y), with τ = s / (1 + c) (Rutishauser's form).
+    /// </summary>
+    private readonly struct Turn<T> where T : struct, IDoubleLanes<T>
+    {
+        private readonly T _s, _tau, _minusS, _minusTau;
+
+        private Turn(T s, T tau, T minusS, T minusTau) => (_s, _tau, _minusS, _minusTau) = (s, tau, minusS, minusTau);
+
+        /// <summary>Rotation <paramref name="k"/> of a round's (t, s, τ, −s, −τ) values.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Turn(ref T x, ref T y, T s, T tau)
+        public static Turn<T> At(ref T rotations, int k)
         {
-            T xv = x, yv = y;
-            x = xv - s * (yv + tau * xv);
-            y = yv + s * (xv - tau * yv);
+            ref T first = ref Unsafe.Add(ref rotations, Stride * k);
+            return new(Unsafe.Add(ref first, 1), Unsafe.Add(ref first, 2), Unsafe.Add(ref first, 3), Unsafe.Add(ref first, 4));
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public (T X, T Y) Of(T x, T y) =>
+            (T.MultiplyAdd(_minusS, T.MultiplyAdd(_tau, x, y), x), T.MultiplyAdd(_s, T.MultiplyAdd(_minusTau, y, x), y));
     }
 }

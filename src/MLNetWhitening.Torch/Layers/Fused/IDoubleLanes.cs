@@ -30,6 +30,9 @@ internal interface IDoubleLanes<TSelf> where TSelf : struct, IDoubleLanes<TSelf>
 
     static abstract TSelf operator /(TSelf a, TSelf b);
 
+    /// <summary>a · b + c per lane, rounded once.</summary>
+    static abstract TSelf MultiplyAdd(TSelf a, TSelf b, TSelf c);
+
     /// <summary>√a per lane.</summary>
     static abstract TSelf Sqrt(TSelf a);
 

@@ -26,6 +26,8 @@ internal readonly struct PortableLanes : IDoubleLanes<PortableLanes>
 
     public static PortableLanes operator /(PortableLanes a, PortableLanes b) => new(a._v / b._v);
 
+    public static PortableLanes MultiplyAdd(PortableLanes a, PortableLanes b, PortableLanes c) => new(Vector.FusedMultiplyAdd(a._v, b._v, c._v));
+
     public static PortableLanes Sqrt(PortableLanes a) => new(Vector.SquareRoot(a._v));
 
     public static PortableLanes Abs(PortableLanes a) => new(Vector.Abs(a._v));

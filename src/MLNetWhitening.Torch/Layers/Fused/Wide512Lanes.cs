@@ -26,6 +26,8 @@ internal readonly struct Wide512Lanes : IDoubleLanes<Wide512Lanes>
 
     public static Wide512Lanes operator /(Wide512Lanes a, Wide512Lanes b) => new(a._v / b._v);
 
+    public static Wide512Lanes MultiplyAdd(Wide512Lanes a, Wide512Lanes b, Wide512Lanes c) => new(Vector512.FusedMultiplyAdd(a._v, b._v, c._v));
+
     public static Wide512Lanes Sqrt(Wide512Lanes a) => new(Vector512.Sqrt(a._v));
 
     public static Wide512Lanes Abs(Wide512Lanes a) => new(Vector512.Abs(a._v));
