@@ -12,6 +12,13 @@ namespace MLNetWhitening;
 /// the step size) to libtorch without keeping them alive, which fails now and then under garbage-collection pressure
 /// (docs/architecture.md, "TorchSharp Scalars").
 /// </summary>
+/// <remarks>
+/// The network's parameters are views into one flat tensor, and their gradients views into another, so that a step is
+/// the same 8 operations (Adam) however many parameters the network has: elementwise, so every value comes out as
+/// the per-parameter step computes it, bit for bit. libtorch's autograd adds each step's gradient into the existing
+/// gradient tensor in place; the first step checks that it did. Every parameter of the network gets a gradient at
+/// every step (as in <see cref="MlpNetwork"/>), so all take the step together.
+/// </remarks>
 internal sealed class MlpOptimizerSteps : IDisposable
 {
     // TorchSharp's (and PyTorch's) defaults for Adam and AdamW; the momentum the trainer has always used for SGD.
@@ -20,12 +27,14 @@ internal sealed class MlpOptimizerSteps : IDisposable
     private static readonly Scalar OneMinusBeta1 = (1 - Beta1).ToScalar(), OneMinusBeta2 = (1 - Beta2).ToScalar(), Momentum = SgdMomentum.ToScalar();
 
     private readonly Parameter[] _parameters;
+    private readonly long[] _offsets;
+    private readonly Tensor _values, _gradients;
     private readonly MlpOptimizer _kind;
     private readonly double _learningRate;
     private readonly Scalar _weightDecay, _minusLearningRate, _decoupledDecay;
     private readonly bool _decays;
-    private readonly Tensor?[] _first, _second;   // Adam's moments; SGD's momentum buffer in _first, made at the first step
-    private readonly int[] _steps;
+    private Tensor? _first, _second;   // Adam's moments; SGD's momentum buffer in _first, made at the first step
+    private int _steps;
 
     public MlpOptimizerSteps(MlpNetwork network, MlpOptimizer kind, double learningRate, double weightDecay)
     {
@@ -36,74 +45,95 @@ internal sealed class MlpOptimizerSteps : IDisposable
         _weightDecay = weightDecay.ToScalar();
         _minusLearningRate = (-learningRate).ToScalar();
         _decoupledDecay = (1 - learningRate * weightDecay).ToScalar();
-        _first = new Tensor?[_parameters.Length];
-        _second = new Tensor?[_parameters.Length];
-        _steps = new int[_parameters.Length];
-        if (kind == MlpOptimizer.Sgd)
-            return;
+        Parameter first = _parameters[0];
+        if (_parameters.Any(p => p.dtype != first.dtype || p.device_type != first.device_type || p.device_index != first.device_index))
+            throw new InvalidOperationException("MlpOptimizerSteps: the network's parameters differ in dtype or device.");
+
         using var noGrad = no_grad();
+        _offsets = new long[_parameters.Length];
+        long total = 0;
         for (int i = 0; i < _parameters.Length; i++)
         {
-            _first[i] = zeros_like(_parameters[i]).DetachFromDisposeScope();
-            _second[i] = zeros_like(_parameters[i]).DetachFromDisposeScope();
+            _offsets[i] = total;
+            total += _parameters[i].NumberOfElements;
         }
+        _values = empty(total, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
+        _gradients = zeros(total, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            Parameter p = _parameters[i];
+            using Tensor value = _values.narrow(0, _offsets[i], p.NumberOfElements).view(p.shape);
+            value.copy_(p);
+            p.set_(value);
+            using Tensor gradient = _gradients.narrow(0, _offsets[i], p.NumberOfElements).view(p.shape);
+            p.grad = gradient;
+        }
+        if (kind == MlpOptimizer.Sgd)
+            return;
+        _first = zeros_like(_values).DetachFromDisposeScope();
+        _second = zeros_like(_values).DetachFromDisposeScope();
     }
 
-    public void ZeroGrad()
-    {
-        foreach (Parameter p in _parameters)
-        {
-            using Tensor? grad = p.grad;
-            grad?.zero_();
-        }
-    }
+    public void ZeroGrad() => _gradients.zero_();
 
     public void Step()
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            Parameter p = _parameters[i];
-            Tensor? grad = p.grad;
-            if (grad is null)
-                continue;
-            _steps[i]++;
-            if (_kind == MlpOptimizer.AdamW)
-                p.mul_(_decoupledDecay);
-            else if (_decays)
-                grad = grad.add(p, alpha: _weightDecay);
-            if (_kind == MlpOptimizer.Sgd)
-                SgdStep(i, p, grad);
-            else
-                AdamStep(i, p, grad);
-        }
+        if (_steps++ == 0)
+            CheckGradientsInPlace();
+        Tensor grad = _gradients;
+        if (_kind == MlpOptimizer.AdamW)
+            _values.mul_(_decoupledDecay);
+        else if (_decays)
+            grad = grad.add(_values, alpha: _weightDecay);
+        if (_kind == MlpOptimizer.Sgd)
+            SgdStep(grad);
+        else
+            AdamStep(grad);
     }
 
-    private void AdamStep(int i, Parameter p, Tensor grad)
+    private void AdamStep(Tensor grad)
     {
-        double biasCorrection1 = 1 - Math.Pow(Beta1, _steps[i]), biasCorrection2 = 1 - Math.Pow(Beta2, _steps[i]);
-        _first[i]!.mul_(HeldBeta1).add_(grad, alpha: OneMinusBeta1);
-        _second[i]!.mul_(HeldBeta2).addcmul_(grad, grad, value: OneMinusBeta2);
+        double biasCorrection1 = 1 - Math.Pow(Beta1, _steps), biasCorrection2 = 1 - Math.Pow(Beta2, _steps);
+        _first!.mul_(HeldBeta1).add_(grad, alpha: OneMinusBeta1);
+        _second!.mul_(HeldBeta2).addcmul_(grad, grad, value: OneMinusBeta2);
         using Scalar root = Math.Sqrt(biasCorrection2).ToScalar(), stepSize = (-(_learningRate / biasCorrection1)).ToScalar();
-        Tensor denominator = _second[i]!.sqrt().div(root).add_(HeldEpsilon, HeldScalars.One);
-        p.addcdiv_(_first[i]!, denominator, value: stepSize);
+        Tensor denominator = _second.sqrt().div(root).add_(HeldEpsilon, HeldScalars.One);
+        _values.addcdiv_(_first, denominator, value: stepSize);
     }
 
-    private void SgdStep(int i, Parameter p, Tensor grad)
+    private void SgdStep(Tensor grad)
     {
-        if (_first[i] is not { } buffer)
-            _first[i] = grad.clone().detach().DetachFromDisposeScope();
+        if (_first is not { } buffer)
+            _first = grad.clone().detach().DetachFromDisposeScope();
         else
             buffer.mul_(Momentum).add_(grad, alpha: HeldScalars.One);
         // Nesterov: the step follows the gradient plus the momentum buffer.
-        p.add_(grad.add(_first[i]!, alpha: Momentum), alpha: _minusLearningRate);
+        _values.add_(grad.add(_first, alpha: Momentum), alpha: _minusLearningRate);
+    }
+
+    /// <summary>
+    /// After the first backward: every parameter's gradient is still its view of the flat gradient (libtorch adds into
+    /// a defined gradient in place); otherwise the steps would read zeros and silently not train.
+    /// </summary>
+    private void CheckGradientsInPlace()
+    {
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            using Tensor? grad = _parameters[i].grad;
+            if (grad is null || grad.storage_offset() != _offsets[i] || !grad.is_contiguous())
+                throw new InvalidOperationException(
+                    $"MlpOptimizerSteps: parameter {i}'s gradient is no longer its view of the flat gradient (libtorch replaced it); training cannot go on.");
+        }
     }
 
     public void Dispose()
     {
-        foreach (Tensor? t in _first.Concat(_second))
-            t?.Dispose();
+        _first?.Dispose();
+        _second?.Dispose();
+        _values.Dispose();
+        _gradients.Dispose();
         _weightDecay.Dispose();
         _minusLearningRate.Dispose();
         _decoupledDecay.Dispose();
