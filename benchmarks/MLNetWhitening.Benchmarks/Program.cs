@@ -49,6 +49,14 @@ public static class Program
                 args.Length > 4 && args[4] == "cpu");
             return;
         }
+        if (args.Length > 0 && args[0] == "jacobi-quick")
+        {
+            Layers.JacobiQuickTiming.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16,
+                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 16,
+                args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 64,
+                args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 21);
+            return;
+        }
         if (args.Length > 0 && args[0] == "layer-profile")
         {
             LayerProfile.Run(LayerSetting.Parse(args.Length > 1 ? args[1] : "paper"), args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10,
@@ -88,6 +96,11 @@ public static class Program
                 args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100_000,
                 args.Length > 4 && args[4] != "default" ? int.Parse(args[4], CultureInfo.InvariantCulture) : null,
                 args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : WhitenedMlpOptions.Default.BatchSize);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "mlp-cv")
+        {
+            Mlp.MlpCrossValidation.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : WhitenedMlpOptions.Default.NumberOfEpochs);
             return;
         }
         if (args.Length > 0 && args[0] == "mlp-infer-quick")
