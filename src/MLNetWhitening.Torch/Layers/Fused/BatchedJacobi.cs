@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -47,11 +48,25 @@ internal static class BatchedJacobi
     internal static bool Decompose<T>(ReadOnlySpan<double> matrices, int batch, int n, Span<double> values, Span<double> vectors)
         where T : struct, IDoubleLanes<T>
     {
-        int lanes = T.Count, n2 = n * n;
+        int n2 = n * n;
         // L matrices at a time, one per lane, as n² vectors each of A and V (32 KiB at n = 16 with 8 lanes: within
-        // the L1 cache, which two such blocks rotated in turn would not be).
-        var a = new T[n2];
-        var v = new T[n2];
+        // the L1 cache, which two such blocks rotated in turn would not be); pooled, since every layer step needs them.
+        T[] a = ArrayPool<T>.Shared.Rent(n2), v = ArrayPool<T>.Shared.Rent(n2);
+        try
+        {
+            return Decompose(matrices, batch, n, values, vectors, a, v);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(a);
+            ArrayPool<T>.Shared.Return(v);
+        }
+    }
+
+    private static bool Decompose<T>(ReadOnlySpan<double> matrices, int batch, int n, Span<double> values, Span<double> vectors, T[] a, T[] v)
+        where T : struct, IDoubleLanes<T>
+    {
+        int lanes = T.Count, n2 = n * n;
         T one = T.Create(1.0), zero = T.Create(0.0);
         Span<double> lane = stackalloc double[lanes];
         for (int first = 0; first < batch; first += lanes)
