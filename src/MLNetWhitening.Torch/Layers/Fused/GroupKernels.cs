@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace MLNetWhitening.Torch;
 
@@ -35,6 +36,14 @@ internal static class GroupKernels
     {
         int groups = c / g;
         result.Slice(0, groups * g * g).Clear();
+        if (Wide(g))
+        {
+            for (int k = 0; k < groups; k++)
+                for (int i = 0; i < g; i += 8)
+                    for (int j = 0; j < g; j += 16)
+                        WideKernels.CrossTile(p, q, m, c, k * g, i, j, scale, result.Slice(k * g * g, g * g), g);
+            return;
+        }
         if (Tiled(g))
         {
             for (int k = 0; k < groups; k++)
@@ -105,13 +114,22 @@ internal static class GroupKernels
     {
         int groups = c / g;
         int first = 0;
+        if (Wide(g))
+        {
+            first = m - m % 8;
+            for (int r = 0; r < first; r += 8)
+                for (int k = 0; k < groups; k++)
+                    for (int j = 0; j < g; j += 16)
+                        WideKernels.ApplyTile(u, rows.Slice(k * g * g, g * g), c, r, k * g, j, g, y);
+        }
         if (Tiled(g))
         {
-            first = m - m % 4;
-            for (int r = 0; r < first; r += 4)
+            int end = m - (m - first) % 4;
+            for (int r = first; r < end; r += 4)
                 for (int k = 0; k < groups; k++)
                     for (int j = 0; j < g; j += 4 * Vector<double>.Count)
                         ApplyTile(u, rows.Slice(k * g * g, g * g), c, r, k * g, j, g, y);
+            first = end;
         }
         for (int r = first; r < m; r++)
         {
@@ -155,6 +173,9 @@ internal static class GroupKernels
         AddTile(y.Slice(u2 + j), one, a20, a21, a22, a23);
         AddTile(y.Slice(u3 + j), one, a30, a31, a32, a33);
     }
+
+    /// <summary>Whether the 512-bit tiles of <see cref="WideKernels"/> serve groups of g: AVX-512, and g a multiple of 16.</summary>
+    private static bool Wide(int g) => Vector512.IsHardwareAccelerated && g % 16 == 0;
 
     /// <summary>Whether the register-tiled kernels serve groups of g: g a multiple of 4 vectors (16 channels with 256-bit vectors).</summary>
     private static bool Tiled(int g) => Vector.IsHardwareAccelerated && g % (4 * Vector<double>.Count) == 0;
