@@ -70,6 +70,32 @@ public sealed class BatchedJacobiTests
         AssertDecomposes(a, values, vectors, batch, n);
     }
 
+    /// <summary>
+    /// The entry the layer calls, which splits a batch into blocks of 8 and 4 lanes (where the CPU has AVX-512):
+    /// every matrix decomposed, in its place, for batch sizes on either side of the split.
+    /// </summary>
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(4)]
+    [DataRow(5)]
+    [DataRow(12)]
+    [DataRow(13)]
+    [DataRow(16)]
+    public void Decompose_SplitsAnyBatchIntoBlocks(int batch)
+    {
+        using var scope = NewDisposeScope();
+        const int n = 16;
+        var gen = Seeded.Generator(7300 + (ulong)batch);
+        Console.WriteLine($"seed {7300 + batch}");
+        Tensor x = randn(new long[] { batch, 64, n }, dtype: float64, generator: gen).matmul(randn(new long[] { batch, n, n }, dtype: float64, generator: gen));
+        Tensor a = x.transpose(1, 2).matmul(x) / 64;
+        a = (a + a.transpose(-1, -2)) / 2;
+        var values = new double[batch * n];
+        var vectors = new double[batch * n * n];
+        Assert.IsTrue(BatchedJacobi.Decompose(a.contiguous().data<double>().ToArray(), batch, n, values, vectors));
+        AssertDecomposes(a, values, vectors, batch, n);
+    }
+
     /// <summary>An already diagonal batch takes no sweep and comes back exactly, with V = I.</summary>
     [TestMethod]
     public void Sweeps_OfADiagonalBatchIsZero()

@@ -40,14 +40,26 @@ internal static class BatchedJacobi
     /// <param name="n">n.</param>
     /// <param name="values">λ, (B, n), overwritten.</param>
     /// <param name="vectors">V, (B, n, n) row-major, eigenvectors in columns, overwritten.</param>
-    public static bool Decompose(ReadOnlySpan<double> matrices, int batch, int n, Span<double> values, Span<double> vectors) =>
-        Vector512.IsHardwareAccelerated
-            ? Decompose<Wide512Lanes>(matrices, batch, n, values, vectors)
-            : Decompose<PortableLanes>(matrices, batch, n, values, vectors);
+    public static bool Decompose(ReadOnlySpan<double> matrices, int batch, int n, Span<double> values, Span<double> vectors)
+    {
+        // A block costs what its lanes cost, however many hold a matrix, and one of 8 lanes about 1.4 times one of 4
+        // (docs/benchmarks.md, "Round-robin Jacobi"): blocks of 8 while more than 4 matrices are left, then one of 4.
+        int wide = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            int rest = batch % Wide512Lanes.Count;
+            wide = rest == 0 || rest > PortableLanes.Count ? batch : batch - rest;
+        }
+        int n2 = n * n;
+        return Decompose<Wide512Lanes>(matrices.Slice(0, wide * n2), wide, n, values.Slice(0, wide * n), vectors.Slice(0, wide * n2))
+            && Decompose<PortableLanes>(matrices.Slice(wide * n2), batch - wide, n, values.Slice(wide * n), vectors.Slice(wide * n2));
+    }
 
     internal static bool Decompose<T>(ReadOnlySpan<double> matrices, int batch, int n, Span<double> values, Span<double> vectors)
         where T : struct, IDoubleLanes<T>
     {
+        if (batch == 0)
+            return true;
         int n2 = n * n;
         // L matrices at a time, one per lane, as n² vectors each of A and V (32 KiB at n = 16 with 8 lanes: within
         // the L1 cache, which two such blocks rotated in turn would not be); pooled, since every layer step needs them.
