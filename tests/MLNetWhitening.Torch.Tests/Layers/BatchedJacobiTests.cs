@@ -58,16 +58,7 @@ public sealed class BatchedJacobiTests
     public void Decompose_IsScaleInvariant(double scale)
     {
         using var scope = NewDisposeScope();
-        const int batch = 5, n = 16;
-        var gen = Seeded.Generator(7101);
-        Console.WriteLine("seed 7101");
-        Tensor x = randn(new long[] { batch, 64, n }, dtype: float64, generator: gen).matmul(randn(new long[] { batch, n, n }, dtype: float64, generator: gen));
-        Tensor a = x.transpose(1, 2).matmul(x) * (scale / 64);
-        a = (a + a.transpose(-1, -2)) / 2;
-        var values = new double[batch * n];
-        var vectors = new double[batch * n * n];
-        Assert.IsTrue(BatchedJacobi.Decompose(a.contiguous().data<double>().ToArray(), batch, n, values, vectors));
-        AssertDecomposes(a, values, vectors, batch, n);
+        DecomposesBatchCovariances(5, 7101, scale);
     }
 
     /// <summary>
@@ -84,11 +75,20 @@ public sealed class BatchedJacobiTests
     public void Decompose_SplitsAnyBatchIntoBlocks(int batch)
     {
         using var scope = NewDisposeScope();
+        DecomposesBatchCovariances(batch, 7300 + batch, 1.0);
+    }
+
+    /// <summary>
+    /// Covariances of 64 fresh rows of correlated data, 16 × 16, times <paramref name="scale"/>, decomposed by the
+    /// layer's entry and checked by <see cref="AssertDecomposes"/>.
+    /// </summary>
+    private static void DecomposesBatchCovariances(int batch, int seed, double scale)
+    {
         const int n = 16;
-        var gen = Seeded.Generator(7300 + (ulong)batch);
-        Console.WriteLine($"seed {7300 + batch}");
+        var gen = Seeded.Generator((ulong)seed);
+        Console.WriteLine($"seed {seed}");
         Tensor x = randn(new long[] { batch, 64, n }, dtype: float64, generator: gen).matmul(randn(new long[] { batch, n, n }, dtype: float64, generator: gen));
-        Tensor a = x.transpose(1, 2).matmul(x) / 64;
+        Tensor a = x.transpose(1, 2).matmul(x) * (scale / 64);
         a = (a + a.transpose(-1, -2)) / 2;
         var values = new double[batch * n];
         var vectors = new double[batch * n * n];
