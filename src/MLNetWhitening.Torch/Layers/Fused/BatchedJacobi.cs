@@ -81,14 +81,19 @@ internal static class BatchedJacobi
         int lanes = T.Count, n2 = n * n;
         T one = T.Create(1.0), zero = T.Create(0.0);
         Span<double> lane = stackalloc double[lanes];
+        Span<int> exponent = stackalloc int[lanes];
         for (int first = 0; first < batch; first += lanes)
         {
             int count = Math.Min(lanes, batch - first);
+            // Each matrix scaled by a power of two (exactly) to a largest entry in [1, 2), so that the sums of squares
+            // of the convergence test neither overflow nor underflow whatever its magnitude.
+            for (int l = 0; l < lanes; l++)
+                exponent[l] = l < count ? LargestExponent(matrices.Slice((first + l) * n2, n2)) : 0;
             for (int e = 0; e < n2; e++)
             {
                 bool diagonal = e % (n + 1) == 0;
                 for (int l = 0; l < lanes; l++)
-                    lane[l] = l < count ? matrices[(first + l) * n2 + e] : diagonal ? 1 : 0; // idle lanes hold I
+                    lane[l] = l < count ? Math.ScaleB(matrices[(first + l) * n2 + e], -exponent[l]) : diagonal ? 1 : 0; // idle lanes hold I
                 a[e] = T.Create(lane);
                 v[e] = diagonal ? one : zero;
             }
@@ -98,12 +103,21 @@ internal static class BatchedJacobi
             {
                 int matrix = first + l;
                 for (int i = 0; i < n; i++)
-                    values[matrix * n + i] = a[i * n + i][l];
+                    values[matrix * n + i] = Math.ScaleB(a[i * n + i][l], exponent[l]);
                 for (int e = 0; e < n2; e++)
                     vectors[matrix * n2 + e] = v[e][l];
             }
         }
         return true;
+    }
+
+    /// <summary>The binary exponent of the largest |entry| (0 for a zero matrix).</summary>
+    private static int LargestExponent(ReadOnlySpan<double> matrix)
+    {
+        double largest = 0;
+        foreach (double x in matrix)
+            largest = Math.Max(largest, Math.Abs(x));
+        return largest > 0 ? Math.ILogB(largest) : 0;
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ namespace MLNetWhitening;
 /// The network's parameters are views into one flat tensor, and their gradients views into another, so that a step is
 /// the same 8 operations (Adam) however many parameters the network has: elementwise, so every value comes out as
 /// the per-parameter step computes it, bit for bit. libtorch's autograd adds each step's gradient into the existing
-/// gradient tensor in place; the first step checks that it did. Every parameter of the network gets a gradient at
+/// gradient tensor in place when the backward builds no graph (as the trainer's does); the first step checks that it did. Every parameter of the network gets a gradient at
 /// every step (as in <see cref="MlpNetwork"/>), so all take the step together.
 /// </remarks>
 internal sealed class MlpOptimizerSteps : IDisposable
@@ -122,7 +122,10 @@ internal sealed class MlpOptimizerSteps : IDisposable
         for (int i = 0; i < _parameters.Length; i++)
         {
             using Tensor? grad = _parameters[i].grad;
-            if (grad is null || grad.storage_offset() != _offsets[i] || !grad.is_contiguous())
+            using Tensor view = _gradients.narrow(0, _offsets[i], _parameters[i].NumberOfElements).view(_parameters[i].shape);
+            // The offset tells a replaced gradient from every view but the first; equal values tell it for all (a
+            // replacement holds this step's gradient, the abandoned view zeros).
+            if (grad is null || grad.storage_offset() != _offsets[i] || !grad.is_contiguous() || !grad.equal(view))
                 throw new InvalidOperationException(
                     $"MlpOptimizerSteps: parameter {i}'s gradient is no longer its view of the flat gradient (libtorch replaced it); training cannot go on.");
         }
