@@ -125,7 +125,7 @@ internal sealed class MlpOptimizerSteps : IDisposable
             using Tensor view = _gradients.narrow(0, _offsets[i], _parameters[i].NumberOfElements).view(_parameters[i].shape);
             // The offset tells a replaced gradient from every view but the first; equal values tell it for all (a
             // replacement holds this step's gradient, the abandoned view zeros).
-            if (grad is null || grad.storage_offset() != _offsets[i] || !grad.is_contiguous() || !grad.equal(view))
+            if (grad is null || grad.storage_offset() != _offsets[i] || !grad.is_contiguous() || !grad.eq(view).all().item<bool>())
                 throw new InvalidOperationException(
                     $"MlpOptimizerSteps: parameter {i}'s gradient is no longer its view of the flat gradient (libtorch replaced it); training cannot go on.");
         }
