@@ -28,8 +28,8 @@ internal static class BatchedJacobi
     /// <summary>(2⁻⁵³)²: converged when off(A)² ≤ this · ‖diag(A)‖².</summary>
     private const double Tolerance = 1.2e-32;
 
-    /// <summary>Values kept per rotation (see <see cref="Sweeps{T}"/>).</summary>
-    private const int Stride = 5;
+    /// <summary>Values kept per rotation: tan θ, sin θ and τ = sin θ / (1 + cos θ).</summary>
+    private const int Stride = 3;
 
     /// <summary>
     /// A = V diag(λ) Vᵀ for each of the <paramref name="batch"/> matrices in <paramref name="matrices"/>.
@@ -60,10 +60,9 @@ internal static class BatchedJacobi
     {
         if (batch == 0)
             return true;
-        int n2 = n * n;
         // L matrices at a time, one per lane, as n² vectors each of A and V (32 KiB at n = 16 with 8 lanes: within
         // the L1 cache, which two such blocks rotated in turn would not be); pooled, since every layer step needs them.
-        T[] a = ArrayPool<T>.Shared.Rent(n2), v = ArrayPool<T>.Shared.Rent(n2);
+        T[] a = ArrayPool<T>.Shared.Rent(n * n), v = ArrayPool<T>.Shared.Rent(n * n);
         try
         {
             return Decompose(matrices, batch, n, values, vectors, a, v);
@@ -127,8 +126,19 @@ internal static class BatchedJacobi
     internal static int Sweeps<T>(T[] a, T[] v, int n) where T : struct, IDoubleLanes<T>
     {
         JacobiOrdering ordering = JacobiOrdering.For(n);
-        // Per pair of a round: tan θ, sin θ, τ = sin θ / (1 + cos θ), and −sin θ, −τ.
-        var rotations = new T[n / 2 * Stride];
+        T[] rotations = ArrayPool<T>.Shared.Rent(n / 2 * Stride);
+        try
+        {
+            return Sweeps(a, v, n, ordering, rotations);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(rotations);
+        }
+    }
+
+    private static int Sweeps<T>(T[] a, T[] v, int n, JacobiOrdering ordering, T[] rotations) where T : struct, IDoubleLanes<T>
+    {
         T tolerance = T.Create(Tolerance);
         for (int sweep = 0; sweep <= MaxSweeps; sweep++)
         {
@@ -173,12 +183,9 @@ internal static class BatchedJacobi
             T t = T.WithSignOf(one / (T.Abs(theta) + T.Sqrt(T.MultiplyAdd(theta, theta, one))), theta);
             t = T.WhereZero(apq, zero, t);
             T c = one / T.Sqrt(T.MultiplyAdd(t, t, one)), s = t * c;
-            T tau = s / (one + c);
             rotations[Stride * k] = t;
             rotations[Stride * k + 1] = s;
-            rotations[Stride * k + 2] = tau;
-            rotations[Stride * k + 3] = zero - s;
-            rotations[Stride * k + 4] = zero - tau;
+            rotations[Stride * k + 2] = s / (one + c);
         }
     }
 
@@ -237,21 +244,21 @@ internal static class BatchedJacobi
     }
 
     /// <summary>
-    /// One rotation's (s, τ, −s, −τ), held in registers while it turns pairs of elements:
+    /// One rotation's s and τ (and their negatives), held in registers while it turns pairs of elements:
     /// (x, y) ← (x − s (y + τ x), y + s (x − τ y)) = (c x − s y, s x + c y), with τ = s / (1 + c) (Rutishauser's form).
     /// </summary>
     private readonly struct Turn<T> where T : struct, IDoubleLanes<T>
     {
         private readonly T _s, _tau, _minusS, _minusTau;
 
-        private Turn(T s, T tau, T minusS, T minusTau) => (_s, _tau, _minusS, _minusTau) = (s, tau, minusS, minusTau);
+        private Turn(T s, T tau) => (_s, _tau, _minusS, _minusTau) = (s, tau, T.Create(0.0) - s, T.Create(0.0) - tau);
 
-        /// <summary>Rotation <paramref name="k"/> of a round's (t, s, τ, −s, −τ) values.</summary>
+        /// <summary>Rotation <paramref name="k"/> of a round's (t, s, τ) values.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Turn<T> At(ref T rotations, int k)
         {
             ref T first = ref Unsafe.Add(ref rotations, Stride * k);
-            return new(Unsafe.Add(ref first, 1), Unsafe.Add(ref first, 2), Unsafe.Add(ref first, 3), Unsafe.Add(ref first, 4));
+            return new(Unsafe.Add(ref first, 1), Unsafe.Add(ref first, 2));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

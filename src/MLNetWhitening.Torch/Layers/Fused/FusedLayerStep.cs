@@ -125,7 +125,7 @@ internal sealed class FusedLayerStep
             Span<double> dy = upstream.AsSpan(0, length), xc = centred.AsSpan(0, length);
             RowData.Read(outputGrad, dy);
             RowData.Read(x, xc);
-            GroupKernels.AddToRows(xc, Negated(_mean), m, c);
+            GroupKernels.AddToRows(xc, _mean, m, c, -1.0);
 
             var dBeta = new double[c];
             GroupKernels.ColumnSums(dy, m, c, dBeta);
@@ -193,8 +193,6 @@ internal sealed class FusedLayerStep
             sum = Math.FusedMultiplyAdd(a[i], b[i], sum);
         return sum;
     }
-
-    private static double[] Negated(double[] v) => Scaled(v, -1);
 
     private static double[] Scaled(double[] v, double factor)
     {

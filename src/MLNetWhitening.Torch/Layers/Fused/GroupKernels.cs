@@ -16,9 +16,7 @@ internal static class GroupKernels
     /// <summary>mean (C) = column means of x (M, C); x centred in place. Returns false when a mean is not finite.</summary>
     public static bool CentreColumns(Span<double> x, int m, int c, Span<double> mean)
     {
-        mean.Clear();
-        for (int r = 0; r < m; r++)
-            Add(mean, x.Slice(r * c, c), 1.0);
+        ColumnSums(x, m, c, mean);
         double inverse = 1.0 / m;
         bool finite = true;
         for (int j = 0; j < c; j++)
@@ -26,8 +24,7 @@ internal static class GroupKernels
             mean[j] *= inverse;
             finite &= double.IsFinite(mean[j]);
         }
-        for (int r = 0; r < m; r++)
-            Add(x.Slice(r * c, c), mean, -1.0);
+        AddToRows(x, mean, m, c, -1.0);
         return finite;
     }
 
@@ -180,11 +177,11 @@ internal static class GroupKernels
     /// <summary>Whether the register-tiled kernels serve groups of g: g a multiple of 4 vectors (16 channels with 256-bit vectors).</summary>
     private static bool Tiled(int g) => Vector.IsHardwareAccelerated && g % (4 * Vector<double>.Count) == 0;
 
-    /// <summary>y[r, :] += v (C) for every row.</summary>
-    public static void AddToRows(Span<double> y, ReadOnlySpan<double> v, int m, int c)
+    /// <summary>y[r, :] += factor · v (C) for every row.</summary>
+    public static void AddToRows(Span<double> y, ReadOnlySpan<double> v, int m, int c, double factor = 1.0)
     {
         for (int r = 0; r < m; r++)
-            Add(y.Slice(r * c, c), v, 1.0);
+            Add(y.Slice(r * c, c), v, factor);
     }
 
     /// <summary>sums (C) = column sums of x (M, C).</summary>
