@@ -103,20 +103,13 @@ internal static class SymmetricRoots
     /// </summary>
     public static Result Exact(Tensor a, bool needsRoot, RootChecks? replaced)
     {
-        var (values, vectors) = Eigh(a);
+        var (values, vectors) = BatchedEigh.Compute(a);
         double[] kappa = WhiteningVerification.CheckPositive(values);
         Tensor inverse = MatrixOps.Symmetrise(Evaluate(a, values, vectors, RootKind.InverseSqrt));
         Tensor? root = needsRoot ? MatrixOps.Symmetrise(Evaluate(a, values, vectors, RootKind.Sqrt)) : null;
         var checks = new RootChecks(kappa, Enumerable.Repeat(MatrixRootMethod.Eigen, kappa.Length).ToArray(),
             replaced?.Reasons ?? new string?[kappa.Length], replaced?.RefinementIterations ?? new int?[kappa.Length]);
         return new Result(inverse, root, checks, null);
-    }
-
-    /// <summary>Eigenvalues ascending and eigenvectors of A, without autograd (a batch split over threads on CPU).</summary>
-    public static (Tensor Values, Tensor Vectors) Eigh(Tensor a)
-    {
-        using var noGrad = no_grad();
-        return a.dim() == 2 ? linalg.eigh(a.detach()) : BatchedEigh.Compute(a);
     }
 
     /// <summary>V diag(f(λ)) Vᵀ; through <see cref="EigenRootFunction"/> when a graph is being recorded for A.</summary>

@@ -93,7 +93,7 @@ internal static class WhiteningTypes
     /// <summary>The eigendecomposition, through the robust eigenvector gradient (Wang et al. 2021) when a graph is recorded.</summary>
     private static (Tensor Values, Tensor Vectors) Eigh(Tensor se)
     {
-        var (values, vectors) = SymmetricRoots.Eigh(se);
+        var (values, vectors) = BatchedEigh.Compute(se);
         if (!NeedsGraph(se))
             return (values, vectors);
         bool batched = se.dim() == 3;

@@ -179,18 +179,6 @@ public sealed class EigenRootTests
     }
 
     [TestMethod]
-    public void Eigen_BatchSplitAcrossThreadsMatchesOneCall()
-    {
-        using var scope = NewDisposeScope();
-        KnownSpd m = Random(17, 64, 1e3, 77);   // enough work (B · n³) to be split where there are 2 or more threads
-        var (values, vectors) = BatchedEigh.Compute(m.A);
-        var (refValues, _) = linalg.eigh(m.A);
-        Assert.IsLessThan(1e-12, (values - refValues).abs().max().ToDouble());
-        Tensor rebuilt = (vectors * values.unsqueeze(-2)).matmul(vectors.transpose(-1, -2));
-        Assert.IsLessThan(1e-12, SpdMatrices.RelativeError(rebuilt, m.A));
-    }
-
-    [TestMethod]
     public void Eigen_SecondDerivativeMatchesFiniteDifferences()
     {
         using var scope = NewDisposeScope();
