@@ -24,7 +24,8 @@ internal sealed record InputScaling(double[] Mean, double[] InverseDeviation)
     /// <summary>The rows as the network reads them, row-major float32.</summary>
     public float[] Apply(TrainingRows rows)
     {
-        float[] values = rows.Centred(Mean);
+        var values = new float[(long)rows.Count * rows.Dimension];
+        rows.Centre(Mean, 0, values);
         float[] inverse = Array.ConvertAll(InverseDeviation, v => (float)v);
         for (int i = 0; i < values.Length; i++)
             values[i] *= inverse[i % inverse.Length];

@@ -9,12 +9,12 @@ namespace MLNetWhitening;
 
 /// <summary>
 /// The rows a WhitenedMlp trains or validates on, read once from an IDataView into memory: the features as they are
-/// stored (Single or Double, dense, row-major) and the targets (class indices 0..K−1 or regression values). Rows with a
+/// stored (Single or Double, dense, in blocks of rows) and the targets (class indices 0..K−1 or regression values). Rows with a
 /// missing label (key 0, NaN) are skipped and counted; a NaN or infinite feature is an error naming the column and row.
 /// </summary>
 internal sealed class TrainingRows
 {
-    private TrainingRows(int dimension, float[]? singles, double[]? doubles, long[]? classes, float[]? values, long skipped)
+    private TrainingRows(int dimension, RowBlocks<float>? singles, RowBlocks<double>? doubles, long[]? classes, float[]? values, long skipped)
     {
         Dimension = dimension;
         Singles = singles;
@@ -38,9 +38,9 @@ internal sealed class TrainingRows
     /// <summary>Target of each row (regression), else null.</summary>
     public float[]? Values { get; }
 
-    private float[]? Singles { get; }
+    private RowBlocks<float>? Singles { get; }
 
-    private double[]? Doubles { get; }
+    private RowBlocks<double>? Doubles { get; }
 
     /// <summary>Reads <paramref name="data"/>; <paramref name="target"/> says what the label must be.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type.</exception>
@@ -51,8 +51,8 @@ internal sealed class TrainingRows
         DataViewSchema.Column label = target.CheckLabel(data.Schema, labelColumn, paramName);
         int d = type.Size;
         bool isDouble = type.ItemType.Equals(NumberDataViewType.Double);
-        var singles = new List<float>();
-        var doubles = new List<double>();
+        var singles = new RowBlocks<float>(d);
+        var doubles = new RowBlocks<double>(d);
         var classes = new List<long>();
         var values = new List<float>();
         long row = -1, skipped = 0;
@@ -90,23 +90,23 @@ internal sealed class TrainingRows
             throw new InvalidOperationException(row < 0
                 ? $"The training data has no rows; expected rows with column '{featureColumn}' and a label in '{labelColumn}'."
                 : $"None of the {row + 1} rows has a label in column '{labelColumn}' (all missing).");
-        return new TrainingRows(d, isDouble ? null : singles.ToArray(), isDouble ? doubles.ToArray() : null,
+        return new TrainingRows(d, isDouble ? null : singles, isDouble ? doubles : null,
             target.IsClassification ? classes.ToArray() : null, target.IsClassification ? null : values.ToArray(), skipped);
     }
 
-    private static void Append<T>(ValueGetter<VBuffer<T>> getter, ref VBuffer<T> buffer, List<T> rows, int d, string column, long row)
+    private static void Append<T>(ValueGetter<VBuffer<T>> getter, ref VBuffer<T> buffer, RowBlocks<T> rows, int d, string column, long row)
         where T : unmanaged, INumberBase<T>
     {
         getter(ref buffer);
         if (buffer.Length != d)
             throw new InvalidOperationException($"Input column '{column}': row {row} holds a vector of length {buffer.Length}, expected {d}.");
-        int start = rows.Count;
-        rows.AddRange(buffer.DenseValues());
-        for (int j = start; j < rows.Count; j++)
+        Span<T> values = rows.Append();
+        buffer.CopyTo(values); // dense, zeros where a sparse vector has none
+        for (int j = 0; j < values.Length; j++)
         {
-            if (!T.IsFinite(rows[j]))
+            if (!T.IsFinite(values[j]))
                 throw new InvalidOperationException(FormattableString.Invariant(
-                    $"Input column '{column}' holds {rows[j]} in row {row} (0-based, cursor order), slot {j - start}. ")
+                    $"Input column '{column}' holds {values[j]} in row {row} (0-based, cursor order), slot {j}. ")
                     + "The WhitenedMlp trains on finite features only: remove or impute missing values first (e.g. mlContext.Transforms.ReplaceMissingValues).");
         }
     }
@@ -117,8 +117,10 @@ internal sealed class TrainingRows
         var mean = new double[Dimension];
         for (int r = 0; r < Count; r++)
         {
-            for (int j = 0; j < Dimension; j++)
-                mean[j] += Singles is not null ? Singles[r * Dimension + j] : Doubles![r * Dimension + j];
+            if (Singles is not null)
+                Add(Singles[r], mean);
+            else
+                Add(Doubles![r], mean);
         }
         for (int j = 0; j < Dimension; j++)
             mean[j] /= Count;
@@ -131,39 +133,50 @@ internal sealed class TrainingRows
         var variance = new double[Dimension];
         for (int r = 0; r < Count; r++)
         {
-            for (int j = 0; j < Dimension; j++)
-            {
-                double x = (Singles is not null ? Singles[r * Dimension + j] : Doubles![r * Dimension + j]) - mean[j];
-                variance[j] += x * x;
-            }
+            if (Singles is not null)
+                AddSquares(Singles[r], mean, variance);
+            else
+                AddSquares(Doubles![r], mean, variance);
         }
         for (int j = 0; j < Dimension; j++)
             variance[j] /= Count;
         return variance;
     }
 
-    /// <summary>(float)(x − <paramref name="shift"/>) of every row, row-major: the centring inference applies (<see cref="Centring"/>).</summary>
-    public float[] Centred(double[] shift)
+    private static void Add<T>(ReadOnlySpan<T> row, double[] sums) where T : unmanaged, INumberBase<T>
     {
-        var centred = new float[(long)Count * Dimension];
-        for (int r = 0; r < Count; r++)
+        for (int j = 0; j < sums.Length; j++)
+            sums[j] += double.CreateTruncating(row[j]);
+    }
+
+    private static void AddSquares<T>(ReadOnlySpan<T> row, double[] mean, double[] sums) where T : unmanaged, INumberBase<T>
+    {
+        for (int j = 0; j < sums.Length; j++)
         {
-            Span<float> row = centred.AsSpan(r * Dimension, Dimension);
-            if (Singles is not null)
-                Centring.Dense<float>(Singles.AsSpan(r * Dimension, Dimension), shift, row);
-            else
-                Centring.Dense<double>(Doubles!.AsSpan(r * Dimension, Dimension), shift, row);
+            double x = double.CreateTruncating(row[j]) - mean[j];
+            sums[j] += x * x;
         }
-        return centred;
+    }
+
+    /// <summary>
+    /// (float)(x − <paramref name="shift"/>) of rows <paramref name="first"/> … first + n − 1 into
+    /// <paramref name="destination"/> (n × <see cref="Dimension"/>, row-major): the centring inference applies (<see cref="Centring"/>).
+    /// </summary>
+    public void Centre(double[] shift, int first, Span<float> destination)
+    {
+        int n = destination.Length / Dimension;
+        for (int r = 0; r < n; r++)
+        {
+            Span<float> row = destination.Slice(r * Dimension, Dimension);
+            if (Singles is not null)
+                Centring.Dense(Singles[first + r], shift, row);
+            else
+                Centring.Dense(Doubles![first + r], shift, row);
+        }
     }
 
     /// <summary>The rows at <paramref name="indices"/>, in that order.</summary>
-    public TrainingRows Select(IReadOnlyList<int> indices)
-    {
-        int d = Dimension;
-        float[]? singles = Singles is null ? null : indices.SelectMany(i => Singles.AsSpan(i * d, d).ToArray()).ToArray();
-        double[]? doubles = Doubles is null ? null : indices.SelectMany(i => Doubles.AsSpan(i * d, d).ToArray()).ToArray();
-        return new TrainingRows(d, singles, doubles, Classes is null ? null : indices.Select(i => Classes[i]).ToArray(),
+    public TrainingRows Select(IReadOnlyList<int> indices) =>
+        new(Dimension, Singles?.Select(indices), Doubles?.Select(indices), Classes is null ? null : indices.Select(i => Classes[i]).ToArray(),
             Values is null ? null : indices.Select(i => Values[i]).ToArray(), 0);
-    }
 }

@@ -38,7 +38,9 @@ internal sealed class TrainingTensors : IDisposable
 
     private static Tensor Rows(TrainingRows rows, InputScaling input, Device device)
     {
-        using Tensor host = tensor(input.Apply(rows), new long[] { rows.Count, rows.Dimension });
+        // from_array shares the array's memory (no copy of the data set); the tensor keeps it pinned while it lives.
+        using Tensor flat = from_array(input.Apply(rows));
+        using Tensor host = flat.view(rows.Count, rows.Dimension);
         return host.to(device);
     }
 
