@@ -1,8 +1,8 @@
 using System;
 using System.Buffers;
-using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace MLNetWhitening.Torch;
 
@@ -74,6 +74,7 @@ internal static class BatchedJacobi
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Decompose<T>(ReadOnlySpan<double> matrices, int batch, int n, Span<double> values, Span<double> vectors, T[] a, T[] v)
         where T : struct, IDoubleLanes<T>
     {
@@ -111,6 +112,7 @@ internal static class BatchedJacobi
     }
 
     /// <summary>The binary exponent of the largest |entry| (0 for a zero matrix).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int LargestExponent(ReadOnlySpan<double> matrix)
     {
         double largest = 0;
@@ -137,6 +139,7 @@ internal static class BatchedJacobi
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Sweeps<T>(T[] a, T[] v, int n, JacobiOrdering ordering, T[] rotations) where T : struct, IDoubleLanes<T>
     {
         T tolerance = T.Create(Tolerance);
@@ -173,6 +176,7 @@ internal static class BatchedJacobi
     /// already 0): θ = (a_qq − a_pp) / (2 a_pq), t = sign(θ) / (|θ| + √(θ² + 1)), the smaller angle (for huge θ,
     /// θ² = ∞ gives t = 0); c = 1 / √(t² + 1), s = t c.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Angles<T>(ReadOnlySpan<T> a, JacobiOrdering.Round round, Span<T> rotations) where T : struct, IDoubleLanes<T>
     {
         T one = T.Create(1.0), two = T.Create(2.0), zero = T.Create(0.0);
@@ -193,6 +197,7 @@ internal static class BatchedJacobi
     /// A ← Jᵀ A J and V ← V J for the round's rotations J (one per pair, disjoint, so they commute). Walked by
     /// reference, since every position is in range by construction and bounds checks would double the work.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rotate<T>(Span<T> a, Span<T> v, int n, JacobiOrdering.Round round, ReadOnlySpan<T> rotations)
         where T : struct, IDoubleLanes<T>
     {

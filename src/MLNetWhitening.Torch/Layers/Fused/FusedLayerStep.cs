@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,6 +12,10 @@ namespace MLNetWhitening.Torch;
 /// <see cref="RegularisedCovariance"/>, <see cref="EigenRootFunction"/>, <see cref="GroupWhiteningFunction"/>), in
 /// float64 throughout; immutable after the forward, so a retained graph can run its backward twice.
 /// </summary>
+/// <remarks>
+/// The kernels' loops here and in the other types of this folder are marked AggressiveOptimization: tiered compilation
+/// would first run them unoptimised, with the SIMD lane helpers as calls, for the first seconds of every process.
+/// </remarks>
 internal sealed class FusedLayerStep
 {
     private readonly int _rows, _channels, _size;
@@ -42,6 +47,7 @@ internal sealed class FusedLayerStep
     /// <param name="bias">β (C), or null.</param>
     /// <param name="size">g, dividing C.</param>
     /// <param name="epsilon">ε of the options.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (Tensor Output, FusedLayerStep Step) Forward(Tensor x, double[]? weight, double[]? bias, int size, double epsilon)
     {
         int m = (int)x.shape[0], c = (int)x.shape[1], groups = c / size, n2 = size * size;
@@ -115,6 +121,7 @@ internal sealed class FusedLayerStep
     /// <param name="inputGrad">Whether dL/dx is wanted.</param>
     /// <param name="weightGrad">Whether dL/dγ is wanted.</param>
     /// <param name="biasGrad">Whether dL/dβ is wanted.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (Tensor? Input, Tensor? Weight, Tensor? Bias) Backward(Tensor x, Tensor outputGrad, double[]? weight, bool inputGrad, bool weightGrad, bool biasGrad)
     {
         int m = _rows, c = _channels, g = _size, groups = c / g, n2 = g * g, length = m * c;
@@ -186,6 +193,7 @@ internal sealed class FusedLayerStep
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double sum = 0;

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -14,6 +15,7 @@ namespace MLNetWhitening.Torch;
 internal static class GroupKernels
 {
     /// <summary>mean (C) = column means of x (M, C); x centred in place. Returns false when a mean is not finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool CentreColumns(Span<double> x, int m, int c, Span<double> mean)
     {
         ColumnSums(x, m, c, mean);
@@ -29,6 +31,7 @@ internal static class GroupKernels
     }
 
     /// <summary>result_k = s · P_kᵀ Q_k per group, overwritten: result_k[i, j] = s Σ_r p[r, kg + i] q[r, kg + j]; (G, g, g).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CrossProducts(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int m, int c, int g, double scale, Span<double> result)
     {
         int groups = c / g;
@@ -67,6 +70,7 @@ internal static class GroupKernels
     /// Rows i … i + 3, columns j … j + 4L − 1 (L = vector length) of one group's s · Pᵀ Q: sixteen vector
     /// accumulators held in registers over all M rows, then added to the block once.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CrossTile(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int m, int c, int offset, int i, int j, double scale, Span<double> block, int g)
     {
         int l = Vector<double>.Count;
@@ -107,6 +111,7 @@ internal static class GroupKernels
     /// y[r, kg + :] += Σ_j u[r, kg + j] · R_k[j, :] for every row r and group k: y_k = R_kᵀ u_k per row, with R
     /// (G, g, g) row-major. y = A x is this with R = Aᵀ.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ApplyTransposed(ReadOnlySpan<double> u, ReadOnlySpan<double> rows, int m, int c, int g, Span<double> y)
     {
         int groups = c / g;
@@ -145,6 +150,7 @@ internal static class GroupKernels
     /// Rows r … r + 3, output columns j … j + 4L − 1 of one group of y += R u: sixteen vector accumulators held in
     /// registers over the group's g inputs, then added to y once.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ApplyTile(ReadOnlySpan<double> u, ReadOnlySpan<double> block, int c, int r, int offset, int j, int g, Span<double> y)
     {
         int l = Vector<double>.Count;
@@ -178,6 +184,7 @@ internal static class GroupKernels
     private static bool Tiled(int g) => Vector.IsHardwareAccelerated && g % (4 * Vector<double>.Count) == 0;
 
     /// <summary>y[r, :] += factor · v (C) for every row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddToRows(Span<double> y, ReadOnlySpan<double> v, int m, int c, double factor = 1.0)
     {
         for (int r = 0; r < m; r++)
@@ -185,6 +192,7 @@ internal static class GroupKernels
     }
 
     /// <summary>sums (C) = column sums of x (M, C).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ColumnSums(ReadOnlySpan<double> x, int m, int c, Span<double> sums)
     {
         sums.Clear();
@@ -193,6 +201,7 @@ internal static class GroupKernels
     }
 
     /// <summary>c = a b for n × n row-major matrices (c must not overlap a or b): the rows of c are b's rows combined by a's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> product, int n)
     {
         product.Slice(0, n * n).Clear();
@@ -200,6 +209,7 @@ internal static class GroupKernels
     }
 
     /// <summary>t = aᵀ for an n × n row-major matrix.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(ReadOnlySpan<double> a, Span<double> t, int n)
     {
         for (int i = 0; i < n; i++)
@@ -208,6 +218,7 @@ internal static class GroupKernels
     }
 
     /// <summary>Row i of every group's g × g block times factors[kg + i] (γ ∘ M per group); nothing when factors is null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScaleRows(Span<double> blocks, ReadOnlySpan<double> factors, int g)
     {
         if (factors.IsEmpty)
@@ -217,6 +228,7 @@ internal static class GroupKernels
     }
 
     /// <summary>values *= factor, elementwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale(Span<double> values, double factor)
     {
         for (int i = 0; i < values.Length; i++)
@@ -224,6 +236,7 @@ internal static class GroupKernels
     }
 
     /// <summary>target += factor · source, elementwise, vectorised.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Add(Span<double> target, ReadOnlySpan<double> source, double factor)
     {
         int i = 0;

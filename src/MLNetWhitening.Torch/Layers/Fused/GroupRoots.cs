@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,6 +39,7 @@ internal sealed class GroupRoots
     /// <param name="size">g.</param>
     /// <param name="layerType">The layer's dtype, for the message when a matrix is not positive definite.</param>
     /// <exception cref="ArgumentException">A matrix with an eigenvalue ≤ 0.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GroupRoots InverseSqrt(double[] regularised, int groups, int size, ScalarType layerType)
     {
         var (values, vectors) = Decompose(regularised, groups, size);
@@ -92,6 +94,7 @@ internal sealed class GroupRoots
     /// </summary>
     /// <param name="whiteningGrad">dL/dW, (G, g, g) row-major.</param>
     /// <param name="result">dL/dA, (G, g, g) row-major, overwritten.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void InverseSqrtBackward(ReadOnlySpan<double> whiteningGrad, Span<double> result)
     {
         int n = _size, n2 = n * n;

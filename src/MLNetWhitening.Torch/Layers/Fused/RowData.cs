@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,6 +12,7 @@ namespace MLNetWhitening.Torch;
 internal static class RowData
 {
     /// <summary>Copies <paramref name="t"/>, contiguous on the CPU, into <paramref name="destination"/> (its element count long).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Read(Tensor t, Span<double> destination)
     {
         if (t.dtype == ScalarType.Float64)
@@ -65,6 +67,7 @@ internal static class RowData
     private const int PooledLength = 1 << 20;
 
     /// <summary>A new contiguous CPU tensor of <paramref name="shape"/> and <paramref name="type"/> holding <paramref name="values"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Write(ReadOnlySpan<double> values, long[] shape, ScalarType type)
     {
         Tensor result = empty(shape, dtype: type, device: CPU);

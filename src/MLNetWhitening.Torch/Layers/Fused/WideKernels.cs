@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace MLNetWhitening.Torch;
@@ -11,6 +12,7 @@ namespace MLNetWhitening.Torch;
 internal static class WideKernels
 {
     /// <summary>Rows i … i + 7, columns j … j + 15 of one group's s · Pᵀ Q, added to <paramref name="block"/> (g × g).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CrossTile(ReadOnlySpan<double> p, ReadOnlySpan<double> q, int m, int c, int offset, int i, int j, double scale, Span<double> block, int g)
     {
         Vector512<double> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
@@ -42,6 +44,7 @@ internal static class WideKernels
     }
 
     /// <summary>Rows r … r + 7, output columns j … j + 15 of one group of y += R u (R the group's g × g block, row-major).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ApplyTile(ReadOnlySpan<double> u, ReadOnlySpan<double> block, int c, int r, int offset, int j, int g, Span<double> y)
     {
         int u0 = r * c + offset;
