@@ -53,6 +53,73 @@ public sealed class TrainingRowsTests
     }
 
     [TestMethod]
+    [DataRow(false), DataRow(true)]
+    public void Read_AcrossBlocksWithSparseRowsAfterDenseOnes_GivesTheStatisticsAndRowsOfTheData(bool doubles)
+    {
+        // 1,100 rows of 1,000 features: two blocks. Every third row is sparse (after a dense one, so the reader's buffer
+        // holds stale values a wrong copy would keep).
+        var random = Seeded.Random(5);
+        const int rows = 1100, d = 1000;
+        var dense = new double[rows][];
+        var ml = new MLContext(seed: 1);
+        IDataView view;
+        if (doubles)
+        {
+            var data = Enumerable.Range(0, rows).Select(r => new SparseDoubleRow { Features = Vector<double>(r, random, dense), Label = r }).ToArray();
+            var definition = SchemaDefinition.Create(typeof(SparseDoubleRow));
+            definition[nameof(SparseDoubleRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Double, d);
+            view = ml.Data.LoadFromEnumerable(data, definition);
+        }
+        else
+        {
+            var data = Enumerable.Range(0, rows).Select(r => new SparseRow { Features = Vector(r, random, dense, v => (float)v), Label = r }).ToArray();
+            var definition = SchemaDefinition.Create(typeof(SparseRow));
+            definition[nameof(SparseRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
+            view = ml.Data.LoadFromEnumerable(data, definition);
+        }
+        TrainingRows read = TrainingRows.Read(view, "Features", "Label", TargetKind.Regression, "data");
+        Assert.AreEqual(rows, read.Count);
+
+        double[] mean = Enumerable.Range(0, d).Select(j => Enumerable.Range(0, rows).Aggregate(0.0, (s, r) => s + dense[r][j]) / rows).ToArray();
+        InputScaling input = InputScaling.Of(read);
+        CollectionAssert.AreEqual(mean, input.Mean);
+        float[] applied = input.Apply(read);
+        foreach (int r in new[] { 0, 1, 2, 1047, 1048, 1049, 1099 })
+        {
+            float[] expected = Enumerable.Range(0, d).Select(j => (float)(dense[r][j] - mean[j]) * (float)input.InverseDeviation[j]).ToArray();
+            CollectionAssert.AreEqual(expected, applied.AsSpan(r * d, d).ToArray(), $"row {r}");
+        }
+
+        // The validation split's Select keeps the rows and their labels in the order asked.
+        TrainingRows picked = read.Select(new[] { 1099, 2, 1048 });
+        CollectionAssert.AreEqual(new[] { 1099f, 2f, 1048f }, picked.Values);
+        double[] pickedMean = Enumerable.Range(0, d).Select(j => (dense[1099][j] + dense[2][j] + dense[1048][j]) / 3).ToArray();
+        CollectionAssert.AreEqual(pickedMean, picked.Mean());
+    }
+
+    /// <summary>Row r: sparse (5 values) when r % 3 == 2, else dense; its dense form (as stored) into <paramref name="dense"/>.</summary>
+    private static VBuffer<T> Vector<T>(int r, Random random, double[][] dense, Func<double, T>? convert = null)
+    {
+        const int d = 1000;
+        convert ??= v => (T)(object)v;
+        double[] values = new double[d];
+        if (r % 3 == 2)
+        {
+            int[] indices = Enumerable.Range(0, 5).Select(k => k * 199 + r % 7).ToArray();
+            var nonZero = indices.Select(_ => convert(random.NextDouble() * 10 - 5)).ToArray();
+            for (int k = 0; k < indices.Length; k++)
+                values[indices[k]] = Convert.ToDouble(nonZero[k]);
+            dense[r] = values;
+            return new VBuffer<T>(d, indices.Length, nonZero, indices);
+        }
+        var all = Enumerable.Range(0, d).Select(j => convert(random.NextDouble() * (j + 1) + j)).ToArray();
+        for (int j = 0; j < d; j++)
+            values[j] = Convert.ToDouble(all[j]);
+        dense[r] = values;
+        return new VBuffer<T>(d, all);
+    }
+
+    [TestMethod]
     public void Read_DensifiesSparseFeatureVectors()
     {
         var ml = new MLContext(seed: 1);
@@ -97,6 +164,13 @@ public sealed class TrainingRowsTests
     private sealed class SingleRow
     {
         public float[] Features { get; set; } = Array.Empty<float>();
+
+        public float Label { get; set; }
+    }
+
+    private sealed class SparseDoubleRow
+    {
+        public VBuffer<double> Features { get; set; }
 
         public float Label { get; set; }
     }

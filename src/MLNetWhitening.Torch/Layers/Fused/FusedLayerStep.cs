@@ -14,7 +14,7 @@ namespace MLNetWhitening.Torch;
 /// </summary>
 /// <remarks>
 /// The kernels' loops here and in the other types of this folder are marked AggressiveOptimization: tiered compilation
-/// would first run them unoptimised, with the SIMD lane helpers as calls, for the first seconds of every process.
+/// would first run them unoptimised, with the SIMD lane helpers as calls, for their first calls in every process.
 /// </remarks>
 internal sealed class FusedLayerStep
 {

@@ -25,7 +25,7 @@ internal sealed record InputScaling(double[] Mean, double[] InverseDeviation)
     public float[] Apply(TrainingRows rows)
     {
         var values = new float[(long)rows.Count * rows.Dimension];
-        rows.Centre(Mean, 0, values);
+        rows.Centre(Mean, values);
         float[] inverse = Array.ConvertAll(InverseDeviation, v => (float)v);
         for (int i = 0; i < values.Length; i++)
             values[i] *= inverse[i % inverse.Length];

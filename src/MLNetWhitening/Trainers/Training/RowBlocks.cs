@@ -6,7 +6,7 @@ namespace MLNetWhitening;
 /// <summary>
 /// Rows of equal length appended one at a time into blocks of about a million values, so that reading a data set of
 /// unknown length allocates each value once: no doubling list that copies everything on each growth and again to trim
-/// (which for 100,000 rows × 256 features allocated and touched about four times the data).
+/// (docs/benchmarks.md, "Reading the rows before training").
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed class RowBlocks<T> where T : unmanaged
@@ -27,7 +27,9 @@ internal sealed class RowBlocks<T> where T : unmanaged
     public int Count { get; private set; }
 
     /// <summary>Row <paramref name="row"/> (0 ≤ row &lt; <see cref="Count"/>).</summary>
-    public ReadOnlySpan<T> this[int row] => _blocks[row / _rowsPerBlock].AsSpan(row % _rowsPerBlock * Dimension, Dimension);
+    public ReadOnlySpan<T> this[int row] => (uint)row < (uint)Count
+        ? _blocks[row / _rowsPerBlock].AsSpan(row % _rowsPerBlock * Dimension, Dimension)
+        : throw new ArgumentOutOfRangeException(nameof(row), row, $"Expected a row in [0, {Count}).");
 
     /// <summary>Space for one more row, to be filled by the caller; it counts from this call on.</summary>
     public Span<T> Append()

@@ -75,6 +75,9 @@ internal sealed class TrainingRows
                 skipped++;
                 continue;
             }
+            if ((long)(classes.Count + values.Count + 1) * d > Array.MaxLength)
+                throw new InvalidOperationException(FormattableString.Invariant(
+                    $"The training data has more rows than the WhitenedMlp can hold: {classes.Count + values.Count} rows of {d} features fill a .NET array ({Array.MaxLength} values), which the training tensor is made from. Train on a sample, or reduce the features first."));
             if (getKey is not null)
                 classes.Add(key - 1);
             else if (float.IsFinite(value))
@@ -159,19 +162,20 @@ internal sealed class TrainingRows
     }
 
     /// <summary>
-    /// (float)(x − <paramref name="shift"/>) of rows <paramref name="first"/> … first + n − 1 into
-    /// <paramref name="destination"/> (n × <see cref="Dimension"/>, row-major): the centring inference applies (<see cref="Centring"/>).
+    /// (float)(x − <paramref name="shift"/>) of every row into <paramref name="destination"/> (<see cref="Count"/> ×
+    /// <see cref="Dimension"/>, row-major): the centring inference applies (<see cref="Centring"/>).
     /// </summary>
-    public void Centre(double[] shift, int first, Span<float> destination)
+    public void Centre(double[] shift, Span<float> destination)
     {
-        int n = destination.Length / Dimension;
-        for (int r = 0; r < n; r++)
+        if (destination.Length != (long)Count * Dimension)
+            throw new ArgumentException($"Expected room for {Count} × {Dimension} values, got {destination.Length}.", nameof(destination));
+        for (int r = 0; r < Count; r++)
         {
             Span<float> row = destination.Slice(r * Dimension, Dimension);
             if (Singles is not null)
-                Centring.Dense(Singles[first + r], shift, row);
+                Centring.Dense(Singles[r], shift, row);
             else
-                Centring.Dense(Doubles![first + r], shift, row);
+                Centring.Dense(Doubles![r], shift, row);
         }
     }
 
