@@ -15,8 +15,8 @@ namespace MLNetWhitening.Torch;
 /// Σε. Each direction with eigenvalue λ contributes (ε / (λ + ε))², so it approaches √(m / k) when ε dominates m of k
 /// directions, while <paramref name="Residual"/> stays at the rounding level (docs/reliability.md).</param>
 /// <param name="EigenvaluesBelowEpsilon">How many eigenvalues of Σ (ZCA-cor: of its correlation matrix) are below ε:
-/// directions whose output variance λ / (λ + ε) is below 1/2, where ε, not the data, sets W. For PCA with a rank below
-/// d the dropped directions count too. Not 0: use a smaller ε, or one relative to the data's variance.</param>
+/// directions whose output variance λ / (λ + ε) is below 1/2, where ε, not the data, sets W. For PCA with a rank k below
+/// d only the k directions it keeps count. Not 0: use a smaller ε, or one relative to the data's variance.</param>
 public sealed record WhiteningDiagnostics(
     MatrixRootMethod MethodUsed, string? FallbackReason, double ConditionNumber, double Residual, double Float32Residual, double Tolerance,
     int? RefinementIterations, double UnregularizedResidual, int EigenvaluesBelowEpsilon);

@@ -81,9 +81,9 @@ internal static class WhiteningVerification
     }
 
     /// <summary>
-    /// How white W makes data of covariance Σ itself, not Σε: ‖W Σ Wᵀ − I‖_F / √k per matrix, and how many eigenvalues
-    /// of Σ (ZCA-cor: of its correlation matrix, whose root is taken) are below ε, directions whose output variance
-    /// λ / (λ + ε) is below 1/2: there ε, not the data, sets W (docs/reliability.md, "ε that silently switches whitening
+    /// How white W makes data of covariance Σ itself, not Σε: ‖W Σ Wᵀ − I‖_F / √k per matrix, and how many of the k
+    /// largest eigenvalues of Σ (ZCA-cor: of its correlation matrix, whose root is taken; k = d but for PCA of a lower
+    /// rank) are below ε, directions whose output variance λ / (λ + ε) is below 1/2: there ε, not the data, sets W (docs/reliability.md, "ε that silently switches whitening
     /// off"). One product and one eigvalsh per matrix in float64, read back in one transfer. <paramref name="w"/>: (k, d)
     /// or (B, k, d); <paramref name="sigma"/>: (d, d) or (B, d, d).
     /// </summary>
@@ -101,8 +101,11 @@ internal static class WhiteningVerification
             Tensor scale = where(variance.gt(HeldScalars.Zero), variance.rsqrt(), zeros_like(variance));
             spectral = scale.unsqueeze(-1) * s64 * scale.unsqueeze(-2);
         }
+        // Ascending; PCA's k rows whiten the k largest, so the directions it drops cannot be ε-dominated outputs.
+        Tensor eigenvalues = linalg.eigvalsh(spectral);
+        long d = spectral.shape[^1];
         using Scalar heldEpsilon = epsilon.ToScalar();
-        Tensor below = linalg.eigvalsh(spectral).lt(heldEpsilon).sum(-1).to(ScalarType.Float64);
+        Tensor below = eigenvalues.narrow(-1, d - k, k).lt(heldEpsilon).sum(-1).to(ScalarType.Float64);
         double[] host = MatrixOps.ToHost(stack(new[] { linalg.matrix_norm(r), below }));
         int count = host.Length / 2;
         var residual = new double[count];

@@ -71,7 +71,7 @@ internal static class ZcaFitter
                 stats.Mean.ToArray(), s.Whitening, s.Coloring, s.OutputDimension, report);
             if (report.EigenvaluesBelowEpsilon > 0)
                 channel?.Warning(MessageSensitivity.None,
-                    $"Column '{name}': ε = {s.Epsilon:G3} exceeds {report.EigenvaluesBelowEpsilon} of the {d} eigenvalues of the covariance, so ε, not the data, " +
+                    $"Column '{name}': ε = {s.Epsilon:G3} exceeds {report.EigenvaluesBelowEpsilon} of the {s.OutputDimension}{(s.OutputDimension < d ? " kept" : "")} eigenvalues of the covariance, so ε, not the data, " +
                     $"sets the output there: those directions are not whitened (‖W Σ Wᵀ − I‖_F/√k = {report.UnregularizedResidual:G3}). " +
                     "Use a smaller Epsilon, or EpsilonScale = MeanVariance to make it relative to the data's variance.");
             if (report.FallbackReason is not null)

@@ -68,8 +68,8 @@ public sealed record ZcaFitReport
 
     /// <summary>
     /// How many eigenvalues of Σ (for ZCA-cor, of the correlation matrix) are below the ε used: directions that ε
-    /// dominates, whose output variance λ / (λ + ε) is below 1/2, i.e. that are not whitened. The fit warns on the log
-    /// when this is not 0.
+    /// dominates, whose output variance λ / (λ + ε) is below 1/2, i.e. that are not whitened. For PCA with a rank below
+    /// d, only the directions it keeps count. The fit warns on the log when this is not 0.
     /// </summary>
     public int EigenvaluesBelowEpsilon { get; internal init; }
 }

@@ -92,6 +92,22 @@ public sealed class EpsilonDominanceTests
     }
 
     [TestMethod]
+    [DataRow(3, 0), DataRow(5, 2)]
+    public void PcaOfLowerRank_CountsOnlyTheDirectionsItKeeps(int rank, int expected)
+    {
+        // The spectrum above (three directions of variance ~1, five of ~1e-8): a PCA of rank 3 drops every direction ε
+        // dominates, and must not warn about them; one of rank 5 keeps two of them.
+        var random = new Random(113);
+        float[][] rows = Enumerable.Range(0, 2000).Select(_ => Enumerable.Range(0, 8)
+            .Select(j => (float)(TestData.Gaussian(random) * (j < 3 ? 1 : 1e-4) + 3)).ToArray()).ToArray();
+        var (model, _, warnings) = Fit(rows, ZcaWhiteningOptions.Default with { Kind = WhiteningType.Pca, Rank = rank });
+
+        Assert.AreEqual(expected, model.FitReport.EigenvaluesBelowEpsilon);
+        Assert.AreEqual(expected == 0 ? 0 : 1, warnings.Count(w => w.Contains($"exceeds {expected} of the {rank} kept eigenvalues")));
+        Assert.AreEqual(0, warnings.Count(w => w.Contains("exceeds") && !w.Contains($"of the {rank} kept")));
+    }
+
+    [TestMethod]
     public void ZcaCorWithAConstantFeature_CountsItsDirectionAsBelowEpsilon()
     {
         float[][] rows = TestData.Correlated(300, 4, seed: 116);

@@ -91,6 +91,21 @@ public sealed class UnregularisedWhitenessTests
     }
 
     [TestMethod]
+    public void PcaOfLowerRank_CountsOnlyTheEigenvaluesItKeeps()
+    {
+        using var scope = NewDisposeScope();
+        var gen = Seeded.Generator((ulong)System.Random.Shared.Next());
+        // Eigenvalues 1e-8 (×3) below ε = 1e-5 and 1..5 above it.
+        Tensor values = tensor(new[] { 1e-8, 1e-8, 1e-8, 1, 2, 3, 4, 5 }, dtype: float64);
+        Tensor sigma = SpdMatrices.WithEigenvalues(values.unsqueeze(0), gen).squeeze(0);
+        foreach (var (rank, below) in new[] { (0, 3), (5, 0), (6, 1), (8, 3) })
+        {
+            WhiteningTransform t = Torch.Whitening.FromCovariance(sigma, WhiteningOptions.Default with { Kind = WhiteningType.Pca, Rank = rank });
+            Assert.AreEqual(below, t.Diagnostics!.Single().EigenvaluesBelowEpsilon, $"rank {rank}");
+        }
+    }
+
+    [TestMethod]
     public void ZcaCorWithAConstantFeature_CountsItsDirectionAsBelowEpsilon()
     {
         using var scope = NewDisposeScope();
