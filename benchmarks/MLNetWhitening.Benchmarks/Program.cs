@@ -19,7 +19,8 @@ namespace MLNetWhitening.Benchmarks;
 /// writes the tables of docs/matrix-roots.md (default /tmp/mlnw-roots.md, timings next to it as *.time.md);
 /// <c>-- refine-measure [outputPath]</c> writes the refinement table of docs/matrix-roots.md (default /tmp/mlnw-refine.md);
 /// <c>-- roots-quick batch n [dtype] [rounds] [all|forward|auto]</c> times roots interleaved with a Stopwatch;
-/// <c>-- eigh-threads batch n [dtype]</c> times libtorch's batched eigh before and after libtorch ran on a second thread; anything else goes to
+/// <c>-- eigh-threads batch n [dtype]</c> times libtorch's batched eigh before and after libtorch ran on a second thread;
+/// <c>-- layer-cost N C g [rounds]</c> takes one fused whitening-layer step apart; anything else goes to
 /// BenchmarkDotNet (e.g. <c>-- --filter '*MatrixRootBenchmarks*'</c>).
 /// </summary>
 public static class Program
@@ -94,6 +95,12 @@ public static class Program
         {
             EighThreadTiming.Run(long.Parse(args[1], CultureInfo.InvariantCulture), long.Parse(args[2], CultureInfo.InvariantCulture),
                 args.Length > 3 && args[3] == "float64" ? TorchSharp.torch.ScalarType.Float64 : TorchSharp.torch.ScalarType.Float32);
+            return;
+        }
+        if (args.Length > 3 && args[0] == "layer-cost")
+        {
+            LayerCostBreakdown.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
+                int.Parse(args[3], CultureInfo.InvariantCulture), args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 30);
             return;
         }
         if (args.Length > 0 && args[0] == "mlp-quick")
