@@ -107,12 +107,13 @@ public sealed record WhitenedMlpOptions
     public WhiteningDevice Device { get; init; } = WhiteningDevice.Auto;
 
     /// <summary>
-    /// If set, TorchSharp's intra-op thread count (<c>torch.set_num_threads</c>) for the training, put back when it ends.
-    /// The setting is process-wide: while a fit runs, it applies to every TorchSharp computation of the process. Null
-    /// (default) leaves it as it is. For small networks 1 is as fast and keeps a busy machine from slowing the
-    /// training down (docs/whitened-mlp.md). Results on CPU are reproducible for a given seed and thread count.
+    /// TorchSharp's intra-op thread count (<c>torch.set_num_threads</c>) for the training, put back when it ends; null
+    /// leaves it as it is. Default 1: an MLP's batch-sized products gain little from more threads, and in a process
+    /// where TorchSharp has also run on another thread (an application's worker threads, AutoML's trials) libtorch's
+    /// threads wake slowly and more than one made epochs several times longer (docs/whitened-mlp.md, "Threads"). The
+    /// setting is process-wide while the fit runs. Results on CPU are reproducible for a given seed and thread count.
     /// </summary>
-    public int? NumberOfThreads { get; init; }
+    public int? NumberOfThreads { get; init; } = 1;
 
     /// <summary>Upper bound of the automatic group size of the whitening layers (IterNorm's default group).</summary>
     public const int MaximumAutomaticGroupSize = DecorrelatedBatchNormOptions.MaxAutomaticGroupSize;

@@ -45,6 +45,24 @@ public sealed class WhitenedMlpTrainingTests
     }
 
     [TestMethod]
+    public void ByDefault_TrainsOnOneTorchSharpThread_AndPutsTheCountBack()
+    {
+        // The log's epoch lines are written on the training thread, during the fit.
+        var ml = new MLContext(seed: 1);
+        var during = new ConcurrentQueue<int>();
+        ml.Log += (_, e) =>
+        {
+            if (e.Message.Contains("epoch 1/", StringComparison.Ordinal))
+                during.Enqueue(TorchSharp.torch.get_num_threads());
+        };
+        int before = TorchSharp.torch.get_num_threads();
+        var options = WhitenedMlpOptions.Default with { LabelColumnName = "LabelKey", NumberOfEpochs = 1, Seed = 1, BatchSize = 30 };
+        new WhitenedMlpMulticlassTrainer(ml, options).Fit(MlpData.DigitsWithKey(ml, 60));
+        CollectionAssert.AreEqual(new[] { 1 }, during.ToArray(), "one TorchSharp thread while the default fit trains");
+        Assert.AreEqual(before, TorchSharp.torch.get_num_threads(), "the caller's count is put back");
+    }
+
+    [TestMethod]
     public void WithoutASeed_TheContextsRandomSourceSeedsTheTraining()
     {
         IDataView Data(MLContext ml) => MlpData.DigitsWithKey(ml, 120);
