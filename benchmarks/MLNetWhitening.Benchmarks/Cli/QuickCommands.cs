@@ -28,7 +28,8 @@ internal static class QuickCommands
             p => RootMeasurementsReport.Run(p.GetValue(rootsOutput)!), rootsOutput);
 
         var refineOutput = Optional("output", "file to write", Path.Combine(Path.GetTempPath(), "mlnw-refine.md"));
-        var refineScope = Optional("scope", "full, or a smaller run", "full");
+        var refineScope = Optional("scope", "full, or quick (n = 16 and 256 only)", "full");
+        refineScope.AcceptOnlyFromAmong("full", "quick");
         Add(root, "refine-measure", "The refinement table of docs/matrix-roots.md.",
             p => RefinementMeasurements.Run(p.GetValue(refineOutput)!, p.GetValue(refineScope)!), refineOutput, refineScope);
 
@@ -69,6 +70,7 @@ internal static class QuickCommands
         var batch = Required<long>("batch", "matrices");
         var n = Required<long>("n", "matrix size");
         var dtype = Optional("dtype", "float32 or float64", "float32");
+        dtype.AcceptOnlyFromAmong("float32", "float64");
         var rootRounds = Optional("rounds", "rounds", 30);
         var variants = Optional("variants", "all, forward, auto or fit", "all");
         Add(root, "roots-quick", "Matrix roots interleaved with a Stopwatch.",
@@ -89,11 +91,10 @@ internal static class QuickCommands
         var data = Optional("data", "digits or synthetic", "digits");
         var epochs = Optional("epochs", "epochs a fit", 3);
         var syntheticRows = Optional("rows", "synthetic rows", 100_000);
-        var threads = Optional("threads", "TorchSharp threads, or default", "default");
+        var threads = Optional("threads", "TorchSharp threads: a count, default (the trainer's, 1) or torch (TorchSharp's own, NumberOfThreads = null)", "default");
         var batchSize = Optional("batch", "batch size", WhitenedMlpOptions.Default.BatchSize);
         Add(root, "mlp-quick", "The WhitenedMlp's epochs beside the same MLP without whitening layers.",
-            p => MlpQuickTiming.Run(p.GetValue(data)!, p.GetValue(epochs), p.GetValue(syntheticRows),
-                p.GetValue(threads) is "default" or null ? null : int.Parse(p.GetValue(threads)!, CultureInfo.InvariantCulture), p.GetValue(batchSize)),
+            p => MlpQuickTiming.Run(p.GetValue(data)!, p.GetValue(epochs), p.GetValue(syntheticRows), Threads(p.GetValue(threads)!), p.GetValue(batchSize)),
             data, epochs, syntheticRows, threads, batchSize);
         var cvEpochs = Optional("epochs", "epochs a fit", WhitenedMlpOptions.Default.NumberOfEpochs);
         Add(root, "mlp-cv", "The digits cross-validation table of docs/whitened-mlp.md.", p => MlpCrossValidation.Run(p.GetValue(cvEpochs)), cvEpochs);
@@ -116,6 +117,13 @@ internal static class QuickCommands
 
     private static Argument<T> Optional<T>(string name, string description, T value) =>
         new(name) { Description = description, Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => value };
+
+    private static int? Threads(string text) => text switch
+    {
+        "default" => WhitenedMlpOptions.Default.NumberOfThreads,
+        "torch" => null,
+        _ => int.Parse(text, CultureInfo.InvariantCulture),
+    };
 
     private static double Real(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 

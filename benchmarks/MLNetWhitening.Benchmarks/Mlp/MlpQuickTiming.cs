@@ -6,7 +6,7 @@ using Microsoft.ML;
 namespace MLNetWhitening.Benchmarks.Mlp;
 
 /// <summary>
-/// <c>-- mlp-quick [digits|synthetic] [epochs] [rows] [threads] [batch]</c>: the epoch time of the WhitenedMlp and of the same
+/// <c>-- mlp-quick [digits|synthetic] [epochs] [rows] [threads|default|torch] [batch]</c>: the epoch time of the WhitenedMlp and of the same
 /// MLP without whitening layers, trained alternately (so that a noisy machine affects both alike) for
 /// three rounds of a few epochs each, from the training summaries; prints the median and minimum epoch of
 /// each and their ratio.
@@ -34,7 +34,7 @@ internal static class MlpQuickTiming
         double[] medians = epochMs.Select(Median).ToArray();
         for (int v = 0; v < variants.Length; v++)
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} ({1} rows, batch {6}, threads {2}) {3,-20}: epoch median {4:F0} ms, min {5:F0} ms",
-                data, data == "digits" ? 1797 : rows, threads?.ToString(CultureInfo.InvariantCulture) ?? "default", variants[v].Item1, medians[v], epochMs[v].Min(), batch));
+                data, data == "digits" ? 1797 : rows, threads?.ToString(CultureInfo.InvariantCulture) ?? "TorchSharp's", variants[v].Item1, medians[v], epochMs[v].Min(), batch));
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "whitening layers / plain, median epoch: {0:F2}x", medians[0] / medians[1]));
     }
 

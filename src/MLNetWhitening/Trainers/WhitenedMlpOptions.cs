@@ -110,8 +110,9 @@ public sealed record WhitenedMlpOptions
     /// TorchSharp's intra-op thread count (<c>torch.set_num_threads</c>) for the training, put back when it ends; null
     /// leaves it as it is. Default 1: an MLP's batch-sized products gain little from more threads, and in a process
     /// where TorchSharp has also run on another thread (an application's worker threads, AutoML's trials) libtorch's
-    /// threads wake slowly and more than one made epochs several times longer (docs/whitened-mlp.md, "Threads"). The
-    /// setting is process-wide while the fit runs. Results on CPU are reproducible for a given seed and thread count.
+    /// threads wake slowly and more than one made epochs several times longer (docs/whitened-mlp.md, "Threads"). While
+    /// the fit runs the count also applies to threads that start using TorchSharp then (libtorch keeps one count for new
+    /// threads). Results on CPU are reproducible for a given seed and thread count.
     /// </summary>
     public int? NumberOfThreads { get; init; } = 1;
 

@@ -55,11 +55,20 @@ public sealed class WhitenedMlpTrainingTests
             if (e.Message.Contains("epoch 1/", StringComparison.Ordinal))
                 during.Enqueue(TorchSharp.torch.get_num_threads());
         };
-        int before = TorchSharp.torch.get_num_threads();
-        var options = WhitenedMlpOptions.Default with { LabelColumnName = "LabelKey", NumberOfEpochs = 1, Seed = 1, BatchSize = 30 };
-        new WhitenedMlpMulticlassTrainer(ml, options).Fit(MlpData.DigitsWithKey(ml, 60));
-        CollectionAssert.AreEqual(new[] { 1 }, during.ToArray(), "one TorchSharp thread while the default fit trains");
-        Assert.AreEqual(before, TorchSharp.torch.get_num_threads(), "the caller's count is put back");
+        int original = TorchSharp.torch.get_num_threads();
+        TorchSharp.torch.set_num_threads(Math.Max(2, original)); // a count other than 1, so that the default's 1 shows
+        try
+        {
+            int before = TorchSharp.torch.get_num_threads();
+            var options = WhitenedMlpOptions.Default with { LabelColumnName = "LabelKey", NumberOfEpochs = 1, Seed = 1, BatchSize = 30 };
+            new WhitenedMlpMulticlassTrainer(ml, options).Fit(MlpData.DigitsWithKey(ml, 60));
+            CollectionAssert.AreEqual(new[] { 1 }, during.ToArray(), "one TorchSharp thread while the default fit trains");
+            Assert.AreEqual(before, TorchSharp.torch.get_num_threads(), "the caller's count is put back");
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(original);
+        }
     }
 
     [TestMethod]
