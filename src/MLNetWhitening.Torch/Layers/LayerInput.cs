@@ -68,6 +68,15 @@ internal static class LayerInput
     public static ArgumentException NotFinite() => new(
         $"{Layer}: the input holds NaN or infinite values (or values so large that their covariance overflows); training mode needs finite input.", "input");
 
+    /// <summary>
+    /// The refusal of a group's regularised covariance that is not positive definite as computed, for either path:
+    /// <paramref name="computedIn"/> names the precision, <paramref name="detail"/> what showed it; training in float64
+    /// is suggested only where the covariance was not computed in float64 already.
+    /// </summary>
+    public static ArgumentException NotPositiveDefinite(string computedIn, string detail, bool inFloat64, Exception? inner = null) => new(
+        $"{Layer}: a group's regularised batch covariance Σ + ε′I is not positive definite as computed in {computedIn} ({detail}). " +
+        (inFloat64 ? "Raise DecorrelatedBatchNormOptions.Epsilon." : "Raise DecorrelatedBatchNormOptions.Epsilon, or train in float64."), "input", inner);
+
     /// <summary>N times the spatial size: the samples each channel's statistics are taken over.</summary>
     public static long Samples(Tensor input)
     {

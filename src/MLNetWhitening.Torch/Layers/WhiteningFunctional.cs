@@ -118,9 +118,7 @@ public static class WhiteningFunctional
         }
         catch (ArgumentException e) when (whitening.Root.Method == MatrixRootMethod.Eigen && e is not ArgumentOutOfRangeException)
         {
-            throw new ArgumentException(
-                $"DecorrelatedBatchNorm: a group's regularised batch covariance Σ + ε′I is not positive definite as computed in {regularised.dtype} ({e.Message}). " +
-                "Raise DecorrelatedBatchNormOptions.Epsilon, or train in float64.", "input", e);
+            throw LayerInput.NotPositiveDefinite(regularised.dtype.ToString(), e.Message, regularised.dtype == ScalarType.Float64, e);
         }
     }
 

@@ -47,9 +47,7 @@ internal sealed class GroupRoots
         foreach (double value in values)
             smallest = Math.Min(smallest, value);
         if (!(smallest > 0))
-            throw new ArgumentException(
-                $"DecorrelatedBatchNorm: a group's regularised batch covariance Σ + ε′I is not positive definite as computed in float64 for a {layerType} layer (its smallest eigenvalue is {smallest:G3}). " +
-                "Raise DecorrelatedBatchNormOptions.Epsilon.", "input");
+            throw LayerInput.NotPositiveDefinite($"float64 for a {layerType} layer", $"its smallest eigenvalue is {smallest:G3}", inFloat64: true);
 
         int n = size, n2 = size * size;
         var roots = new double[values.Length];
