@@ -13,7 +13,7 @@ public static class Program
     public static int Main(string[] args)
     {
         var commands = QuickCommands.Create();
-        bool quick = args.Length == 0 ? false : args[0] is "--help" or "-h" or "-?" || commands.Subcommands.Any(c => c.Name == args[0]);
+        bool quick = args.Length > 0 && (args[0] is "--help" or "-h" or "-?" || commands.Subcommands.Any(c => c.Name == args[0]));
         if (quick)
             return commands.Parse(args).Invoke();
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

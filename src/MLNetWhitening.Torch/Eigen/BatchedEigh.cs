@@ -12,8 +12,8 @@ namespace MLNetWhitening.Torch;
 /// pool threads. It no longer does: libtorch's OpenMP runtime, once a second thread has run a parallel libtorch
 /// operation, wakes its threads more slowly for the rest of the process, and every later batched eigh of small and
 /// medium matrices, ours and the application's, took several times as long (docs/benchmarks.md, "Batched eigh: one
-/// call on the caller's thread"). Worker threads running LAPACK on one thread each avoid that, but lost to one call whenever the
-/// caller's own OpenMP threads were still spinning after its last operation, as they are in a training step.
+/// call on the caller's thread"). Worker threads running LAPACK on one thread each avoid that, but lost to one call
+/// whenever the caller's own OpenMP threads were still spinning after its last operation, as in a training step.
 /// </remarks>
 internal static class BatchedEigh
 {

@@ -83,8 +83,8 @@ internal static class WhiteningVerification
     /// <summary>
     /// How white W makes data of covariance Σ itself, not Σε: ‖W Σ Wᵀ − I‖_F / √k per matrix, and how many of the k
     /// largest eigenvalues of Σ (ZCA-cor: of its correlation matrix, whose root is taken; k = d but for PCA of a lower
-    /// rank) are below ε, directions whose output variance λ / (λ + ε) is below 1/2: there ε, not the data, sets W (docs/reliability.md, "ε that silently switches whitening
-    /// off"). One product and one eigvalsh per matrix in float64, read back in one transfer. <paramref name="w"/>: (k, d)
+    /// rank) are below ε, directions whose output variance λ / (λ + ε) is below 1/2: there ε, not the data, sets W
+    /// (docs/reliability.md, "ε that silently switches whitening off"). One product and one eigvalsh per matrix in float64, read back in one transfer. <paramref name="w"/>: (k, d)
     /// or (B, k, d); <paramref name="sigma"/>: (d, d) or (B, d, d).
     /// </summary>
     public static (double[] Residual, int[] BelowEpsilon) AgainstCovariance(Tensor w, Tensor sigma, WhiteningType kind, double epsilon)

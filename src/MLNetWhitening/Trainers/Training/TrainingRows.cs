@@ -9,8 +9,9 @@ namespace MLNetWhitening;
 
 /// <summary>
 /// The rows a WhitenedMlp trains or validates on, read once from an IDataView into memory: the features as they are
-/// stored (Single or Double, dense, in blocks of rows) and the targets (class indices 0..K−1 or regression values). Rows with a
-/// missing label (key 0, NaN) are skipped and counted; a NaN or infinite feature is an error naming the column and row.
+/// stored (Single or Double, dense, in blocks of rows) and the targets (class indices 0..K−1 or regression values).
+/// Rows with a missing label (key 0, NaN) are skipped and counted; a NaN or infinite feature is an error naming the
+/// column and row.
 /// </summary>
 internal sealed class TrainingRows
 {
