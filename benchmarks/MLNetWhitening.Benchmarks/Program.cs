@@ -15,7 +15,10 @@ public static class Program
         var commands = QuickCommands.Create();
         bool quick = args.Length > 0 && (args[0] is "--help" or "-h" or "-?" || commands.Subcommands.Any(c => c.Name == args[0]));
         if (quick)
-            return commands.Parse(args).Invoke();
+        {
+            int code = commands.Parse(args).Invoke();
+            return code != 0 ? code : System.Environment.ExitCode;
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

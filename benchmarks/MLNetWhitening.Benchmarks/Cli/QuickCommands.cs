@@ -2,6 +2,7 @@ using System;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
+using MLNetWhitening.Benchmarks.Cuda;
 using MLNetWhitening.Benchmarks.Layers;
 using MLNetWhitening.Benchmarks.Mlp;
 using MLNetWhitening.Benchmarks.Roots;
@@ -93,14 +94,27 @@ internal static class QuickCommands
         var syntheticRows = Optional("rows", "synthetic rows", 100_000);
         var threads = Optional("threads", "TorchSharp threads: a count, default (the trainer's, 1) or torch (TorchSharp's own, NumberOfThreads = null)", "default");
         var batchSize = Optional("batch", "batch size", WhitenedMlpOptions.Default.BatchSize);
+        var groupSize = Optional("group", "the whitening layers' group size (0: the trainer's choice)", 0);
         Add(root, "mlp-quick", "The WhitenedMlp's epochs beside the same MLP without whitening layers.",
-            p => MlpQuickTiming.Run(p.GetValue(data)!, p.GetValue(epochs), p.GetValue(syntheticRows), Threads(p.GetValue(threads)!), p.GetValue(batchSize)),
-            data, epochs, syntheticRows, threads, batchSize);
+            p => MlpQuickTiming.Run(p.GetValue(data)!, p.GetValue(epochs), p.GetValue(syntheticRows), Threads(p.GetValue(threads)!), p.GetValue(batchSize), p.GetValue(groupSize)),
+            data, epochs, syntheticRows, threads, batchSize, groupSize);
         var cvEpochs = Optional("epochs", "epochs a fit", WhitenedMlpOptions.Default.NumberOfEpochs);
         Add(root, "mlp-cv", "The digits cross-validation table of docs/whitened-mlp.md.", p => MlpCrossValidation.Run(p.GetValue(cvEpochs)), cvEpochs);
         var inferD = Optional("d", "features", 256);
         Add(root, "mlp-infer-quick", "The WhitenedMlp's scoring beside SdcaMaximumEntropy's.",
             p => MlpInferenceQuickTiming.Run(p.GetValue(inferD), p.GetValue(scoredRows), p.GetValue(repeats)), inferD, scoredRows, repeats);
+
+        var device = Optional("device", "cuda, or cpu to try the harness without a GPU", "cuda");
+        device.AcceptOnlyFromAmong("cuda", "cpu");
+        Add(root, "cuda-check", "The GPU path's accuracy: roots, gradients, the layer, a ZCA fit and a WhitenedMlp fit on one device.",
+            p => Environment.ExitCode = CudaCheck.Run(p.GetValue(device)!), device);
+        var cudaRounds = Optional("rounds", "rounds", 15);
+        Add(root, "cuda-timing", "Issue #3's grid and the ZCA fit's root on one device, synchronised after each call.",
+            p => Environment.ExitCode = CudaTiming.Run(p.GetValue(device)!, p.GetValue(cudaRounds)), device, cudaRounds);
+        Add(root, "cuda-crossover", "Eigen against refined Mpa for batches of 1 to 16 matrices on one device (Auto's rule).",
+            p => Environment.ExitCode = CudaTiming.Crossover(p.GetValue(device)!, p.GetValue(cudaRounds)), device, cudaRounds);
+        Add(root, "cuda-layer", "The decorrelated batch norm's training step on one device, by group size and root.",
+            p => Environment.ExitCode = CudaLayerTiming.Run(p.GetValue(device)!, p.GetValue(cudaRounds)), device, cudaRounds);
         return root;
     }
 

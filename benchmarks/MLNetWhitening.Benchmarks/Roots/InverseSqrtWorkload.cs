@@ -5,20 +5,21 @@ using static TorchSharp.torch;
 namespace MLNetWhitening.Benchmarks.Roots;
 
 /// <summary>
-/// The workload of the matrix-root benchmarks: a batch of SPD matrices (κ = 1e2, eigenvalues log-spaced, seed 42) and a
-/// symmetric upstream gradient, and the inverse square root of one implementation, forward or forward + backward.
+/// The workload of the matrix-root benchmarks: a batch of SPD matrices (κ = 1e2 unless given, eigenvalues log-spaced,
+/// seed 42) and a symmetric upstream gradient, on the CPU unless a device is given, and the inverse square root of one
+/// implementation, forward or forward + backward.
 /// </summary>
 internal sealed class InverseSqrtWorkload : IDisposable
 {
     private readonly Tensor _a;
     private readonly Tensor _grad;
 
-    public InverseSqrtWorkload(BatchSize size, ScalarType dtype)
+    public InverseSqrtWorkload(BatchSize size, ScalarType dtype, Device? device = null, double condition = 1e2)
     {
-        var (a, _) = RootRunner.RandomSpd(size.Batch, size.N, 1e2, seed: 42);
-        _a = a.to(dtype);
-        Tensor g = randn(_a.shape, dtype: dtype, generator: new Generator(7));
-        _grad = (g + g.transpose(-1, -2)) / 2;
+        var (a, _) = RootRunner.RandomSpd(size.Batch, size.N, condition, seed: 42);
+        _a = a.to(dtype).to(device ?? CPU);
+        Tensor g = randn(a.shape, dtype: dtype, generator: new Generator(7));
+        _grad = ((g + g.transpose(-1, -2)) / 2).to(device ?? CPU);
     }
 
     public void Forward(RootImplementation implementation)

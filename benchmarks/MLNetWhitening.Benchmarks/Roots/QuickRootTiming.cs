@@ -48,18 +48,7 @@ internal static class QuickRootTiming
     {
         foreach (var (_, run) in variants)
             SteadyState.WarmUp(run, 1);
-        var times = variants.Select(_ => new List<double>()).ToArray();
-        for (int r = 0; r < rounds; r++)
-        {
-            // Alternate the order, so that no variant always follows the same one.
-            for (int k = 0; k < variants.Count; k++)
-            {
-                int v = r % 2 == 0 ? k : variants.Count - 1 - k;
-                var watch = Stopwatch.StartNew();
-                variants[v].Run();
-                times[v].Add(watch.Elapsed.TotalMilliseconds);
-            }
-        }
+        var times = InterleavedRounds.Measure(variants, rounds);
         Console.WriteLine($"({batch}, {n}) {dtype}, {rounds} interleaved rounds; ratios to the first variant's median and minimum");
         double firstMedian = Median(times[0]), firstMin = times[0].Min();
         for (int v = 0; v < variants.Count; v++)
@@ -69,5 +58,5 @@ internal static class QuickRootTiming
         }
     }
 
-    private static double Median(List<double> values) => values.OrderBy(x => x).ElementAt(values.Count / 2);
+    private static double Median(List<double> values) => InterleavedRounds.Median(values);
 }
