@@ -9,14 +9,50 @@ namespace MLNetWhitening.Torch;
 /// <list type="bullet">
 /// <item>CPU: <see cref="MatrixRootMethod.Eigen"/>, because the refined approximations measured slower than eigh there
 /// (docs/benchmarks.md, "Thresholds in the code").</item>
-/// <item>CUDA: <see cref="MatrixRootMethod.Mpa"/>, refined to the dtype's accuracy, falling back to
-/// <see cref="MatrixRootMethod.Eigen"/> (on the GPU) where the refinement does not converge. This is the paper's rule
-/// (products are what a GPU does best); not yet measured (docs/benchmarks.md).</item>
+/// <item>CUDA: <see cref="MatrixRootMethod.Mpa"/>, refined to the dtype's accuracy, for batches of at least
+/// <see cref="MinimumCudaBatch"/> matrices, and <see cref="MatrixRootMethod.Eigen"/> (on the GPU) otherwise; the refined
+/// root falls back to Eigen where it does not converge. Measured on an H200 (docs/benchmarks.md, "On a GPU"): libtorch's
+/// eigh there solves batches of n ≥ 64 one matrix after another, so its time grows with the batch, while the refined
+/// root's products take about the same time for one matrix or sixteen; for n ≤ 32 libtorch solves a batch in one call,
+/// faster than the products.</item>
 /// <item>Any other device: <see cref="MatrixRootMethod.Eigen"/>.</item>
 /// </list>
 /// Nothing is moved between devices.
 /// </summary>
 internal static class AutoMethod
 {
-    public static MatrixRootMethod Choose(Tensor a) => a.device_type == DeviceType.CUDA ? MatrixRootMethod.Mpa : MatrixRootMethod.Eigen;
+    public static MatrixRootMethod Choose(Tensor a)
+    {
+        long batch = a.dim() == 3 ? a.shape[0] : 1;
+        bool backward = a.requires_grad && is_grad_enabled();
+        return Choose(a.device_type, batch, a.shape[^1], a.dtype, backward);
+    }
+
+    /// <summary>The rule for a batch of <paramref name="batch"/> n × n matrices in <paramref name="dtype"/>;
+    /// <paramref name="backward"/>: a graph is being recorded, so the backward's cost counts too.</summary>
+    public static MatrixRootMethod Choose(DeviceType device, long batch, long n, ScalarType dtype, bool backward) =>
+        device == DeviceType.CUDA && batch >= MinimumCudaBatch(n, dtype, backward) ? MatrixRootMethod.Mpa : MatrixRootMethod.Eigen;
+
+    /// <summary>
+    /// The smallest batch of n × n matrices for which refined Mpa was faster than eigh on the H200, with a margin:
+    /// at every measured point from this batch up (batches of 1, 2, 4, 8 and 16), the refined root took at most 0.95 of
+    /// eigh's time (forward + backward, or forward alone when no graph is recorded), in the dtype given. Sizes above
+    /// 512 (measured: 1024, one matrix) take the 512 row. <see cref="long.MaxValue"/>: never.
+    /// </summary>
+    internal static long MinimumCudaBatch(long n, ScalarType dtype, bool backward)
+    {
+        bool single = dtype == ScalarType.Float32;
+        return (n, backward) switch
+        {
+            ( < 64, _) => long.MaxValue,
+            ( < 128, true) => 16,
+            ( < 128, false) => 4,
+            ( < 256, true) => single ? 4 : 8,
+            ( < 256, false) => 4,
+            ( < 512, true) => single ? 4 : 8,
+            ( < 512, false) => single ? 1 : 4,
+            (_, true) => single ? 2 : 4,
+            (_, false) => single ? 1 : 4,
+        };
+    }
 }

@@ -4,10 +4,11 @@ namespace MLNetWhitening.Torch;
 public enum MatrixRootMethod
 {
     /// <summary>
-    /// An accurate root by the method expected to be fastest for the device: <see cref="Eigen"/> on the CPU (measured,
-    /// docs/benchmarks.md); on CUDA <see cref="Mpa"/> refined to the dtype's accuracy (<see cref="MatrixRootOptions.Refine"/>),
-    /// falling back to <see cref="Eigen"/> where the refinement does not converge (the paper's rule, not yet measured);
-    /// <see cref="Eigen"/> elsewhere. <see cref="MatrixRoots.SqrtEx"/> reports which method ran.
+    /// An accurate root by the method measured fastest for the device (docs/matrix-roots.md, section Auto): <see cref="Eigen"/>
+    /// on the CPU; on CUDA <see cref="Mpa"/> refined to the dtype's accuracy (<see cref="MatrixRootOptions.Refine"/>) for
+    /// batches of n ≥ 64 from a measured batch size on, where libtorch's eigh, which solves them one after another, is
+    /// slower, falling back to <see cref="Eigen"/> where the refinement does not converge, and <see cref="Eigen"/> for
+    /// smaller batches; <see cref="Eigen"/> elsewhere. <see cref="MatrixRoots.SqrtEx"/> reports which method ran.
     /// </summary>
     Auto = 0,
 
