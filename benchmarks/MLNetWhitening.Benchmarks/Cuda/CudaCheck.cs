@@ -16,11 +16,14 @@ namespace MLNetWhitening.Benchmarks.Cuda;
 /// (the method used, the refinement's steps and the device the result lies on), the Lyapunov gradient against
 /// Daleckii–Krein, a batch with one ill-conditioned matrix, the decorrelated batch norm against the same layer in
 /// float64 on the CPU, a ZCA fit with <c>Device = Cuda</c> against the CPU's Eigen fit, and a WhitenedMlp fit on
-/// digits. With <c>cpu</c> it runs the same on the CPU, to try the harness where there is no GPU.
+/// digits. With <c>cpu</c> it runs the same on the CPU, to try the harness where there is no GPU. Each check has a
+/// bound; a result past it, or on another device than asked, prints FAIL and makes the exit code 1.
 /// </summary>
 internal static class CudaCheck
 {
     private const int Seed = 20261204;
+
+    private static bool _failed;
 
     public static int Run(string deviceName)
     {
@@ -28,18 +31,32 @@ internal static class CudaCheck
         if (device is null)
             return 1;
         Console.WriteLine($"seed {Seed}; device {device}");
+        _failed = false;
         Roots(device);
         Gradient(device);
         IllConditionedBatch(device);
         Layer(device);
         Zca(deviceName);
         Mlp(deviceName);
-        return 0;
+        Console.WriteLine(_failed ? "FAILED" : "all checks within their bounds");
+        return _failed ? 1 : 0;
     }
+
+    private static void Expect(bool ok, string what)
+    {
+        if (!ok)
+        {
+            _failed = true;
+            Console.WriteLine("  FAIL: " + what);
+        }
+    }
+
+    /// <summary>Whether <paramref name="t"/> lies on <paramref name="device"/> (any index of it, when none is named).</summary>
+    private static bool On(Tensor t, Device device) => t.device_type == device.type && (device.index < 0 || t.device_index == device.index);
 
     private static void Roots(Device device)
     {
-        Console.WriteLine("roots of (4, 128) SPD batches against float64 eigh (max relative Frobenius error over the batch)");
+        Console.WriteLine("roots of (4, 128) SPD batches against their exact roots, built in float64 (max relative Frobenius error over the batch)");
         foreach (var (dtype, condition) in new[] { (ScalarType.Float32, 1e2), (ScalarType.Float32, 1e4), (ScalarType.Float64, 1e2), (ScalarType.Float64, 1e8) })
         {
             using var scope = NewDisposeScope();
@@ -49,30 +66,39 @@ internal static class CudaCheck
             {
                 var options = RootRunner.Options(impl);
                 var (r, report) = MatrixRoots.InverseSqrtEx(x, options);
-                var (s, sReport) = MatrixRoots.SqrtEx(x, options);
+                Tensor s = MatrixRoots.SqrtEx(x, options).Root;
+                double inverseError = RootReferences.RelativeError(r.cpu(), inverse), sqrtError = RootReferences.RelativeError(s.cpu(), sqrt);
                 Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
                     "  {0,-8} κ={1:0e0} {2,-12} inverse sqrt {3:E2} sqrt {4:E2}  on {5}; used {6}, refinement {7}",
-                    dtype, condition, impl, RootReferences.RelativeError(r.cpu(), inverse), RootReferences.RelativeError(s.cpu(), sqrt),
-                    r.device, report.Method, report.Refinement?.ToString() ?? "none"));
-                _ = sReport;
+                    dtype, condition, impl, inverseError, sqrtError, r.device, report.Method, report.Refinement?.ToString() ?? "none"));
+                Expect(On(r, device) && On(s, device), $"{impl} left the device");
+                // The exact methods: within ten times κ u (eigh's own forward error bound, up to a constant).
+                double bound = 10 * condition * (dtype == ScalarType.Float32 ? 6e-8 : 1.1e-16);
+                if (impl is RootImplementation.Eigen or RootImplementation.Auto or RootImplementation.MpaRefined)
+                    Expect(inverseError <= bound && sqrtError <= bound, $"{impl} {dtype} κ={condition:0e0}: errors {inverseError:E2}, {sqrtError:E2} > {bound:E1}");
             }
         }
     }
 
     private static void Gradient(Device device)
     {
-        Console.WriteLine("gradient of Auto's roots (float64, (2, 64), κ = 1e3) against Daleckii–Krein");
+        Console.WriteLine("gradients (float64, (2, 64), κ = 1e3) against Daleckii–Krein: refined Mpa (the Lyapunov backward) and Eigen");
         using var scope = NewDisposeScope();
         Tensor a = RootReferences.RandomSpd(Seed + 1, 2, 64, 1e3);
         Tensor g = RootReferences.RandomSymmetric(Seed + 2, a);
-        foreach (bool inverse in new[] { true, false })
+        foreach (var impl in new[] { RootImplementation.MpaRefined, RootImplementation.Eigen })
         {
-            Tensor x = a.detach().to(device).requires_grad_();
-            Tensor r = inverse ? MatrixRoots.InverseSqrt(x) : MatrixRoots.Sqrt(x);
-            r.backward(new[] { g.to(device) });
-            Tensor reference = RootReferences.DaleckiiKrein(a, g, inverse);
-            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0,-12} relative error {1:E2} (gradient on {2})",
-                inverse ? "inverse sqrt" : "sqrt", RootReferences.RelativeError(x.grad!.cpu(), reference), x.grad!.device));
+            foreach (bool inverse in new[] { true, false })
+            {
+                Tensor x = a.detach().to(device).requires_grad_();
+                var options = RootRunner.Options(impl);
+                Tensor r = inverse ? MatrixRoots.InverseSqrt(x, options) : MatrixRoots.Sqrt(x, options);
+                r.backward(new[] { g.to(device) });
+                double error = RootReferences.RelativeError(x.grad!.cpu(), RootReferences.DaleckiiKrein(a, g, inverse));
+                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0,-12} {1,-12} relative error {2:E2} (gradient on {3})",
+                    impl, inverse ? "inverse sqrt" : "sqrt", error, x.grad!.device));
+                Expect(error <= 1e-9 && On(x.grad!, device), $"{impl} gradient: {error:E2} on {x.grad!.device}");
+            }
         }
     }
 
@@ -89,6 +115,8 @@ internal static class CudaCheck
         Console.WriteLine($"  used {report.Method}; {report.Refinement}");
         Console.WriteLine("  per matrix: " + string.Join(" ", Enumerable.Range(0, 9).Select(i => string.Format(CultureInfo.InvariantCulture,
             "{0:E1}/{1}/{2}", error[i].item<double>(), report.Refinement?.IterationsPerMatrix[i], report.Refinement?.ConvergedPerMatrix[i] == true ? "ok" : "no"))));
+        Expect(report.Method == MatrixRootMethod.Mpa && report.Converged && error[..8].max().item<double>() <= 1e-13,
+            "the well-conditioned matrices did not converge on their own");
     }
 
     private static void Layer(Device device)
@@ -111,11 +139,12 @@ internal static class CudaCheck
             yr.backward(new[] { upstream });
             onDevice.eval();
             reference.eval();
-            Tensor evalError = (onDevice.forward(x.detach()).cpu().to(float64) - reference.forward(input.detach())).abs().max();
+            double evalError = (onDevice.forward(x.detach()).cpu().to(float64) - reference.forward(input.detach())).abs().max().item<double>();
+            double outputError = (y.cpu().to(float64) - yr).abs().max().item<double>(), gradientError = (x.grad!.cpu().to(float64) - xr.grad!).abs().max().item<double>();
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture,
                 "  group {0,2}: output {1:E2}, input gradient {2:E2}, eval output {3:E2} (max abs differences; output on {4})",
-                groupSize, (y.cpu().to(float64) - yr).abs().max().item<double>(), (x.grad!.cpu().to(float64) - xr.grad!).abs().max().item<double>(),
-                evalError.item<double>(), y.device));
+                groupSize, outputError, gradientError, evalError, y.device));
+            Expect(Math.Max(outputError, Math.Max(gradientError, evalError)) <= 1e-4 && On(y, device), $"layer, group {groupSize}");
         }
     }
 
@@ -137,6 +166,7 @@ internal static class CudaCheck
                 method, report.Device, report.MethodUsed, report.RefinementIterations?.ToString(CultureInfo.InvariantCulture) ?? "no", report.ConditionNumber,
                 report.WhiteningResidual, report.ResidualTolerance, diff, report.Elapsed.TotalMilliseconds,
                 report.FallbackReason is null ? "" : "; fell back: " + report.FallbackReason));
+            Expect(report.Device == device && diff <= 1e-9, $"ZCA fit, {method}: on {report.Device}, W {diff:E2} from the CPU's");
         }
     }
 
@@ -152,5 +182,6 @@ internal static class CudaCheck
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  device {0}: accuracy {1:F4}, epochs {2} ms",
             model.TrainingSummary.Device, metrics.MicroAccuracy,
             string.Join(" ", model.TrainingSummary.Epochs.Select(e => e.Elapsed.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)))));
+        Expect(model.TrainingSummary.Device == device && metrics.MicroAccuracy >= 0.9, "WhitenedMlp");
     }
 }

@@ -11,7 +11,7 @@ internal static class CudaDevices
     public static Device? Resolve(string name)
     {
         bool available = cuda.is_available();
-        Console.WriteLine($"TorchSharp {__version__}; CUDA available: {available}, devices: {(available ? cuda.device_count() : 0)}");
+        Console.WriteLine($"TorchSharp built for libtorch {__version__}; CUDA available: {available}, devices: {(available ? cuda.device_count() : 0)}");
         if (name == "cpu")
             return CPU;
         if (!available)

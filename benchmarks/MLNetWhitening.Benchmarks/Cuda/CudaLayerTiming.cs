@@ -21,8 +21,9 @@ internal static class CudaLayerTiming
             return 1;
         foreach (long rows in new long[] { 64, 512 })
         {
-            using var input = randn(new long[] { rows, 256 }, generator: new Generator(11)).matmul(randn(new long[] { 256, 256 }, generator: new Generator(12)) * 0.1).to(device);
-            using var upstream = randn(new long[] { rows, 256 }, generator: new Generator(13)).to(device);
+            using var scope = NewDisposeScope();
+            Tensor input = randn(new long[] { rows, 256 }, generator: new Generator(11)).matmul(randn(new long[] { 256, 256 }, generator: new Generator(12)) * 0.1).to(device);
+            Tensor upstream = randn(new long[] { rows, 256 }, generator: new Generator(13)).to(device);
             using var plain = nn.BatchNorm1d(256, device: device);
             var variants = new List<(string, Action)> { ("BatchNorm1d", () => Step(plain, input, upstream)) };
             var layers = new List<DecorrelatedBatchNorm>();

@@ -16,10 +16,11 @@ internal sealed class InverseSqrtWorkload : IDisposable
 
     public InverseSqrtWorkload(BatchSize size, ScalarType dtype, Device? device = null, double condition = 1e2)
     {
+        using var scope = NewDisposeScope();
         var (a, _) = RootRunner.RandomSpd(size.Batch, size.N, condition, seed: 42);
-        _a = a.to(dtype).to(device ?? CPU);
+        _a = a.to(dtype).to(device ?? CPU).MoveToOuterDisposeScope();
         Tensor g = randn(a.shape, dtype: dtype, generator: new Generator(7));
-        _grad = ((g + g.transpose(-1, -2)) / 2).to(device ?? CPU);
+        _grad = ((g + g.transpose(-1, -2)) / 2).to(device ?? CPU).MoveToOuterDisposeScope();
     }
 
     public void Forward(RootImplementation implementation)

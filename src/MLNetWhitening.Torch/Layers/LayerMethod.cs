@@ -9,7 +9,7 @@ namespace MLNetWhitening.Torch;
 /// eigendecomposition everywhere: on CPU it was the fastest or within noise of the fastest training step at every
 /// group size measured (4 to 512, float32), and the only method whose output is white at default settings (the
 /// approximate roots leave residuals of 0.2–0.9 on inputs of condition 1e2); on CUDA (an H200) it was the fastest at
-/// groups of 16 and 32 and within 10 % of the unrefined Padé root at 64, and faster than the refined one at all three.
+/// groups of 16 and 32, and at 64 about as fast as the unrefined Padé root, whose output is not white.
 /// The measurements are in docs/decorrelated-batch-norm.md and docs/benchmarks.md.
 /// </summary>
 internal static class LayerMethod

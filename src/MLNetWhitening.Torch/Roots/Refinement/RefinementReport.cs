@@ -54,14 +54,20 @@ public sealed class RefinementReport
     /// <summary>Why the first matrix that did not converge stopped, with its index (null when all converged).</summary>
     public string? Reason { get; }
 
-    /// <summary>One line: converged or not, iterations, largest residual and the tolerance it was held to.</summary>
+    /// <summary>
+    /// One line: converged or not, iterations, and the residual of the matrix closest to (or furthest past) its
+    /// tolerance, with that tolerance: in a batch, tolerances differ with each matrix's conditioning, so the largest
+    /// residual and another matrix's tolerance would not belong together.
+    /// </summary>
     public override string ToString()
     {
         int worst = WorstMatrix();
-        string tolerance = worst < 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" (tolerance {TolerancePerMatrix[worst]:G2})");
+        string residual = worst < 0
+            ? string.Create(CultureInfo.InvariantCulture, $"residual {Residual:G2}")
+            : string.Create(CultureInfo.InvariantCulture, $"residual {ResidualPerMatrix[worst]:G2} (tolerance {TolerancePerMatrix[worst]:G2}{(ResidualPerMatrix.Count > 1 ? $", matrix {worst}" : "")})");
         return Converged
-            ? string.Create(CultureInfo.InvariantCulture, $"refinement converged in {Iterations} iterations, residual {Residual:G2}{tolerance}")
-            : string.Create(CultureInfo.InvariantCulture, $"refinement did not converge ({Reason}) after {Iterations} iterations, residual {Residual:G2}{tolerance}");
+            ? string.Create(CultureInfo.InvariantCulture, $"refinement converged in {Iterations} iterations, {residual}")
+            : string.Create(CultureInfo.InvariantCulture, $"refinement did not converge ({Reason}) after {Iterations} iterations, {residual}");
     }
 
     /// <summary>The matrix with the largest residual relative to its tolerance (a failed one first), or −1 for none.</summary>

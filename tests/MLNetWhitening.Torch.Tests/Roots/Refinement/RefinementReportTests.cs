@@ -32,6 +32,25 @@ public sealed class RefinementReportTests
     }
 
     [TestMethod]
+    public void TheOneLineReport_PairsAResidualWithItsOwnMatrixTolerance()
+    {
+        // Eight well-conditioned matrices and one of κ = 1e12: their tolerances differ by orders of magnitude, so the
+        // batch's largest residual (the ill-conditioned matrix's) must not be printed beside another matrix's tolerance.
+        using var scope = NewDisposeScope();
+        Tensor a = cat(new[] { SpdMatrices.Random(7310, 8, 24, 1e2), SpdMatrices.Random(7311, 1, 24, 1e12) });
+        RefinementReport r = MatrixRoots.InverseSqrtEx(a, Refined).Report.Refinement!;
+        Assert.IsTrue(r.Converged, r.ToString());
+        var match = System.Text.RegularExpressions.Regex.Match(r.ToString(), @"residual (\S+) \(tolerance ([^,]+), matrix (\d+)\)");
+        Assert.IsTrue(match.Success, r.ToString());
+        int matrix = int.Parse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture);
+        double residual = double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        double tolerance = double.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.AreEqual(r.ResidualPerMatrix[matrix], residual, residual * 0.06, r.ToString());
+        Assert.AreEqual(r.TolerancePerMatrix[matrix], tolerance, tolerance * 0.06, r.ToString());
+        Assert.IsLessThanOrEqualTo(tolerance * 1.06, residual, r.ToString());
+    }
+
+    [TestMethod]
     public void UnreachableTolerance_IsReportedWithTheResidualWhereItStoppedFalling()
     {
         using var scope = NewDisposeScope();
