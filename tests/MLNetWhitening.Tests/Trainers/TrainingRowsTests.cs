@@ -30,6 +30,25 @@ public sealed class TrainingRowsTests
     }
 
     [TestMethod]
+    public void RowBlocks_KeepEveryRowWhileTheFirstBlockGrows()
+    {
+        // d = 7: the first block starts at 585 rows and doubles up to 149,796; the rows run past it into a second block.
+        const int d = 7, count = (1 << 20) / d + 10;
+        var blocks = new RowBlocks<float>(d);
+        for (int r = 0; r < count; r++)
+        {
+            Span<float> row = blocks.Append();
+            row[0] = r;
+            row[d - 1] = -r;
+        }
+        for (int r = 0; r < count; r++)
+        {
+            if (blocks[r][0] != r || blocks[r][d - 1] != -r)
+                Assert.Fail($"row {r} holds {blocks[r][0]}, {blocks[r][d - 1]}");
+        }
+    }
+
+    [TestMethod]
     [DataRow(false), DataRow(true)]
     public void InputScaling_GivesTheCentredScaledRows(bool doubles)
     {

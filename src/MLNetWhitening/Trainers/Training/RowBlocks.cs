@@ -6,12 +6,17 @@ namespace MLNetWhitening;
 /// <summary>
 /// Rows of equal length appended one at a time into blocks of about a million values, so that reading a data set of
 /// unknown length allocates each value once: no doubling list that copies everything on each growth and again to trim
-/// (docs/benchmarks.md, "Reading the rows before training").
+/// (docs/benchmarks.md, "Reading the rows before training"). The first block starts small and doubles until it is
+/// full-size, so that a small data set (digits: 115,000 values) does not hold a block of a million; the copies that
+/// costs are bounded by one block.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed class RowBlocks<T> where T : unmanaged
 {
     private const int BlockValues = 1 << 20;
+
+    /// <summary>Values of the first block's first allocation.</summary>
+    private const int FirstValues = 1 << 12;
 
     private readonly List<T[]> _blocks = new();
     private readonly int _rowsPerBlock;
@@ -36,7 +41,17 @@ internal sealed class RowBlocks<T> where T : unmanaged
     {
         int slot = Count % _rowsPerBlock;
         if (slot == 0)
-            _blocks.Add(new T[(long)_rowsPerBlock * Dimension]);
+        {
+            long rows = _blocks.Count == 0 ? Math.Min(_rowsPerBlock, Math.Max(1, FirstValues / Math.Max(1, Dimension))) : _rowsPerBlock;
+            _blocks.Add(new T[rows * Dimension]);
+        }
+        else if ((long)(slot + 1) * Dimension > _blocks[^1].Length)
+        {
+            // Only the first block is ever short: every later one starts full-size.
+            T[] grown = new T[Math.Min((long)_rowsPerBlock * Dimension, 2L * _blocks[^1].Length)];
+            _blocks[^1].CopyTo(grown, 0);
+            _blocks[^1] = grown;
+        }
         Count++;
         return _blocks[^1].AsSpan(slot * Dimension, Dimension);
     }
