@@ -17,9 +17,11 @@ namespace MLNetWhitening.Torch;
 /// </summary>
 internal static class SymmetricRoots
 {
-    /// <summary>The roots; <see cref="Checks"/> and <see cref="Residuals"/> (against A, as verified, or null when not
-    /// known) only when verified.</summary>
-    public sealed record Result(Tensor InverseRoot, Tensor? Root, RootChecks? Checks, (double[] Float64, double[] Float32, Tensor Product)? Residuals);
+    /// <summary>The roots; <see cref="Checks"/>, <see cref="Residuals"/> (against A, as verified, or null when not
+    /// known) and <see cref="Eigenvalues"/> (of A, (d) or (B, d) ascending, outside any graph: those the verified path
+    /// computed for κ, for every matrix) only when verified.</summary>
+    public sealed record Result(Tensor InverseRoot, Tensor? Root, RootChecks? Checks, (double[] Float64, double[] Float32, Tensor Product)? Residuals,
+        Tensor? Eigenvalues);
 
     /// <param name="a">(d, d) or (B, d, d), float32 or float64, symmetric.</param>
     /// <param name="options">The root's method and settings.</param>
@@ -30,7 +32,7 @@ internal static class SymmetricRoots
         if (!verify)
         {
             Tensor inverse = MatrixRoots.InverseSqrt(a, options);
-            return new Result(inverse, needsRoot ? MatrixOps.Symmetrise(a.matmul(inverse)) : null, null, null);
+            return new Result(inverse, needsRoot ? MatrixOps.Symmetrise(a.matmul(inverse)) : null, null, null, null);
         }
         MatrixRootMethod method = MatrixRoots.ResolveMethod(a, options);
         if (method == MatrixRootMethod.Eigen)
@@ -62,11 +64,11 @@ internal static class SymmetricRoots
         }
         var checks = new RootChecks(kappa, Enumerable.Repeat(method, kappa.Length).ToArray(), reasons, iterations);
         if (failing.Count == 0)
-            return new Result(root, needsRoot ? MatrixOps.Symmetrise(a.matmul(root)) : null, checks, residuals);
+            return new Result(root, needsRoot ? MatrixOps.Symmetrise(a.matmul(root)) : null, checks, residuals, values);
         residuals.Product.Dispose();
         if (failing.Count == kappa.Length)
             return Exact(a, needsRoot, checks);
-        return Merge(a, root, checks, failing, needsRoot);
+        return Merge(a, root, checks, failing, needsRoot, values);
     }
 
     /// <summary>
@@ -79,8 +81,9 @@ internal static class SymmetricRoots
     internal static MatrixRootOptions VerifiedRequest(MatrixRootOptions options, MatrixRootMethod method) =>
         options with { Method = method, Refine = options.Method == MatrixRootMethod.Auto || (options.Refine ?? true) };
 
-    /// <summary>Some matrices of a batch failed: only those are recomputed exactly.</summary>
-    private static Result Merge(Tensor a, Tensor root, RootChecks checks, List<long> failing, bool needsRoot)
+    /// <summary>Some matrices of a batch failed: only those are recomputed exactly. <paramref name="values"/>: the
+    /// eigenvalues of the whole batch, computed for κ.</summary>
+    private static Result Merge(Tensor a, Tensor root, RootChecks checks, List<long> failing, bool needsRoot, Tensor values)
     {
         Tensor index = tensor(failing.ToArray(), device: a.device);
         Result exact = Exact(a.index_select(0, index), needsRoot, null);
@@ -93,7 +96,7 @@ internal static class SymmetricRoots
             checks.Methods[failing[j]] = MatrixRootMethod.Eigen;
             checks.Condition[failing[j]] = exact.Checks!.Condition[j];
         }
-        return new Result(inverse, sqrt, checks, null);
+        return new Result(inverse, sqrt, checks, null, values);
     }
 
     /// <summary>
@@ -109,7 +112,7 @@ internal static class SymmetricRoots
         Tensor? root = needsRoot ? MatrixOps.Symmetrise(Evaluate(a, values, vectors, RootKind.Sqrt)) : null;
         var checks = new RootChecks(kappa, Enumerable.Repeat(MatrixRootMethod.Eigen, kappa.Length).ToArray(),
             replaced?.Reasons ?? new string?[kappa.Length], replaced?.RefinementIterations ?? new int?[kappa.Length]);
-        return new Result(inverse, root, checks, null);
+        return new Result(inverse, root, checks, null, values);
     }
 
     /// <summary>V diag(f(λ)) Vᵀ; through <see cref="EigenRootFunction"/> when a graph is being recorded for A.</summary>

@@ -43,7 +43,10 @@ public sealed record WhiteningOptions
     /// whose r exceeds the tolerance τ = max(1e-6, 100 · d · κ · u) (u the unit roundoff of the dtype, κ the condition
     /// number), is replaced by the exact eigendecomposition root, and a W whose r still exceeds max(τ, 1e-3) is never
     /// returned (<see cref="WhiteningException"/>). Costs one eigendecomposition (eigenvalues only for an approximate
-    /// root, plus its refinement's products) and three matrix products per matrix, and a host synchronisation. False skips all of it: no diagnostics, no
+    /// root, plus its refinement's products), three matrix products per matrix for the residual against Σε and two for
+    /// the report against Σ (<see cref="WhiteningDiagnostics.UnregularizedResidual"/>), and host synchronisations; the
+    /// count <see cref="WhiteningDiagnostics.EigenvaluesBelowEpsilon"/> reads the eigenvalues already computed, but for
+    /// ZCA-cor and float32 input, which add an eigvalsh in float64. False skips all of it: no diagnostics, no
     /// fallback, the method's W as it comes, unrefined unless <see cref="MatrixRootOptions.Refine"/> says otherwise (what
     /// a training layer wants: approximate by design, differentiable).
     /// </summary>

@@ -31,7 +31,7 @@ internal static class WhiteningTypes
             return new WhiteningTransform(null, w, o.Coloring ? Coloring(se, w) : null, null);
 
         var residuals = r.Residuals ?? WhiteningVerification.Residuals(w, se);
-        IReadOnlyList<WhiteningDiagnostics> diagnostics = Diagnose(w, sigma, se, o, r.Checks!, (residuals.Float64, residuals.Float32));
+        IReadOnlyList<WhiteningDiagnostics> diagnostics = Diagnose(w, sigma, se, o, r.Checks!, (residuals.Float64, residuals.Float32), r.Eigenvalues);
         Tensor? coloring = null;
         if (o.Coloring)
         {
@@ -52,7 +52,8 @@ internal static class WhiteningTypes
         SymmetricRoots.Result r = SymmetricRoots.Compute(p, o.Root, o.Verify, needsRoot: o.Coloring);
         Tensor w = r.InverseRoot / std.unsqueeze(-2);
         Tensor? coloring = o.Coloring ? std.unsqueeze(-1) * r.Root! : null;
-        return new WhiteningTransform(null, w, coloring, o.Verify ? Diagnose(w, sigma, se, o, r.Checks!) : null);
+        // The root is of D^(−1/2) Σε D^(−1/2), not of R + εI (R the correlation matrix): its eigenvalues do not give R's.
+        return new WhiteningTransform(null, w, coloring, o.Verify ? Diagnose(w, sigma, se, o, r.Checks!, null) : null);
     }
 
     /// <summary>PCA whitening: W = diag((λ + ε)^(−1/2)) Vᵀ, λ descending, each eigenvector's largest-|·| entry made positive.</summary>
@@ -77,18 +78,22 @@ internal static class WhiteningTypes
         if (!o.Verify)
             return new WhiteningTransform(null, w, coloring, null);
         var checks = new RootChecks(kappa, Enumerable.Repeat(MatrixRootMethod.Eigen, kappa.Length).ToArray(), new string?[kappa.Length], new int?[kappa.Length]);
-        return new WhiteningTransform(null, w, coloring, Diagnose(w, sigma, se, o, checks));
+        return new WhiteningTransform(null, w, coloring, Diagnose(w, sigma, se, o, checks, values));
     }
 
-    private static IReadOnlyList<WhiteningDiagnostics> Diagnose(Tensor w, Tensor sigma, Tensor se, WhiteningOptions o, RootChecks checks)
+    /// <summary>The residuals against Σε, then the diagnostics; <paramref name="regularised"/>: the eigenvalues of Σε
+    /// (ascending) where the root step computed them, for the count below ε
+    /// (<see cref="WhiteningVerification.AgainstCovariance"/>), or null.</summary>
+    private static IReadOnlyList<WhiteningDiagnostics> Diagnose(Tensor w, Tensor sigma, Tensor se, WhiteningOptions o, RootChecks checks, Tensor? regularised)
     {
         var (f64, f32, product) = WhiteningVerification.Residuals(w, se);
         product.Dispose();
-        return Diagnose(w, sigma, se, o, checks, (f64, f32));
+        return Diagnose(w, sigma, se, o, checks, (f64, f32), regularised);
     }
 
-    private static IReadOnlyList<WhiteningDiagnostics> Diagnose(Tensor w, Tensor sigma, Tensor se, WhiteningOptions o, RootChecks checks, (double[] Float64, double[] Float32) residuals) =>
-        WhiteningVerification.Diagnose(se, checks, residuals, WhiteningVerification.AgainstCovariance(w, sigma, o.Kind, o.Epsilon));
+    private static IReadOnlyList<WhiteningDiagnostics> Diagnose(Tensor w, Tensor sigma, Tensor se, WhiteningOptions o, RootChecks checks,
+        (double[] Float64, double[] Float32) residuals, Tensor? regularised) =>
+        WhiteningVerification.Diagnose(se, checks, residuals, WhiteningVerification.AgainstCovariance(w, sigma, o.Kind, o.Epsilon, regularised));
 
     /// <summary>The eigendecomposition, through the robust eigenvector gradient (Wang et al. 2021) when a graph is recorded.</summary>
     private static (Tensor Values, Tensor Vectors) Eigh(Tensor se)

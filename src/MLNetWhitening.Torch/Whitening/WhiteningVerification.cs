@@ -82,30 +82,45 @@ internal static class WhiteningVerification
 
     /// <summary>
     /// How white W makes data of covariance Σ itself, not Σε: ‖W Σ Wᵀ − I‖_F / √k per matrix, and how many of the k
-    /// largest eigenvalues of Σ (ZCA-cor: of its correlation matrix, whose root is taken; k = d but for PCA of a lower
-    /// rank) are below ε, directions whose output variance λ / (λ + ε) is below 1/2: there ε, not the data, sets W
-    /// (docs/reliability.md, "ε that silently switches whitening off"). One product and one eigvalsh per matrix in float64, read back in one transfer. <paramref name="w"/>: (k, d)
-    /// or (B, k, d); <paramref name="sigma"/>: (d, d) or (B, d, d).
+    /// largest eigenvalues of Σ (ZCA-cor: of its correlation matrix; k = d but for PCA of a lower rank) are below ε,
+    /// directions whose output variance λ / (λ + ε) is below 1/2: there ε, not the data, sets W (docs/reliability.md,
+    /// "ε that silently switches whitening off"). The count comes from <paramref name="regularised"/>, the eigenvalues
+    /// of Σε = Σ + εI that the root step computed, when they are float64 (<see cref="CountsFromRegularised"/>);
+    /// otherwise from an eigvalsh of Σ or of the correlation matrix in float64. One product per matrix, read back in
+    /// one transfer. <paramref name="w"/>: (k, d) or (B, k, d); <paramref name="sigma"/>: (d, d) or (B, d, d);
+    /// <paramref name="regularised"/>: (d) or (B, d), ascending, or null where the kind's root step has none of Σε
+    /// (ZCA-cor takes the root of D^(−1/2) Σε D^(−1/2), D = diag(Σε), whose eigenvalues are not those of the
+    /// correlation matrix plus ε).
     /// </summary>
-    public static (double[] Residual, int[] BelowEpsilon) AgainstCovariance(Tensor w, Tensor sigma, WhiteningType kind, double epsilon)
+    public static (double[] Residual, int[] BelowEpsilon) AgainstCovariance(Tensor w, Tensor sigma, WhiteningType kind, double epsilon, Tensor? regularised)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         long k = w.shape[^2];
+        long d = sigma.shape[^1];
         Tensor w64 = w.detach().to(ScalarType.Float64), s64 = sigma.detach().to(ScalarType.Float64);
         Tensor r = w64.matmul(s64).matmul(w64.transpose(-1, -2)) - eye(k, dtype: ScalarType.Float64, device: w.device);
-        Tensor spectral = s64;
-        if (kind == WhiteningType.ZcaCor)
+        // Ascending; PCA's k rows whiten the k largest, so the directions it drops cannot be ε-dominated outputs. Adding
+        // εI keeps the order, so the k largest of Σε are those of Σ.
+        Tensor below;
+        if (CountsFromRegularised(regularised, kind))
         {
-            Tensor variance = s64.diagonal(0, -2, -1);   // a constant feature: a zero row and column, an eigenvalue 0 below ε
-            Tensor scale = where(variance.gt(HeldScalars.Zero), variance.rsqrt(), zeros_like(variance));
-            spectral = scale.unsqueeze(-1) * s64 * scale.unsqueeze(-2);
+            // λ(Σ) < ε ⇔ λ(Σ + εI) = λ(Σ) + ε < 2ε, with 2ε exact in float64 (no subtraction to round).
+            using Scalar twiceEpsilon = (2 * epsilon).ToScalar();
+            below = regularised!.detach().narrow(-1, d - k, k).lt(twiceEpsilon).sum(-1).to(ScalarType.Float64);
         }
-        // Ascending; PCA's k rows whiten the k largest, so the directions it drops cannot be ε-dominated outputs.
-        Tensor eigenvalues = linalg.eigvalsh(spectral);
-        long d = spectral.shape[^1];
-        using Scalar heldEpsilon = epsilon.ToScalar();
-        Tensor below = eigenvalues.narrow(-1, d - k, k).lt(heldEpsilon).sum(-1).to(ScalarType.Float64);
+        else
+        {
+            Tensor spectral = s64;
+            if (kind == WhiteningType.ZcaCor)
+            {
+                Tensor variance = s64.diagonal(0, -2, -1);   // a constant feature: a zero row and column, an eigenvalue 0 below ε
+                Tensor scale = where(variance.gt(HeldScalars.Zero), variance.rsqrt(), zeros_like(variance));
+                spectral = scale.unsqueeze(-1) * s64 * scale.unsqueeze(-2);
+            }
+            using Scalar heldEpsilon = epsilon.ToScalar();
+            below = linalg.eigvalsh(spectral).narrow(-1, d - k, k).lt(heldEpsilon).sum(-1).to(ScalarType.Float64);
+        }
         double[] host = MatrixOps.ToHost(stack(new[] { linalg.matrix_norm(r), below }));
         int count = host.Length / 2;
         var residual = new double[count];
@@ -118,6 +133,18 @@ internal static class WhiteningVerification
         }
         return (residual, belowEpsilon);
     }
+
+    /// <summary>
+    /// Whether the count below ε can come from the eigenvalues of Σε the root step computed: for ZCA and PCA (Σε is the
+    /// matrix whose root is taken) when they are float64. A backward-stable eigensolver returns the exact eigenvalues
+    /// of Σε + E with ‖E‖ of order d u ‖Σε‖ (forming Σ + εI rounds within that too); an eigvalsh of Σ in float64, as
+    /// before, returns those of Σ + E′ with ‖E′‖ of the same order. In float64 the two counts agree on every eigenvalue
+    /// of Σ farther than that from ε; nearer, either may go either way, as it may for Σ itself, the result of rounded
+    /// arithmetic and uncertain by at least u ‖Σ‖. In float32, d u ‖Σε‖ can be of the order of ε itself (the default ε, unit variances, a few hundred features), so a
+    /// zero eigenvalue of Σ could be missed; there the float64 eigvalsh of Σ stays.
+    /// </summary>
+    private static bool CountsFromRegularised(Tensor? regularised, WhiteningType kind) =>
+        regularised is not null && kind != WhiteningType.ZcaCor && regularised.dtype == ScalarType.Float64;
 
     /// <summary>
     /// The diagnostics of W against Σε (<paramref name="se"/>, d × d or a batch) and, from
