@@ -13,7 +13,10 @@ namespace MLNetWhitening.Torch;
 /// eigendecomposition, or a faster method's inverse root, refined to the dtype's accuracy by default, checked against
 /// the tolerance matrix by matrix, and the matrices whose refinement does not converge or that miss the tolerance
 /// recomputed by the exact roots (the reason recorded). An approximate method needs only the eigenvalues for κ, which
-/// LAPACK computes several times faster than the eigenvectors. Differentiable whenever the input requires grad.
+/// LAPACK computes several times faster than the eigenvectors. Verified, <see cref="MatrixRootMethod.Auto"/> is the
+/// exact roots on every device: the check needs the eigenvalues, which the exact roots bring and a product-only root
+/// adds to its own cost (on a GPU too, where that root alone can beat eigh: docs/benchmarks.md, "On a GPU").
+/// Differentiable whenever the input requires grad.
 /// </summary>
 internal static class SymmetricRoots
 {
@@ -34,7 +37,7 @@ internal static class SymmetricRoots
             Tensor inverse = MatrixRoots.InverseSqrt(a, options);
             return new Result(inverse, needsRoot ? MatrixOps.Symmetrise(a.matmul(inverse)) : null, null, null, null);
         }
-        MatrixRootMethod method = MatrixRoots.ResolveMethod(a, options);
+        MatrixRootMethod method = options.Method == MatrixRootMethod.Auto ? MatrixRootMethod.Eigen : MatrixRoots.ResolveMethod(a, options);
         if (method == MatrixRootMethod.Eigen)
             return Exact(a, needsRoot, null);
 
