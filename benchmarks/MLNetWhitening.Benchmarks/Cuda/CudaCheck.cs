@@ -51,7 +51,8 @@ internal static class CudaCheck
         }
     }
 
-    /// <summary>Whether <paramref name="t"/> lies on <paramref name="device"/> (any index of it, when none is named).</summary>
+    /// <summary>Whether <paramref name="t"/> lies on <paramref name="device"/> (any index of it, when none is
+    /// named).</summary>
     private static bool On(Tensor t, Device device) => t.device_type == device.type && (device.index < 0 || t.device_index == device.index);
 
     private static void Roots(Device device)

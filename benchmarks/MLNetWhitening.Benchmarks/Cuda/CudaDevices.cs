@@ -22,7 +22,8 @@ internal static class CudaDevices
         return CUDA;
     }
 
-    /// <summary>Waits for the device's queued work (a no-op on the CPU), so that a wall clock reads the work's time.</summary>
+    /// <summary>Waits for the device's queued work (a no-op on the CPU), so that a wall clock reads the work's
+    /// time.</summary>
     public static void Synchronize(Device device)
     {
         if (device.type == DeviceType.CUDA)

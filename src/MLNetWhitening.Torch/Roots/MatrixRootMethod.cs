@@ -4,11 +4,13 @@ namespace MLNetWhitening.Torch;
 public enum MatrixRootMethod
 {
     /// <summary>
-    /// An accurate root by the method measured fastest for the device (docs/matrix-roots.md, section Auto): <see cref="Eigen"/>
-    /// on the CPU; on CUDA <see cref="Mpa"/> refined to the dtype's accuracy (<see cref="MatrixRootOptions.Refine"/>) for
-    /// batches of n ≥ 64 from a measured batch size on, where libtorch's eigh, which solves them one after another, is
-    /// slower, falling back to <see cref="Eigen"/> where the refinement does not converge, and <see cref="Eigen"/> for
-    /// smaller batches; <see cref="Eigen"/> elsewhere. <see cref="MatrixRoots.SqrtEx"/> reports which method ran.
+    /// An accurate root by the method measured fastest for the device (docs/matrix-roots.md, section Auto):
+    /// <see cref="Eigen"/> on the CPU; on CUDA <see cref="Mpa"/> refined to the dtype's accuracy
+    /// (<see cref="MatrixRootOptions.Refine"/>) for batches of n ≥ 64 from a measured batch size on, where libtorch's
+    /// eigh, which solves them one after another, is slower, falling back to <see cref="Eigen"/> where the refinement
+    /// does not converge, and <see cref="Eigen"/> for smaller batches; <see cref="Eigen"/> elsewhere. The verified
+    /// whitening takes <see cref="Eigen"/> for Auto everywhere (it needs the eigenvalues anyway).
+    /// <see cref="MatrixRoots.SqrtEx"/> reports which method ran.
     /// </summary>
     Auto = 0,
 

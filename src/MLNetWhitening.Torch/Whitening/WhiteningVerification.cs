@@ -140,8 +140,9 @@ internal static class WhiteningVerification
     /// of Σε + E with ‖E‖ of order d u ‖Σε‖ (forming Σ + εI rounds within that too); an eigvalsh of Σ in float64, as
     /// before, returns those of Σ + E′ with ‖E′‖ of the same order. In float64 the two counts agree on every eigenvalue
     /// of Σ farther than that from ε; nearer, either may go either way, as it may for Σ itself, the result of rounded
-    /// arithmetic and uncertain by at least u ‖Σ‖. In float32, d u ‖Σε‖ can be of the order of ε itself (the default ε, unit variances, a few hundred features), so a
-    /// zero eigenvalue of Σ could be missed; there the float64 eigvalsh of Σ stays.
+    /// arithmetic and uncertain by at least u ‖Σ‖. In float32, d u ‖Σε‖ can be of the order of ε itself (the default
+    /// ε, unit variances, a few hundred features), so a zero eigenvalue of Σ could be missed; there the float64 eigvalsh
+    /// of Σ stays.
     /// </summary>
     private static bool CountsFromRegularised(Tensor? regularised, WhiteningType kind) =>
         regularised is not null && kind != WhiteningType.ZcaCor && regularised.dtype == ScalarType.Float64;
