@@ -111,8 +111,11 @@ internal static class QuickCommands
         var cudaRounds = Optional("rounds", "rounds", 15);
         Add(root, "cuda-timing", "Issue #3's grid and the ZCA fit's root on one device, synchronised after each call.",
             p => Environment.ExitCode = CudaTiming.Run(p.GetValue(device)!, p.GetValue(cudaRounds)), device, cudaRounds);
+        var sizes = Optional("sizes", "matrix sizes, comma-separated", "16,32,64,128,256,512");
+        var batches = Optional("batches", "batch sizes, comma-separated", "1,2,4,8,16");
         Add(root, "cuda-crossover", "Eigen against refined Mpa for batches of 1 to 16 matrices on one device (Auto's rule).",
-            p => Environment.ExitCode = CudaTiming.Crossover(p.GetValue(device)!, p.GetValue(cudaRounds)), device, cudaRounds);
+            p => Environment.ExitCode = CudaTiming.Crossover(p.GetValue(device)!, p.GetValue(cudaRounds), Longs(p.GetValue(sizes)!), Longs(p.GetValue(batches)!)),
+            device, cudaRounds, sizes, batches);
         Add(root, "cuda-layer", "The decorrelated batch norm's training step on one device, by group size and root.",
             p => Environment.ExitCode = CudaLayerTiming.Run(p.GetValue(device)!, p.GetValue(cudaRounds)), device, cudaRounds);
         return root;
@@ -138,6 +141,8 @@ internal static class QuickCommands
         "torch" => null,
         _ => int.Parse(text, CultureInfo.InvariantCulture),
     };
+
+    private static long[] Longs(string text) => Array.ConvertAll(text.Split(','), s => long.Parse(s, CultureInfo.InvariantCulture));
 
     private static double Real(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 

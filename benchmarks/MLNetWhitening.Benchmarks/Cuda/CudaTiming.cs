@@ -54,18 +54,19 @@ internal static class CudaTiming
 
     /// <summary>
     /// Where Auto's rule on the device should switch between Eigen and refined Mpa: forward + backward and forward of
-    /// both beside libtorch's eigh with its autograd, for batches of 1 to 16 matrices of n = 16 to 512 (κ = 1e2).
+    /// both beside libtorch's eigh with its autograd, for batches of 1 to 16 matrices of n = 16 to 512 (κ = 1e2) unless
+    /// other sizes and batches are given.
     /// </summary>
-    public static int Crossover(string deviceName, int rounds)
+    public static int Crossover(string deviceName, int rounds, long[] sizes, long[] batches)
     {
         Device? device = CudaDevices.Resolve(deviceName);
         if (device is null)
             return 1;
         foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
         {
-            foreach (long n in new long[] { 16, 32, 64, 128, 256, 512 })
+            foreach (long n in sizes)
             {
-                foreach (long batch in new long[] { 1, 2, 4, 8, 16 })
+                foreach (long batch in batches)
                 {
                     using var workload = new InverseSqrtWorkload(new BatchSize(batch, n), dtype, device);
                     var variants = new List<(string, Action)>();

@@ -11,12 +11,12 @@ namespace MLNetWhitening.Torch;
 /// <list type="bullet">
 /// <item>CPU: <see cref="MatrixRootMethod.Eigen"/>, because the refined approximations measured slower than eigh there
 /// (docs/benchmarks.md, "Thresholds in the code").</item>
-/// <item>CUDA: <see cref="MatrixRootMethod.Mpa"/>, refined to the dtype's accuracy, for batches of at least
-/// <see cref="MinimumCudaBatch"/> matrices, and <see cref="MatrixRootMethod.Eigen"/> (on the GPU) otherwise; the refined
-/// root falls back to Eigen where it does not converge. Measured on an H200 (docs/benchmarks.md, "On a GPU"): libtorch's
-/// eigh there solves batches of n ≥ 64 one matrix after another, so its time grows with the batch, while the refined
-/// root's products take about the same time for one matrix or sixteen; for n ≤ 32 libtorch solves a batch in one call,
-/// faster than the products (sizes 33 to 63 were not measured and stay on Eigen). The thresholds were measured with the
+/// <item>CUDA: <see cref="MatrixRootMethod.Mpa"/>, refined to the dtype's accuracy, where
+/// <see cref="RefinedMpaIsFaster"/> says so, and <see cref="MatrixRootMethod.Eigen"/> (on the GPU) otherwise; the
+/// refined root falls back to Eigen where it does not converge. Measured on an H200 (docs/benchmarks.md, "On a GPU"):
+/// libtorch's eigh there solves batches of n ≥ 64 one matrix after another, so its time grows with the batch, while up
+/// to n = 512 the refined root's products take about the same time for one matrix or sixteen; for n ≤ 32 libtorch
+/// solves a batch in one call, faster than the products (sizes 33 to 63 were not measured and stay on Eigen). The thresholds were measured with the
 /// machine's own libtorch 2.11 / CUDA 13.0 standing in for TorchSharp-cuda-linux; re-measure them on that stack.</item>
 /// <item>Any other device: <see cref="MatrixRootMethod.Eigen"/>.</item>
 /// </list>
@@ -38,30 +38,32 @@ internal static class AutoMethod
     /// <summary>The rule for a batch of <paramref name="batch"/> n × n matrices in <paramref name="dtype"/>;
     /// <paramref name="backward"/>: a graph is being recorded, so the backward's cost counts too.</summary>
     public static MatrixRootMethod Choose(DeviceType device, long batch, long n, ScalarType dtype, bool backward) =>
-        device == DeviceType.CUDA && batch >= MinimumCudaBatch(n, dtype, backward) ? MatrixRootMethod.Mpa : MatrixRootMethod.Eigen;
+        device == DeviceType.CUDA && RefinedMpaIsFaster(batch, n, dtype, backward) ? MatrixRootMethod.Mpa : MatrixRootMethod.Eigen;
 
     /// <summary>
-    /// The smallest batch of n × n matrices for which refined Mpa was faster than eigh on the H200, with a margin:
-    /// at every measured point from this batch up (batches of 1, 2, 4, 8 and 16), the refined root took at most 0.95 of
-    /// eigh's time (forward + backward, or forward alone when no graph is recorded), in the dtype given. Measured up to
-    /// n = 512 on batches of 1 to 16, and at n = 1024 on one matrix (forward + backward at parity: hence two matrices
-    /// from n = 1024 on in float32, a guess beyond that). <see cref="long.MaxValue"/>: never.
+    /// Where refined Mpa was faster than eigh on the H200, with a margin. Up to n = 512 (batches of 1, 2, 4, 8 and 16
+    /// measured at n = 16 … 512): from the smallest batch at which the refined root took at most 0.95 of eigh's time
+    /// at every measured batch from there up (forward + backward, or forward alone when no graph is recorded), in the
+    /// dtype given. From n = 1024 (batches of 1, 2 and 4 measured at 1024 and 2048) the products fill the GPU and their
+    /// time grows with the batch as eigh's does: with a graph eigh won or tied everywhere, and forward alone the refined
+    /// root won for one matrix only (two took 0.98–1.62 of eigh's time). Between 512 and 1024, not measured, the
+    /// boundary sits at 768.
     /// </summary>
-    internal static long MinimumCudaBatch(long n, ScalarType dtype, bool backward)
+    internal static bool RefinedMpaIsFaster(long batch, long n, ScalarType dtype, bool backward)
     {
         bool single = dtype == ScalarType.Float32;
         return (n, backward) switch
         {
-            ( < 64, _) => long.MaxValue,
-            ( < 128, true) => single ? 8 : 16,
-            ( < 128, false) => 4,
-            ( < 256, true) => single ? 4 : 8,
-            ( < 256, false) => 4,
-            ( < 512, true) => single ? 4 : 8,
-            ( < 512, false) => single ? 1 : 4,
-            ( < 1024, true) => single ? 1 : 4,
-            (_, true) => single ? 2 : 4,
-            (_, false) => single ? 1 : 4,
+            ( < 64, _) => false,
+            ( < 128, true) => batch >= (single ? 8 : 16),
+            ( < 128, false) => batch >= 4,
+            ( < 256, true) => batch >= (single ? 4 : 8),
+            ( < 256, false) => batch >= 4,
+            ( < 512, true) => batch >= (single ? 4 : 8),
+            ( < 512, false) => batch >= (single ? 1 : 4),
+            ( < 768, _) => batch >= (single ? 1 : 4),
+            (_, true) => false,
+            (_, false) => batch == 1,
         };
     }
 }

@@ -6,10 +6,11 @@ public enum MatrixRootMethod
     /// <summary>
     /// An accurate root by the method measured fastest for the device (docs/matrix-roots.md, section Auto):
     /// <see cref="Eigen"/> on the CPU; on CUDA <see cref="Mpa"/> refined to the dtype's accuracy
-    /// (<see cref="MatrixRootOptions.Refine"/>) for batches of n ≥ 64 from a measured batch size on, where libtorch's
-    /// eigh, which solves them one after another, is slower, falling back to <see cref="Eigen"/> where the refinement
-    /// does not converge, and <see cref="Eigen"/> for smaller batches; <see cref="Eigen"/> elsewhere. The verified
-    /// whitening takes <see cref="Eigen"/> for Auto everywhere (it needs the eigenvalues anyway).
+    /// (<see cref="MatrixRootOptions.Refine"/>) where it was measured faster, chiefly batches of 64 ≤ n ≤ 512 from a
+    /// measured batch size on, which libtorch's eigh solves one after another, falling back to <see cref="Eigen"/>
+    /// where the refinement does not converge, and <see cref="Eigen"/> elsewhere on CUDA; <see cref="Eigen"/> on any
+    /// other device. The verified whitening takes <see cref="Eigen"/> for Auto everywhere (it needs the eigenvalues
+    /// anyway).
     /// <see cref="MatrixRoots.SqrtEx"/> reports which method ran.
     /// </summary>
     Auto = 0,

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -34,9 +35,10 @@ public sealed class AutoMethodTests
     }
 
     [TestMethod]
-    public void Cuda_NeverReturnsToEigenAsTheBatchGrows()
+    public void Cuda_BelowN768_NeverReturnsToEigenAsTheBatchGrows()
     {
-        foreach (long n in Sizes)
+        // eigh's time grows with the batch there, the refined root's hardly; from n = 1024 both grow (next test).
+        foreach (long n in Sizes.Where(n => n < 768))
             foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
                 foreach (bool backward in new[] { false, true })
                 {
@@ -52,7 +54,7 @@ public sealed class AutoMethodTests
 
     [TestMethod]
     // Points of docs/benchmarks.md, "On a GPU": issue #3's batches, single matrices, a float64 batch where eigh still
-    // won, single float32 matrices from 512 on, and forward alone.
+    // won, single float32 matrices of 512 and 1024 with a graph, and single large matrices forward alone.
     [DataRow(16L, 128L, ScalarType.Float32, true, MatrixRootMethod.Mpa)]
     [DataRow(64L, 64L, ScalarType.Float32, true, MatrixRootMethod.Mpa)]
     [DataRow(16L, 128L, ScalarType.Float64, true, MatrixRootMethod.Mpa)]
@@ -62,9 +64,23 @@ public sealed class AutoMethodTests
     [DataRow(1L, 512L, ScalarType.Float32, true, MatrixRootMethod.Mpa)]
     [DataRow(1L, 1024L, ScalarType.Float32, true, MatrixRootMethod.Eigen)]
     [DataRow(1L, 1024L, ScalarType.Float32, false, MatrixRootMethod.Mpa)]
-    [DataRow(1L, 2048L, ScalarType.Float64, false, MatrixRootMethod.Eigen)]
+    [DataRow(1L, 2048L, ScalarType.Float64, false, MatrixRootMethod.Mpa)]
     public void Cuda_FollowsTheMeasuredPoints(long batch, long n, ScalarType dtype, bool backward, MatrixRootMethod expected) =>
         Assert.AreEqual(expected, AutoMethod.Choose(DeviceType.CUDA, batch, n, dtype, backward));
+
+    [TestMethod]
+    public void Cuda_From1024_KeepsEigenWithAGraph_AndTakesMpaForwardForOneMatrixOnly()
+    {
+        foreach (long n in new long[] { 768, 1024, 2048, 4096 })
+            foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
+            {
+                foreach (long b in Batches)
+                {
+                    Assert.AreEqual(MatrixRootMethod.Eigen, AutoMethod.Choose(DeviceType.CUDA, b, n, dtype, true), $"({b}, {n}) {dtype} with a graph");
+                    Assert.AreEqual(b == 1 ? MatrixRootMethod.Mpa : MatrixRootMethod.Eigen, AutoMethod.Choose(DeviceType.CUDA, b, n, dtype, false), $"({b}, {n}) {dtype} forward");
+                }
+            }
+    }
 
     [TestMethod]
     public void TheRuleReads_TheBatch_TheSize_AndWhetherAGraphIsRecorded()
