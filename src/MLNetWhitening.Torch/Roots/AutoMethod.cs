@@ -14,8 +14,8 @@ namespace MLNetWhitening.Torch;
 /// <item>CUDA: <see cref="MatrixRootMethod.Mpa"/>, refined to the dtype's accuracy, where
 /// <see cref="RefinedMpaIsFaster"/> says so, and <see cref="MatrixRootMethod.Eigen"/> (on the GPU) otherwise; the
 /// refined root falls back to Eigen where it does not converge. Measured on an H200 (docs/benchmarks.md, "On a GPU"):
-/// libtorch's eigh there solves batches of n ≥ 64 one matrix after another, so its time grows with the batch, while up
-/// to n = 512 the refined root's products take about the same time for one matrix or sixteen; for n ≤ 32 libtorch
+/// libtorch's eigh there solves batches of n ≥ 64 one matrix after another, so its time grows with the batch, while
+/// below n = 512 the refined root's products take about the same time for one matrix or sixteen; for n ≤ 32 libtorch
 /// solves a batch in one call, faster than the products (sizes 33 to 63 were not measured and stay on Eigen). The thresholds were measured with the
 /// machine's own libtorch 2.11 / CUDA 13.0 standing in for TorchSharp-cuda-linux; re-measure them on that stack.</item>
 /// <item>Any other device: <see cref="MatrixRootMethod.Eigen"/>.</item>
@@ -41,13 +41,12 @@ internal static class AutoMethod
         device == DeviceType.CUDA && RefinedMpaIsFaster(batch, n, dtype, backward) ? MatrixRootMethod.Mpa : MatrixRootMethod.Eigen;
 
     /// <summary>
-    /// Where refined Mpa was faster than eigh on the H200, with a margin. Up to n = 512 (batches of 1, 2, 4, 8 and 16
-    /// measured at n = 16 … 512): from the smallest batch at which the refined root took at most 0.95 of eigh's time
-    /// at every measured batch from there up (forward + backward, or forward alone when no graph is recorded), in the
-    /// dtype given. From n = 1024 (batches of 1, 2 and 4 measured at 1024 and 2048) the products fill the GPU and their
-    /// time grows with the batch as eigh's does: with a graph eigh won or tied everywhere, and forward alone the refined
-    /// root won for one matrix only (two took 0.98–1.62 of eigh's time). Between 512 and 1024, not measured, the
-    /// boundary sits at 768.
+    /// Where refined Mpa took at most 0.95 of eigh's time on the H200 (forward + backward, or forward alone when no
+    /// graph is recorded). Below n = 512 (batches of 1 to 16 measured at n = 16 … 256): from the smallest batch at
+    /// which it did so at every measured batch from there up. From n = 512 (batches of 1, 2 and 4 measured at 512,
+    /// 640, 768, 896, 1024 and 2048, and 8 and 16 at 512) the products begin to fill the GPU and two matrices were
+    /// slower than one or four: with a graph, four or more matrices below n = 896 and never from there; forward
+    /// alone, one matrix, or four or more below n = 1024.
     /// </summary>
     internal static bool RefinedMpaIsFaster(long batch, long n, ScalarType dtype, bool backward)
     {
@@ -61,8 +60,9 @@ internal static class AutoMethod
             ( < 256, false) => batch >= 4,
             ( < 512, true) => batch >= (single ? 4 : 8),
             ( < 512, false) => batch >= (single ? 1 : 4),
-            ( < 768, _) => batch >= (single ? 1 : 4),
+            ( < 896, true) => batch >= 4,
             (_, true) => false,
+            ( < 1024, false) => batch == 1 || batch >= 4,
             (_, false) => batch == 1,
         };
     }

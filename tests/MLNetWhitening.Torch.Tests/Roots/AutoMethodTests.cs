@@ -35,10 +35,10 @@ public sealed class AutoMethodTests
     }
 
     [TestMethod]
-    public void Cuda_BelowN768_NeverReturnsToEigenAsTheBatchGrows()
+    public void Cuda_Below512_NeverReturnsToEigenAsTheBatchGrows()
     {
-        // eigh's time grows with the batch there, the refined root's hardly; from n = 1024 both grow (next test).
-        foreach (long n in Sizes.Where(n => n < 768))
+        // eigh's time grows with the batch there, the refined root's hardly; from n = 512 both grow (next test).
+        foreach (long n in Sizes.Where(n => n < 512))
             foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
                 foreach (bool backward in new[] { false, true })
                 {
@@ -54,14 +54,15 @@ public sealed class AutoMethodTests
 
     [TestMethod]
     // Points of docs/benchmarks.md, "On a GPU": issue #3's batches, single matrices, a float64 batch where eigh still
-    // won, single float32 matrices of 512 and 1024 with a graph, and single large matrices forward alone.
+    // won, large matrices with a graph, and single large matrices forward alone.
     [DataRow(16L, 128L, ScalarType.Float32, true, MatrixRootMethod.Mpa)]
     [DataRow(64L, 64L, ScalarType.Float32, true, MatrixRootMethod.Mpa)]
     [DataRow(16L, 128L, ScalarType.Float64, true, MatrixRootMethod.Mpa)]
     [DataRow(1L, 64L, ScalarType.Float32, true, MatrixRootMethod.Eigen)]
     [DataRow(1L, 1024L, ScalarType.Float64, true, MatrixRootMethod.Eigen)]
     [DataRow(4L, 256L, ScalarType.Float64, true, MatrixRootMethod.Eigen)]
-    [DataRow(1L, 512L, ScalarType.Float32, true, MatrixRootMethod.Mpa)]
+    [DataRow(1L, 640L, ScalarType.Float32, true, MatrixRootMethod.Eigen)]
+    [DataRow(4L, 768L, ScalarType.Float64, true, MatrixRootMethod.Mpa)]
     [DataRow(1L, 1024L, ScalarType.Float32, true, MatrixRootMethod.Eigen)]
     [DataRow(1L, 1024L, ScalarType.Float32, false, MatrixRootMethod.Mpa)]
     [DataRow(1L, 2048L, ScalarType.Float64, false, MatrixRootMethod.Mpa)]
@@ -69,15 +70,17 @@ public sealed class AutoMethodTests
         Assert.AreEqual(expected, AutoMethod.Choose(DeviceType.CUDA, batch, n, dtype, backward));
 
     [TestMethod]
-    public void Cuda_From1024_KeepsEigenWithAGraph_AndTakesMpaForwardForOneMatrixOnly()
+    public void Cuda_From512_TakesMpaForFourMatricesBelow896WithAGraph_AndForOneOrFourForward()
     {
-        foreach (long n in new long[] { 768, 1024, 2048, 4096 })
+        foreach (long n in new long[] { 512, 640, 768, 895, 896, 1023, 1024, 2048, 4096 })
             foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
             {
                 foreach (long b in Batches)
                 {
-                    Assert.AreEqual(MatrixRootMethod.Eigen, AutoMethod.Choose(DeviceType.CUDA, b, n, dtype, true), $"({b}, {n}) {dtype} with a graph");
-                    Assert.AreEqual(b == 1 ? MatrixRootMethod.Mpa : MatrixRootMethod.Eigen, AutoMethod.Choose(DeviceType.CUDA, b, n, dtype, false), $"({b}, {n}) {dtype} forward");
+                    bool graph = n < 896 && b >= 4;
+                    bool forward = b == 1 || (n < 1024 && b >= 4);
+                    Assert.AreEqual(graph ? MatrixRootMethod.Mpa : MatrixRootMethod.Eigen, AutoMethod.Choose(DeviceType.CUDA, b, n, dtype, true), $"({b}, {n}) {dtype} with a graph");
+                    Assert.AreEqual(forward ? MatrixRootMethod.Mpa : MatrixRootMethod.Eigen, AutoMethod.Choose(DeviceType.CUDA, b, n, dtype, false), $"({b}, {n}) {dtype} forward");
                 }
             }
     }
