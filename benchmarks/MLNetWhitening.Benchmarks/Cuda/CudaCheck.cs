@@ -6,15 +6,16 @@ using MLNetWhitening.Benchmarks.Mlp;
 using MLNetWhitening.Benchmarks.Roots;
 using MLNetWhitening.Benchmarks.Zca;
 using MLNetWhitening.Torch;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNetWhitening.Benchmarks.Cuda;
 
 /// <summary>
 /// <c>-- cuda-check [cuda|cpu]</c>: the GPU path's accuracy on one device, for a machine with a GPU (the test suite
-/// runs on the CPU alone). Prints, with the seeds used: the roots of every method against a float64 eigh reference
-/// (the method used, the refinement's steps and the device the result lies on), the Lyapunov gradient against
-/// Daleckii–Krein, a batch with one ill-conditioned matrix, the decorrelated batch norm against the same layer in
+/// runs on the CPU alone). Prints, with the seeds used: the roots of every method against exact roots built in float64
+/// (the method used, the refinement's steps and the device the result lies on), the gradients of refined Mpa (the
+/// Lyapunov backward) and Eigen against Daleckii–Krein, a batch with one ill-conditioned matrix, the decorrelated batch norm against the same layer in
 /// float64 on the CPU, a ZCA fit with <c>Device = Cuda</c> against the CPU's Eigen fit, and a WhitenedMlp fit on
 /// digits. With <c>cpu</c> it runs the same on the CPU, to try the harness where there is no GPU. Each check has a
 /// bound; a result past it, or on another device than asked, prints FAIL and makes the exit code 1.
@@ -36,8 +37,9 @@ internal static class CudaCheck
         Gradient(device);
         IllConditionedBatch(device);
         Layer(device);
-        Zca(deviceName);
-        Mlp(deviceName);
+        WhiteningDevice whiteningDevice = device.type == DeviceType.CUDA ? WhiteningDevice.Cuda : WhiteningDevice.Cpu;
+        Zca(whiteningDevice);
+        Mlp(whiteningDevice);
         Console.WriteLine(_failed ? "FAILED" : "all checks within their bounds");
         return _failed ? 1 : 0;
     }
@@ -149,13 +151,12 @@ internal static class CudaCheck
         }
     }
 
-    private static void Zca(string deviceName)
+    private static void Zca(WhiteningDevice device)
     {
         Console.WriteLine("WhitenZca on 20,000 × 256 synthetic rows: the device's fit against the CPU's Eigen fit");
         var ml = new MLContext(seed: 1);
         IDataView data = ZcaBenchmarkViews.Cached(ml, 256, 20_000);
         var cpu = ml.Transforms.WhitenZca("White", nameof(FeatureRow.Features), ZcaWhiteningOptions.Default with { Device = WhiteningDevice.Cpu, Method = MatrixRootMethod.Eigen }).Fit(data)["White"];
-        WhiteningDevice device = deviceName == "cuda" ? WhiteningDevice.Cuda : WhiteningDevice.Cpu;
         foreach (var method in new[] { MatrixRootMethod.Auto, MatrixRootMethod.Mpa, MatrixRootMethod.Eigen })
         {
             var fitted = ml.Transforms.WhitenZca("White", nameof(FeatureRow.Features), ZcaWhiteningOptions.Default with { Device = device, Method = method }).Fit(data)["White"];
@@ -171,12 +172,11 @@ internal static class CudaCheck
         }
     }
 
-    private static void Mlp(string deviceName)
+    private static void Mlp(WhiteningDevice device)
     {
         Console.WriteLine("WhitenedMlp on digits, 5 epochs: training accuracy and where it trained");
         var ml = new MLContext(seed: 1);
         IDataView view = MlpBenchmarkData.Load(ml, "digits");
-        WhiteningDevice device = deviceName == "cuda" ? WhiteningDevice.Cuda : WhiteningDevice.Cpu;
         var options = new WhitenedMlpOptions { LabelColumnName = "LabelKey", NumberOfEpochs = 5, Seed = 1, Device = device };
         var model = ml.MulticlassClassification.Trainers.WhitenedMlp(options).Fit(view);
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(view), labelColumnName: "LabelKey");

@@ -41,7 +41,7 @@ internal static class CudaLayerTiming
                     variants.Add(($"group {group} {name}", () => Step(layer, input, upstream)));
                 }
             }
-            CudaTiming.Time($"training step, ({rows}, 256) float32", device!, rounds, variants);
+            CudaTiming.Time($"training step, ({rows}, 256) float32", device, rounds, variants);
             layers.ForEach(l => l.Dispose());
         }
         return 0;

@@ -27,11 +27,9 @@ internal static class CudaTiming
             foreach (var size in MatrixRootBenchmarks.Grid)
             {
                 using var workload = new InverseSqrtWorkload(size, dtype, device);
-                var variants = new List<(string, Action)>();
-                foreach (var impl in new[] { RootImplementation.BaselineEighAutograd, RootImplementation.Auto, RootImplementation.Eigen, RootImplementation.MpaRefined })
-                    variants.Add(($"{impl} forward + backward", () => workload.ForwardBackward(impl)));
-                foreach (var impl in new[] { RootImplementation.BaselineEighAutograd, RootImplementation.Auto, RootImplementation.MpaRefined })
-                    variants.Add(($"{impl} forward", () => workload.Forward(impl)));
+                var variants = RootVariants(workload,
+                    new[] { RootImplementation.BaselineEighAutograd, RootImplementation.Auto, RootImplementation.Eigen, RootImplementation.MpaRefined },
+                    new[] { RootImplementation.BaselineEighAutograd, RootImplementation.Auto, RootImplementation.MpaRefined });
                 Time($"{size} {dtype} κ=1e2", device, rounds, variants);
             }
         }
@@ -69,16 +67,24 @@ internal static class CudaTiming
                 foreach (long batch in batches)
                 {
                     using var workload = new InverseSqrtWorkload(new BatchSize(batch, n), dtype, device);
-                    var variants = new List<(string, Action)>();
-                    foreach (var impl in new[] { RootImplementation.BaselineEighAutograd, RootImplementation.Eigen, RootImplementation.MpaRefined })
-                        variants.Add(($"{impl} forward + backward", () => workload.ForwardBackward(impl)));
-                    foreach (var impl in new[] { RootImplementation.BaselineEighAutograd, RootImplementation.Eigen, RootImplementation.MpaRefined })
-                        variants.Add(($"{impl} forward", () => workload.Forward(impl)));
+                    var compared = new[] { RootImplementation.BaselineEighAutograd, RootImplementation.Eigen, RootImplementation.MpaRefined };
+                    var variants = RootVariants(workload, compared, compared);
                     Time($"{batch}x{n} {dtype} κ=1e2", device, rounds, variants, warmUpSeconds: 0.1);
                 }
             }
         }
         return 0;
+    }
+
+    /// <summary>Forward + backward of <paramref name="withBackward"/>, then forward alone of <paramref name="forwardOnly"/>.</summary>
+    private static List<(string Name, Action Run)> RootVariants(InverseSqrtWorkload workload, RootImplementation[] withBackward, RootImplementation[] forwardOnly)
+    {
+        var variants = new List<(string Name, Action Run)>();
+        foreach (var impl in withBackward)
+            variants.Add(($"{impl} forward + backward", () => workload.ForwardBackward(impl)));
+        foreach (var impl in forwardOnly)
+            variants.Add(($"{impl} forward", () => workload.Forward(impl)));
+        return variants;
     }
 
     internal static void Time(string title, Device device, int rounds, List<(string Name, Action Run)> variants, double warmUpSeconds = 0.3)
@@ -89,13 +95,11 @@ internal static class CudaTiming
         }
         var times = InterleavedRounds.Measure(variants, rounds, () => CudaDevices.Synchronize(device));
         Console.WriteLine($"{title} on {device}, {rounds} interleaved rounds: median ms (ratio to the first), min ms");
-        double first = Median(times[0]);
+        double first = InterleavedRounds.Median(times[0]);
         for (int v = 0; v < variants.Count; v++)
         {
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0,-40} {1,10:F3} ({2,5:F2})  min {3,10:F3}",
-                variants[v].Name, Median(times[v]), Median(times[v]) / first, times[v].Min()));
+                variants[v].Name, InterleavedRounds.Median(times[v]), InterleavedRounds.Median(times[v]) / first, times[v].Min()));
         }
     }
-
-    private static double Median(List<double> values) => InterleavedRounds.Median(values);
 }

@@ -36,16 +36,10 @@ internal static class MlpQuickTiming
                     model.TrainingSummary.Elapsed.TotalMilliseconds, model.TrainingSummary.Device));
             }
         }
-        double[] medians = epochMs.Select(Median).ToArray();
+        double[] medians = epochMs.Select(InterleavedRounds.Median).ToArray();
         for (int v = 0; v < variants.Length; v++)
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} ({1} rows, batch {6}, threads {2}) {3,-20}: epoch median {4:F0} ms, min {5:F0} ms",
                 data, data == "digits" ? 1797 : rows, threads?.ToString(CultureInfo.InvariantCulture) ?? "TorchSharp's", variants[v].Item1, medians[v], epochMs[v].Min(), batch));
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "whitening layers / plain, median epoch: {0:F2}x", medians[0] / medians[1]));
-    }
-
-    private static double Median(System.Collections.Generic.List<double> values)
-    {
-        double[] sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 }

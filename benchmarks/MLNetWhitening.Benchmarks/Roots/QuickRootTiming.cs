@@ -49,13 +49,11 @@ internal static class QuickRootTiming
             SteadyState.WarmUp(run, 1);
         var times = InterleavedRounds.Measure(variants, rounds);
         Console.WriteLine($"({batch}, {n}) {dtype}, {rounds} interleaved rounds; ratios to the first variant's median and minimum");
-        double firstMedian = Median(times[0]), firstMin = times[0].Min();
+        double firstMedian = InterleavedRounds.Median(times[0]), firstMin = times[0].Min();
         for (int v = 0; v < variants.Count; v++)
         {
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-40} median {1,10:F3} ms ({2,4:F2})  min {3,10:F3} ms ({4,4:F2})",
-                variants[v].Name, Median(times[v]), Median(times[v]) / firstMedian, times[v].Min(), times[v].Min() / firstMin));
+                variants[v].Name, InterleavedRounds.Median(times[v]), InterleavedRounds.Median(times[v]) / firstMedian, times[v].Min(), times[v].Min() / firstMin));
         }
     }
-
-    private static double Median(List<double> values) => InterleavedRounds.Median(values);
 }

@@ -16,8 +16,9 @@ namespace MLNetWhitening.Torch;
 /// refined root falls back to Eigen where it does not converge. Measured on an H200 (docs/benchmarks.md, "On a GPU"):
 /// libtorch's eigh there solves batches of n ≥ 64 one matrix after another, so its time grows with the batch, while
 /// below n = 512 the refined root's products take about the same time for one matrix or sixteen; for n ≤ 32 libtorch
-/// solves a batch in one call, faster than the products (sizes 33 to 63 were not measured and stay on Eigen). The thresholds were measured with the
-/// machine's own libtorch 2.11 / CUDA 13.0 standing in for TorchSharp-cuda-linux; re-measure them on that stack.</item>
+/// solves a batch in one call, faster than the products (sizes 33 to 63 were not measured and stay on Eigen). The
+/// thresholds were measured with the machine's own libtorch 2.11 / CUDA 13.0 standing in for TorchSharp-cuda-linux;
+/// re-measure them on that stack.</item>
 /// <item>Any other device: <see cref="MatrixRootMethod.Eigen"/>.</item>
 /// </list>
 /// Nothing is moved between devices.

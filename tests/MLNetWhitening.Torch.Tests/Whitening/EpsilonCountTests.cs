@@ -50,6 +50,10 @@ public sealed class EpsilonCountTests
         return values.OrderBy(_ => random.Next()).ToArray();
     }
 
+    /// <summary>A (Batch, Dimension, Dimension) float64 batch with these eigenvalues and random eigenvectors.</summary>
+    private static Tensor WithSpectra(double[][] spectra, Generator gen) =>
+        SpdMatrices.WithEigenvalues(tensor(spectra.SelectMany(v => v).ToArray(), dtype: float64).reshape(Batch, Dimension), gen);
+
     /// <summary>How many of the k largest of <paramref name="values"/> are below ε.</summary>
     private static int Planted(double[] values, long k, double epsilon) => values.OrderByDescending(v => v).Take((int)k).Count(v => v < epsilon);
 
@@ -101,7 +105,7 @@ public sealed class EpsilonCountTests
             int rank = lowerRank ? (int)Dimension - random.Next(1, 4) : 0;   // keeps some of the small eigenvalues
             long k = rank == 0 ? Dimension : rank;
             double[][] spectra = Enumerable.Range(0, (int)Batch).Select(_ => Spectrum(random, epsilon, random.Next(2) == 0)).ToArray();
-            Tensor sigma = SpdMatrices.WithEigenvalues(tensor(spectra.SelectMany(v => v).ToArray(), dtype: float64).reshape(Batch, Dimension), gen);
+            Tensor sigma = WithSpectra(spectra, gen);
             var options = WhiteningOptions.Default with
             {
                 Kind = kind, Epsilon = epsilon, Rank = rank, Root = MatrixRootOptions.Default with { Method = method },
@@ -158,8 +162,7 @@ public sealed class EpsilonCountTests
     [DataRow(MatrixRootMethod.Mpa)]
     public void ZcaCor_CountsAsAFloat64EigvalshOfTheCorrelationMatrix_AroundEpsilonAndTwiceEpsilon(MatrixRootMethod method)
     {
-        int seed = System.Random.Shared.Next();
-        Random random = Seeded.Random(seed);
+        Random random = Seeded.Random();
         for (int draw = 0; draw < 3; draw++)
         {
             using var scope = NewDisposeScope();
@@ -193,7 +196,7 @@ public sealed class EpsilonCountTests
         double[][] spectra = Enumerable.Range(0, (int)Batch)
             .Select(_ => Enumerable.Range(0, (int)Dimension).Select(i => i < 3 ? LogUniform(random, 1e-8, 1e-4) : LogUniform(random, 0.1, 10)).ToArray())
             .ToArray();
-        Tensor sigma = SpdMatrices.WithEigenvalues(tensor(spectra.SelectMany(v => v).ToArray(), dtype: float64).reshape(Batch, Dimension), gen);
+        Tensor sigma = WithSpectra(spectra, gen);
         long k = rank == 0 ? Dimension : rank;
 
         WhiteningTransform t = Torch.Whitening.FromCovariance(sigma, WhiteningOptions.Default with { Kind = kind, Epsilon = 0, Rank = rank });
@@ -222,7 +225,7 @@ public sealed class EpsilonCountTests
                 v.Add(LogUniform(random, 1, 10));
             return v.ToArray();
         }).ToArray();
-        Tensor sigma = SpdMatrices.WithEigenvalues(tensor(spectra.SelectMany(v => v).ToArray(), dtype: float64).reshape(Batch, Dimension), gen).to(float32);
+        Tensor sigma = WithSpectra(spectra, gen).to(float32);
 
         WhiteningTransform t = Torch.Whitening.FromCovariance(sigma, WhiteningOptions.Default with { Kind = kind, Epsilon = epsilon });
 

@@ -20,11 +20,13 @@ internal sealed class RowBlocks<T> where T : unmanaged
 
     private readonly List<T[]> _blocks = new();
     private readonly int _rowsPerBlock;
+    private readonly int _firstRows;
 
     public RowBlocks(int dimension)
     {
         Dimension = dimension;
         _rowsPerBlock = Math.Max(1, BlockValues / Math.Max(1, dimension));
+        _firstRows = Math.Min(_rowsPerBlock, Math.Max(1, FirstValues / Math.Max(1, dimension)));
     }
 
     public int Dimension { get; }
@@ -41,10 +43,7 @@ internal sealed class RowBlocks<T> where T : unmanaged
     {
         int slot = Count % _rowsPerBlock;
         if (slot == 0)
-        {
-            long rows = _blocks.Count == 0 ? Math.Min(_rowsPerBlock, Math.Max(1, FirstValues / Math.Max(1, Dimension))) : _rowsPerBlock;
-            _blocks.Add(new T[rows * Dimension]);
-        }
+            _blocks.Add(new T[(long)(_blocks.Count == 0 ? _firstRows : _rowsPerBlock) * Dimension]);
         else if ((long)(slot + 1) * Dimension > _blocks[^1].Length)
         {
             // Only the first block is ever short: every later one starts full-size.
