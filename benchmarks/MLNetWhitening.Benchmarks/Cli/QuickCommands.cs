@@ -61,12 +61,12 @@ internal static class QuickCommands
             p => LayerCostBreakdown.Run(p.GetValue(rows), p.GetValue(channels), p.GetValue(group), p.GetValue(costRounds)), rows, channels, group, costRounds);
 
         var groups = Optional("groups", "matrices", 16);
-        var jacobiN = Optional("n", "matrix size", 16);
-        var jacobiRows = Optional("rows", "rows of each covariance", 64);
-        var jacobiRounds = Optional("rounds", "rounds", 21);
-        Add(root, "jacobi-quick", "The fused step's eigendecompositions: batched Jacobi against libtorch's eigh.",
-            p => JacobiQuickTiming.Run(p.GetValue(groups), p.GetValue(jacobiN), p.GetValue(jacobiRows), p.GetValue(jacobiRounds)),
-            groups, jacobiN, jacobiRows, jacobiRounds);
+        var eigenN = Optional("n", "matrix size", 16);
+        var eigenRows = Optional("rows", "rows of each covariance", 64);
+        var eigenRounds = Optional("rounds", "rounds", 21);
+        Add(root, "eigen-quick", "The fused step's eigendecompositions: batched tridiagonal QR against libtorch's eigh.",
+            p => GroupEigenQuickTiming.Run(p.GetValue(groups), p.GetValue(eigenN), p.GetValue(eigenRows), p.GetValue(eigenRounds)),
+            groups, eigenN, eigenRows, eigenRounds);
 
         var batch = Required<long>("batch", "matrices");
         var n = Required<long>("n", "matrix size");

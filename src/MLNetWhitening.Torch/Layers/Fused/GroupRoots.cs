@@ -7,7 +7,7 @@ namespace MLNetWhitening.Torch;
 
 /// <summary>
 /// W = A^(−1/2) of each group's regularised covariance A = Σ + ε′I, (G, g, g) float64, from its eigendecomposition
-/// A = V diag(λ) Vᵀ (<see cref="BatchedJacobi"/>), and the Daleckii–Krein backward of the inverse square root (the formulas of
+/// A = V diag(λ) Vᵀ (<see cref="BatchedTridiagonalEigen"/>), and the Daleckii–Krein backward of the inverse square root (the formulas of
 /// <see cref="EigenRootFunction"/>, here on managed arrays).
 /// </summary>
 internal sealed class GroupRoots
@@ -70,14 +70,14 @@ internal sealed class GroupRoots
     }
 
     /// <summary>
-    /// Eigenvalues (G, g) and eigenvectors (G, g, g) by <see cref="BatchedJacobi"/>; by LAPACK's eigh through libtorch
-    /// (float64) in the unexpected case that Jacobi does not converge.
+    /// Eigenvalues (G, g) and eigenvectors (G, g, g) by <see cref="BatchedTridiagonalEigen"/>; by LAPACK's eigh through
+    /// libtorch (float64) in the unexpected case that its QR steps do not converge.
     /// </summary>
     private static (double[] Values, double[] Vectors) Decompose(double[] matrices, int groups, int size)
     {
         var values = new double[groups * size];
         var vectors = new double[matrices.Length];
-        if (BatchedJacobi.Decompose(matrices, groups, size, values, vectors))
+        if (BatchedTridiagonalEigen.Decompose(matrices, groups, size, values, vectors))
             return (values, vectors);
         using var scope = NewDisposeScope();
         Tensor a = tensor(matrices, new long[] { groups, size, size }, ScalarType.Float64, CPU);

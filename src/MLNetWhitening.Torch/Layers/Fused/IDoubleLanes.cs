@@ -45,6 +45,9 @@ internal interface IDoubleLanes<TSelf> where TSelf : struct, IDoubleLanes<TSelf>
     /// <summary>Per lane: −<paramref name="magnitude"/> where <paramref name="sign"/> &lt; 0, else <paramref name="magnitude"/>.</summary>
     static abstract TSelf WithSignOf(TSelf magnitude, TSelf sign);
 
+    /// <summary>Per lane: <paramref name="ifTrue"/> where a ≤ b, else <paramref name="otherwise"/>.</summary>
+    static abstract TSelf WhereLessOrEqual(TSelf a, TSelf b, TSelf ifTrue, TSelf otherwise);
+
     /// <summary>Whether a ≤ b in every lane.</summary>
     static abstract bool AllLessOrEqual(TSelf a, TSelf b);
 }

@@ -38,5 +38,8 @@ internal readonly struct PortableLanes : IDoubleLanes<PortableLanes>
     public static PortableLanes WithSignOf(PortableLanes magnitude, PortableLanes sign) =>
         new(Vector.ConditionalSelect(Vector.LessThan(sign._v, Vector<double>.Zero), -magnitude._v, magnitude._v));
 
+    public static PortableLanes WhereLessOrEqual(PortableLanes a, PortableLanes b, PortableLanes ifTrue, PortableLanes otherwise) =>
+        new(Vector.ConditionalSelect(Vector.LessThanOrEqual(a._v, b._v), ifTrue._v, otherwise._v));
+
     public static bool AllLessOrEqual(PortableLanes a, PortableLanes b) => Vector.LessThanOrEqualAll(a._v, b._v);
 }

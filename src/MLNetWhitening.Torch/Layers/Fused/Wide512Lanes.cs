@@ -38,5 +38,8 @@ internal readonly struct Wide512Lanes : IDoubleLanes<Wide512Lanes>
     public static Wide512Lanes WithSignOf(Wide512Lanes magnitude, Wide512Lanes sign) =>
         new(Vector512.ConditionalSelect(Vector512.LessThan(sign._v, Vector512<double>.Zero), -magnitude._v, magnitude._v));
 
+    public static Wide512Lanes WhereLessOrEqual(Wide512Lanes a, Wide512Lanes b, Wide512Lanes ifTrue, Wide512Lanes otherwise) =>
+        new(Vector512.ConditionalSelect(Vector512.LessThanOrEqual(a._v, b._v), ifTrue._v, otherwise._v));
+
     public static bool AllLessOrEqual(Wide512Lanes a, Wide512Lanes b) => Vector512.LessThanOrEqualAll(a._v, b._v);
 }

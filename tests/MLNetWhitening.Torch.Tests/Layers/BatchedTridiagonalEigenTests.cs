@@ -7,9 +7,9 @@ using static TorchSharp.torch;
 
 namespace MLNetWhitening.Torch.Tests.Layers;
 
-/// <summary>The fused step's lane-parallel Jacobi eigendecomposition, 4 and 8 lanes, against libtorch's float64 eigh.</summary>
+/// <summary>The fused step's lane-parallel eigendecomposition (tridiagonal QR), 4 and 8 lanes, against libtorch's float64 eigh.</summary>
 [TestClass]
-public sealed class BatchedJacobiTests
+public sealed class BatchedTridiagonalEigenTests
 {
     /// <summary>
     /// Fresh random symmetric matrices (indefinite, of condition up to 1e8, with a repeated eigenvalue, and a batch
@@ -44,14 +44,14 @@ public sealed class BatchedJacobiTests
         var vectors = new double[batch * n * n];
 
         Assert.IsTrue(wide
-            ? BatchedJacobi.Decompose<Wide512Lanes>(matrices, batch, n, values, vectors)
-            : BatchedJacobi.Decompose<PortableLanes>(matrices, batch, n, values, vectors));
+            ? BatchedTridiagonalEigen.Decompose<Wide512Lanes>(matrices, batch, n, values, vectors)
+            : BatchedTridiagonalEigen.Decompose<PortableLanes>(matrices, batch, n, values, vectors));
         AssertDecomposes(a, values, vectors, batch, n);
     }
 
     /// <summary>
     /// Far from 1 in magnitude (‖A‖ from 1e-300 to 1e300, where squares of the entries leave float64's range): the
-    /// same accuracy relative to ‖A‖ (each matrix is scaled by a power of two before the sweeps).
+    /// same accuracy relative to ‖A‖ (each matrix is scaled by a power of two first).
     /// </summary>
     [TestMethod]
     [DataRow(1e150)]
@@ -97,31 +97,50 @@ public sealed class BatchedJacobiTests
         a = (a + a.transpose(-1, -2)) / 2;
         var values = new double[batch * n];
         var vectors = new double[batch * n * n];
-        Assert.IsTrue(BatchedJacobi.Decompose((a * scale).contiguous().data<double>().ToArray(), batch, n, values, vectors));
+        Assert.IsTrue(BatchedTridiagonalEigen.Decompose((a * scale).contiguous().data<double>().ToArray(), batch, n, values, vectors));
         // Checked at unit scale: libtorch's norms and eigh would overflow or underflow at the scaled one.
         AssertDecomposes(a, values.Select(value => value / scale).ToArray(), vectors, batch, n);
     }
 
-    /// <summary>An already diagonal batch takes no sweep and comes back exactly, with V = I.</summary>
+    /// <summary>An already diagonal batch comes back exactly, with V = I (no reflection, no QR step).</summary>
     [TestMethod]
-    public void Sweeps_OfADiagonalBatchIsZero()
+    public void Decompose_OfADiagonalBatchIsExact()
     {
         const int n = 5;
         var a = new Wide512Lanes[n * n];
+        var d = new Wide512Lanes[n];
         var v = new Wide512Lanes[n * n];
         for (int i = 0; i < n; i++)
-        {
             a[i * n + i] = Wide512Lanes.Create(-3.5 + i);
-            v[i * n + i] = Wide512Lanes.Create(1.0);
-        }
-        var before = (Wide512Lanes[])a.Clone();
 
-        Assert.AreEqual(0, BatchedJacobi.Sweeps(a, v, n));
+        Assert.IsTrue(BatchedTridiagonalEigen.Decompose(a, d, v, n));
+        for (int i = 0; i < n; i++)
+            Assert.AreEqual(-3.5 + i, d[i][3]);
         for (int e = 0; e < n * n; e++)
-        {
-            Assert.AreEqual(before[e][3], a[e][3]);
             Assert.AreEqual(e % (n + 1) == 0 ? 1.0 : 0.0, v[e][3]);
-        }
+    }
+
+    /// <summary>
+    /// The layer's hardest case: covariances of fewer rows than columns (rank 3 of 16) plus ε = 1e-5, so that 13
+    /// eigenvalues coincide at ε; and a zero matrix beside them. Same bounds as above.
+    /// </summary>
+    [TestMethod]
+    public void Decompose_RankDeficientCovariancesPlusEpsilon()
+    {
+        using var scope = NewDisposeScope();
+        const int batch = 9, n = 16, seed = 7401;
+        var gen = Seeded.Generator(seed);
+        Console.WriteLine($"seed {seed}");
+        Tensor x = randn(new long[] { batch, 4, n }, dtype: float64, generator: gen);
+        x = x - x.mean(new long[] { 1 }, keepdim: true);
+        Tensor a = x.transpose(1, 2).matmul(x) / 4 + eye(n, dtype: float64) * 1e-5;
+        a[batch - 1] = zeros(n, n, dtype: float64);
+        var values = new double[batch * n];
+        var vectors = new double[batch * n * n];
+
+        Assert.IsTrue(BatchedTridiagonalEigen.Decompose(a.contiguous().data<double>().ToArray(), batch, n, values, vectors));
+        AssertDecomposes(a.narrow(0, 0, batch - 1), values.Take((batch - 1) * n).ToArray(), vectors.Take((batch - 1) * n * n).ToArray(), batch - 1, n);
+        CollectionAssert.AreEqual(new double[n], values.Skip((batch - 1) * n).ToArray());
     }
 
     private static void AssertDecomposes(Tensor a, double[] values, double[] vectors, int batch, int n)

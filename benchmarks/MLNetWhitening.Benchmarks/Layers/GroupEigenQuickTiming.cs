@@ -10,12 +10,12 @@ using static TorchSharp.torch;
 namespace MLNetWhitening.Benchmarks.Layers;
 
 /// <summary>
-/// <c>-- jacobi-quick [groups] [n] [rows] [rounds]</c>: the fused layer step's eigendecomposition of G batch covariances
-/// of n × n (from <c>rows</c> rows of correlated data, + 1e-5 I, as in training), by <see cref="BatchedJacobi"/> and
-/// by libtorch's float64 eigh, interleaved; prints the median and minimum µs a call and Jacobi's sweeps. Run with
+/// <c>-- eigen-quick [groups] [n] [rows] [rounds]</c>: the fused layer step's eigendecomposition of G batch covariances
+/// of n × n (from <c>rows</c> rows of correlated data, + 1e-5 I, as in training), by <see cref="BatchedTridiagonalEigen"/>
+/// and by libtorch's float64 eigh, interleaved; prints the median and minimum µs a call. Run with
 /// <c>DOTNET_TieredCompilation=0</c> so that every call runs optimised code.
 /// </summary>
-internal static class JacobiQuickTiming
+internal static class GroupEigenQuickTiming
 {
     public static void Run(int groups, int n, int rows, int rounds)
     {
@@ -30,12 +30,10 @@ internal static class JacobiQuickTiming
         double[] matrices = sigma.contiguous().data<double>().ToArray();
         var values = new double[groups * n];
         var vectors = new double[groups * n * n];
-        int sweeps = Vector512.IsHardwareAccelerated ? FirstSweeps<Wide512Lanes>(matrices, groups, n) : FirstSweeps<PortableLanes>(matrices, groups, n);
-        Console.WriteLine($"Jacobi sweeps of the first lanes' matrices: {sweeps}");
 
         var variants = new (string Name, Action Call)[]
         {
-            ("Jacobi", () => BatchedJacobi.Decompose(matrices, groups, n, values, vectors)),
+            ("tridiagonal QR", () => BatchedTridiagonalEigen.Decompose(matrices, groups, n, values, vectors)),
             ("libtorch eigh float64", () => { using var s = NewDisposeScope(); BatchedEigh.Compute(sigma); }),
         };
         const int calls = 50;
@@ -56,23 +54,5 @@ internal static class JacobiQuickTiming
             double[] sorted = times[v].Order().ToArray();
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-24} median {1,8:F1} µs, min {2,8:F1} µs", variants[v].Name, sorted[sorted.Length / 2], sorted[0]));
         }
-    }
-
-    /// <summary>The sweeps <see cref="BatchedJacobi"/> takes for the first <c>T.Count</c> matrices.</summary>
-    private static int FirstSweeps<T>(double[] matrices, int groups, int n) where T : struct, IDoubleLanes<T>
-    {
-        int lanes = T.Count, n2 = n * n;
-        var a = new T[n2];
-        var v = new T[n2];
-        Span<double> lane = stackalloc double[lanes];
-        for (int e = 0; e < n2; e++)
-        {
-            bool diagonal = e % (n + 1) == 0;
-            for (int l = 0; l < lanes; l++)
-                lane[l] = l < groups ? matrices[l * n2 + e] : diagonal ? 1 : 0;
-            a[e] = T.Create(lane);
-            v[e] = T.Create(diagonal ? 1.0 : 0.0);
-        }
-        return BatchedJacobi.Sweeps(a, v, n);
     }
 }
