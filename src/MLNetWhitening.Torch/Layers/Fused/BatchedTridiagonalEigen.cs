@@ -57,27 +57,31 @@ internal static class BatchedTridiagonalEigen
     {
         int lanes = T.Count, n2 = n * n;
         T[] a = ArrayPool<T>.Shared.Rent(n2), v = ArrayPool<T>.Shared.Rent(n2), d = ArrayPool<T>.Shared.Rent(n);
-        Span<double> lane = stackalloc double[lanes];
+        // The blocks' lanes as plain float64, element e of lane l at e · lanes + l: filled and read one double at a
+        // time, which reading a lane out of a vector value is not.
+        Span<double> aValues = MemoryMarshal.Cast<T, double>(a.AsSpan(0, n2));
+        ReadOnlySpan<double> vValues = MemoryMarshal.Cast<T, double>(v.AsSpan(0, n2)), dValues = MemoryMarshal.Cast<T, double>(d.AsSpan(0, n));
         Span<int> exponent = stackalloc int[lanes];
         try
         {
             for (int first = 0; first < batch; first += lanes)
             {
                 int count = Math.Min(lanes, batch - first);
-                // Each matrix scaled by a power of two (exactly) towards a largest entry in [1, 2), so that the squares
-                // in the reflections and rotations neither overflow nor underflow whatever its magnitude.
                 for (int l = 0; l < lanes; l++)
                 {
-                    exponent[l] = l < count ? Math.Clamp(LargestExponent(matrices.Slice((first + l) * n2, n2)), -MaxShift, MaxShift) : 0;
-                    lane[l] = Math.ScaleB(1.0, -exponent[l]);
-                }
-                T scale = T.Create(lane);
-                for (int e = 0; e < n2; e++)
-                {
-                    bool diagonal = e % (n + 1) == 0;
-                    for (int l = 0; l < lanes; l++)
-                        lane[l] = l < count ? matrices[(first + l) * n2 + e] : diagonal ? 1 : 0; // idle lanes hold I
-                    a[e] = T.Create(lane) * scale;
+                    if (l >= count)
+                    {
+                        for (int e = 0; e < n2; e++)
+                            aValues[e * lanes + l] = e % (n + 1) == 0 ? 1 : 0; // idle lanes hold I
+                        continue;
+                    }
+                    // Scaled by a power of two (exactly) towards a largest entry in [1, 2), so that the squares in the
+                    // reflections and rotations neither overflow nor underflow whatever the matrix's magnitude.
+                    ReadOnlySpan<double> matrix = matrices.Slice((first + l) * n2, n2);
+                    exponent[l] = Math.Clamp(LargestExponent(matrix), -MaxShift, MaxShift);
+                    double scale = Math.ScaleB(1.0, -exponent[l]);
+                    for (int e = 0; e < n2; e++)
+                        aValues[e * lanes + l] = matrix[e] * scale;
                 }
                 if (!Decompose(a, d, v, n))
                     return false;
@@ -85,9 +89,10 @@ internal static class BatchedTridiagonalEigen
                 {
                     int matrix = first + l;
                     for (int i = 0; i < n; i++)
-                        values[matrix * n + i] = Math.ScaleB(d[i][l], exponent[l]);
+                        values[matrix * n + i] = Math.ScaleB(dValues[i * lanes + l], exponent[l]);
+                    Span<double> target = vectors.Slice(matrix * n2, n2);
                     for (int e = 0; e < n2; e++)
-                        vectors[matrix * n2 + e] = v[e][l];
+                        target[e] = vValues[e * lanes + l];
                 }
             }
             return true;
@@ -267,7 +272,8 @@ internal static class BatchedTridiagonalEigen
                 z = T.WhereZero(starts, z, e[k]);
                 T r = T.Sqrt(T.MultiplyAdd(x, x, z * z));
                 T inactive = T.WhereZero(active, one, T.WhereZero(r, one, zero));
-                T c = T.WhereZero(inactive, x / r, one), s = T.WhereZero(inactive, z / r, zero);
+                T reciprocal = one / r;
+                T c = T.WhereZero(inactive, x * reciprocal, one), s = T.WhereZero(inactive, z * reciprocal, zero);
                 if (k > lowest)
                     e[k - 1] = T.WhereZero(active - starts, e[k - 1], r); // the previous step's bulge folded in
                 T dk = d[k], ek = e[k], dn = d[k + 1];
