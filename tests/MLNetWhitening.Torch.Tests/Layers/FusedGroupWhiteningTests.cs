@@ -142,6 +142,31 @@ public sealed class FusedGroupWhiteningTests
         Assert.IsLessThan(5e-6, error);
     }
 
+    /// <summary>
+    /// Nothing to differentiate (an input that does not require grad, no γ and β, as a network's input whitening): the
+    /// step skips its autograd node (which only the speed shows), and its output and running statistics are bit for bit
+    /// those of the step with one.
+    /// </summary>
+    [TestMethod]
+    public void WithoutAnythingToDifferentiate_SameOutputAndNoGraph()
+    {
+        using var scope = NewDisposeScope();
+        var options = Options(16);
+        Tensor input = LayerInputs.Correlated(660, new long[] { 64, 48 }, 16);
+        Tensor Run(bool differentiable, Tensor mean, Tensor w) =>
+            WhiteningFunctional.DecorrelatedBatchNorm(differentiable ? input.detach().clone().requires_grad_() : input, mean, w, null, null, true, options);
+        Tensor meanA = zeros(48, dtype: float64), wA = eye(16, dtype: float64).expand(3, 16, 16).clone();
+        Tensor meanB = meanA.clone(), wB = wA.clone();
+
+        Tensor plain = Run(false, meanA, wA), withNode = Run(true, meanB, wB);
+
+        Assert.IsFalse(plain.requires_grad);
+        Assert.IsTrue(withNode.requires_grad);
+        Assert.IsTrue(plain.eq(withNode.detach()).all().item<bool>());
+        Assert.IsTrue(meanA.eq(meanB).all().item<bool>());
+        Assert.IsTrue(wA.eq(wB).all().item<bool>());
+    }
+
     [TestMethod]
     public void NonFiniteInput_IsRejectedBeforeAnyWork()
     {

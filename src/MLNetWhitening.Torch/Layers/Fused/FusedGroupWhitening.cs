@@ -38,7 +38,10 @@ internal static class FusedGroupWhitening
         // The whole forward, with every check that can fail, runs before the autograd node is built: an exception
         // thrown inside the node's forward would leave the node behind (docs/architecture.md, backward failure policy).
         var (y, step) = FusedLayerStep.Forward(x, gamma, beta, groupSize, options.Epsilon);
-        Tensor output = FusedWhiteningFunction.Apply(x, weight, bias, new FusedCall(step, y, gamma, options));
+        // Nothing to differentiate (a network's input whitening without γ and β): no node, whose construction and
+        // callbacks cost more than a small layer's arithmetic.
+        bool differentiable = is_grad_enabled() && (x.requires_grad || weight is { requires_grad: true } || bias is { requires_grad: true });
+        Tensor output = differentiable ? FusedWhiteningFunction.Apply(x, weight, bias, new FusedCall(step, y, gamma, options)) : y;
         Update(runningMean, step.Mean, options.Momentum);
         Update(runningWhitening, step.Whitening, options.Momentum);
         return output;
