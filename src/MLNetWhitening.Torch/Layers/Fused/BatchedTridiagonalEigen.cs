@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -109,10 +110,17 @@ internal static class BatchedTridiagonalEigen
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int LargestExponent(ReadOnlySpan<double> matrix)
     {
-        double largest = 0;
-        foreach (double x in matrix)
-            largest = Math.Max(largest, Math.Abs(x));
-        return largest > 0 ? Math.ILogB(largest) : 0;
+        // Finite entries (checked by the caller), so no NaN rule is needed: vector maxima, then across the lanes.
+        var largest = Vector<double>.Zero;
+        int i = 0;
+        for (; i <= matrix.Length - Vector<double>.Count; i += Vector<double>.Count)
+            largest = Vector.Max(largest, Vector.Abs(new Vector<double>(matrix.Slice(i))));
+        double result = 0;
+        for (int l = 0; l < Vector<double>.Count; l++)
+            result = Math.Max(result, largest[l]);
+        for (; i < matrix.Length; i++)
+            result = Math.Max(result, Math.Abs(matrix[i]));
+        return result > 0 ? Math.ILogB(result) : 0;
     }
 
     /// <summary>
