@@ -25,7 +25,9 @@ public sealed record WhitenedMlpOptions
         Root = MatrixRootOptions.Default with { Method = MatrixRootMethod.Auto },
     };
 
-    private static DecorrelatedBatchNormOptions DefaultInputWhitening { get; } = DefaultHiddenWhitening;
+    // Without γ and β: the first Linear absorbs them (its columns γ, and β through its bias or the next whitening's
+    // centring), and without them nothing upstream of the first Linear needs a gradient.
+    private static DecorrelatedBatchNormOptions DefaultInputWhitening { get; } = DefaultHiddenWhitening with { Affine = false };
 
     /// <summary>The defaults (see each property).</summary>
     public static WhitenedMlpOptions Default { get; } = new();
@@ -54,6 +56,9 @@ public sealed record WhitenedMlpOptions
     /// deviation first (folded into the first layer), so ε here is relative to a feature's variance, as in ZCA-cor; the
     /// default ε = 1 whitens softly: directions of the standardised input with variance well below 1 (rare pixels,
     /// nearly constant features) are left small rather than blown up (docs/whitened-mlp.md has the measurements).
+    /// <see cref="DecorrelatedBatchNormOptions.Affine"/> is false by default: a per-feature scale and shift right before
+    /// the first Linear layer would only repeat what its weights and bias can learn, and without them the training step
+    /// computes no gradient for the input side of that layer.
     /// <see cref="DecorrelatedBatchNormOptions.GroupSize"/> = 0 (default) is resolved as for <see cref="HiddenWhitening"/>.
     /// </summary>
     public DecorrelatedBatchNormOptions InputWhitening { get; init; } = DefaultInputWhitening;

@@ -17,11 +17,12 @@ public sealed class MlpFoldingTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    [DataRow(MlpActivation.Relu, true, null, DisplayName = "ReLU, input and every hidden layer whitened")]
-    [DataRow(MlpActivation.LeakyRelu, false, new[] { 1 }, DisplayName = "LeakyReLU, second hidden layer only")]
-    [DataRow(MlpActivation.Tanh, true, new int[0], DisplayName = "tanh, input only")]
-    [DataRow(MlpActivation.Silu, false, new int[0], DisplayName = "SiLU, no whitening")]
-    public void FoldedNetwork_ScoresAsTheNetworkInEvalMode(MlpActivation activation, bool whitenInput, int[]? whitenedHidden)
+    [DataRow(MlpActivation.Relu, true, null, false, DisplayName = "ReLU, input and every hidden layer whitened")]
+    [DataRow(MlpActivation.Relu, true, null, true, DisplayName = "ReLU, every layer whitened, the input's with γ and β")]
+    [DataRow(MlpActivation.LeakyRelu, false, new[] { 1 }, false, DisplayName = "LeakyReLU, second hidden layer only")]
+    [DataRow(MlpActivation.Tanh, true, new int[0], false, DisplayName = "tanh, input only")]
+    [DataRow(MlpActivation.Silu, false, new int[0], false, DisplayName = "SiLU, no whitening")]
+    public void FoldedNetwork_ScoresAsTheNetworkInEvalMode(MlpActivation activation, bool whitenInput, int[]? whitenedHidden, bool inputAffine)
     {
         const int seed = 31, d = 12, rows = 200;
         TestContext.WriteLine($"seed {seed}");
@@ -32,6 +33,7 @@ public sealed class MlpFoldingTests
             WhitenInput = whitenInput,
             WhitenedHiddenLayers = whitenedHidden,
             BatchSize = 32,
+            InputWhitening = WhitenedMlpOptions.Default.InputWhitening with { Affine = inputAffine },
         };
         float[][] x = TestData.Correlated(rows, d, seed);
         var training = new TrainingRowsBuilder(x);

@@ -17,6 +17,8 @@ public sealed class WhitenedMlpOptionsTests
         Assert.IsTrue(options.WhitensHiddenLayer(0) && options.WhitensHiddenLayer(1));
         Assert.AreEqual(MatrixRootMethod.Auto, options.HiddenWhitening.Root.Method, "the exact root (Eigen on CPU)");
         Assert.AreEqual(MatrixRootMethod.Auto, options.InputWhitening.Root.Method);
+        Assert.IsFalse(options.InputWhitening.Affine, "the first Linear layer absorbs the input whitening's γ and β");
+        Assert.IsTrue(options.HiddenWhitening.Affine);
         Assert.AreEqual(new WhitenedMlpOptions().HiddenWhitening, options.HiddenWhitening, "Default equals a new instance");
         CollectionAssert.AreEqual(new[] { 128, 64 }, (int[])options.HiddenLayerSizes);
     }
