@@ -98,6 +98,11 @@ internal static class QuickCommands
         Add(root, "mlp-quick", "The WhitenedMlp's epochs beside the same MLP without whitening layers.",
             p => MlpQuickTiming.Run(p.GetValue(data)!, p.GetValue(epochs), p.GetValue(syntheticRows), Threads(p.GetValue(threads)!), p.GetValue(batchSize), p.GetValue(groupSize)),
             data, epochs, syntheticRows, threads, batchSize, groupSize);
+        var stepD = Optional("d", "features", 256);
+        var stepBatch = Optional("batch", "batch size", WhitenedMlpOptions.Default.BatchSize);
+        var stepRounds = Optional("rounds", "rounds of 200 steps", 9);
+        Add(root, "mlp-step", "One training step of the default network taken apart, with and without whitening layers (µs).",
+            p => MlpStepTiming.Run(p.GetValue(stepD), p.GetValue(stepBatch), p.GetValue(stepRounds)), stepD, stepBatch, stepRounds);
         var cvEpochs = Optional("epochs", "epochs a fit", WhitenedMlpOptions.Default.NumberOfEpochs);
         Add(root, "mlp-cv", "The digits cross-validation table of docs/whitened-mlp.md.", p => MlpCrossValidation.Run(p.GetValue(cvEpochs)), cvEpochs);
         var inferD = Optional("d", "features", 256);

@@ -55,10 +55,24 @@ internal static class FusedGroupWhitening
     {
         if (running is null)
             return;
-        double[] values = RowData.Values(running);
-        for (int i = 0; i < values.Length; i++)
-            values[i] = (1 - momentum) * values[i] + momentum * batch[i];
-        using var noGrad = no_grad();
-        running.copy_(RowData.Write(values, running.shape, running.dtype));
+        int length = batch.Length;
+        double[] scratch = RowData.Rent(length);
+        try
+        {
+            Span<double> values = scratch.AsSpan(0, length);
+            if (running.is_contiguous())
+                RowData.Read(running, values);
+            else
+                RowData.Values(running).CopyTo(values);
+            for (int i = 0; i < length; i++)
+                values[i] = (1 - momentum) * values[i] + momentum * batch[i];
+            using var noGrad = no_grad();
+            using Tensor update = RowData.Write(values, running.shape, running.dtype);
+            running.copy_(update);
+        }
+        finally
+        {
+            RowData.Return(scratch);
+        }
     }
 }

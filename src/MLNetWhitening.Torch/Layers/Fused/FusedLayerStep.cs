@@ -20,18 +20,18 @@ internal sealed class FusedLayerStep
 {
     private readonly int _rows, _channels, _size;
     private readonly double[] _mean;
-    private readonly double[] _unregularised;
+
+    /// <summary>Σ of the groups whose ε′ the rounding floor decided (<see cref="_shiftSlope"/> ≠ 0), else null.</summary>
+    private readonly double[]? _unregularised;
     private readonly double[] _shiftSlope;
-    private readonly double[] _scaled;
     private readonly GroupRoots _roots;
 
-    private FusedLayerStep(int rows, int channels, int size, double[] mean, double[] unregularised, double[] shiftSlope, double[] scaled, GroupRoots roots)
+    private FusedLayerStep(int rows, int channels, int size, double[] mean, double[]? unregularised, double[] shiftSlope, GroupRoots roots)
     {
         (_rows, _channels, _size) = (rows, channels, size);
         _mean = mean;
         _unregularised = unregularised;
         _shiftSlope = shiftSlope;
-        _scaled = scaled;
         _roots = roots;
     }
 
@@ -47,11 +47,15 @@ internal sealed class FusedLayerStep
     /// <param name="bias">β (C), or null.</param>
     /// <param name="size">g, dividing C.</param>
     /// <param name="epsilon">ε of the options.</param>
+    /// <remarks>
+    /// Only what the backward reads is allocated (μ, V, √λ, W); the rest is pooled scratch, since a training step
+    /// runs this for every layer and fresh arrays cost their zeroing and cold caches every time.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (Tensor Output, FusedLayerStep Step) Forward(Tensor x, double[]? weight, double[]? bias, int size, double epsilon)
     {
-        int m = (int)x.shape[0], c = (int)x.shape[1], groups = c / size, n2 = size * size;
-        double[] data = RowData.Rent(m * c);
+        int m = (int)x.shape[0], c = (int)x.shape[1], groups = c / size, n2 = size * size, blocks = groups * n2;
+        double[] data = RowData.Rent(m * c), sigmaArray = RowData.Rent(blocks), transposedArray = RowData.Rent(blocks);
         try
         {
             Span<double> centred = data.AsSpan(0, m * c);
@@ -60,33 +64,38 @@ internal sealed class FusedLayerStep
             if (!GroupKernels.CentreColumns(centred, m, c, mean))
                 throw LayerInput.NotFinite();
 
-            var sigma = new double[groups * n2];
+            Span<double> sigma = sigmaArray.AsSpan(0, blocks);
             GroupKernels.CrossProducts(centred, centred, m, c, size, 1.0 / m, sigma);
-            var unregularised = (double[])sigma.Clone();
             var shiftSlope = new double[groups];
+            Span<double> shifts = transposedArray.AsSpan(0, groups); // scratch until the transposes below
             double floorSlope = RegularisedCovariance.FloorSlope(x.dtype);
+            bool floorDecides = false;
             for (int k = 0; k < groups; k++)
             {
-                Span<double> block = sigma.AsSpan(k * n2, n2);
+                ReadOnlySpan<double> block = sigma.Slice(k * n2, n2);
                 double norm = Math.Sqrt(Dot(block, block));
                 if (!double.IsFinite(norm))
                     throw LayerInput.NotFinite();
                 // ε′ = max(ε, c u ‖Σ‖_F) (RegularisedCovariance); where the floor decides, ε′ depends on Σ.
                 double floor = floorSlope * norm;
-                double shift = Math.Max(epsilon, floor);
+                shifts[k] = Math.Max(epsilon, floor);
                 if (floor >= epsilon && norm > 0) // clamp_min's gradient passes at equality too
+                {
                     shiftSlope[k] = floorSlope / norm;
-                for (int i = 0; i < size; i++)
-                    block[i * size + i] += shift;
+                    floorDecides = true;
+                }
             }
+            double[]? unregularised = floorDecides ? sigma.ToArray() : null;
+            for (int k = 0; k < groups; k++)
+                for (int i = 0; i < size; i++)
+                    sigma[k * n2 + i * size + i] += shifts[k];
 
             GroupRoots roots = GroupRoots.InverseSqrt(sigma, groups, size, x.dtype);
             // A = γ ∘ W (row i scaled by its channel's γ); y = A x̃ + β, through Aᵀ's rows.
-            var scaled = (double[])roots.Whitening.Clone();
-            GroupKernels.ScaleRows(scaled, weight, size);
-            var transposed = new double[scaled.Length];
+            Span<double> transposed = transposedArray.AsSpan(0, blocks);
+            ScaledWhitening(roots, weight, sigma); // Σ is not needed any more: its memory holds A
             for (int k = 0; k < groups; k++)
-                GroupKernels.Transpose(scaled.AsSpan(k * n2, n2), transposed.AsSpan(k * n2, n2), size);
+                GroupKernels.Transpose(sigma.Slice(k * n2, n2), transposed.Slice(k * n2, n2), size);
 
             double[] result = RowData.Rent(m * c);
             try
@@ -97,7 +106,7 @@ internal sealed class FusedLayerStep
                 if (bias is not null)
                     GroupKernels.AddToRows(y, bias, m, c);
                 Tensor output = RowData.Write(y, x.shape, x.dtype);
-                return (output, new FusedLayerStep(m, c, size, mean, unregularised, shiftSlope, scaled, roots));
+                return (output, new FusedLayerStep(m, c, size, mean, unregularised, shiftSlope, roots));
             }
             finally
             {
@@ -107,6 +116,8 @@ internal sealed class FusedLayerStep
         finally
         {
             RowData.Return(data);
+            RowData.Return(sigmaArray);
+            RowData.Return(transposedArray);
         }
     }
 
@@ -124,9 +135,10 @@ internal sealed class FusedLayerStep
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (Tensor? Input, Tensor? Weight, Tensor? Bias) Backward(Tensor x, Tensor outputGrad, double[]? weight, bool inputGrad, bool weightGrad, bool biasGrad)
     {
-        int m = _rows, c = _channels, g = _size, groups = c / g, n2 = g * g, length = m * c;
+        int m = _rows, c = _channels, g = _size, groups = c / g, n2 = g * g, length = m * c, blocks = groups * n2;
         ScalarType type = outputGrad.dtype;
-        double[] upstream = RowData.Rent(length), centred = RowData.Rent(length);
+        double[] upstream = RowData.Rent(length), centred = RowData.Rent(length), columns = RowData.Rent(c);
+        double[] first = RowData.Rent(blocks), second = RowData.Rent(blocks);
         try
         {
             Span<double> dy = upstream.AsSpan(0, length), xc = centred.AsSpan(0, length);
@@ -134,30 +146,30 @@ internal sealed class FusedLayerStep
             RowData.Read(x, xc);
             GroupKernels.AddToRows(xc, _mean, m, c, -1.0);
 
-            var dBeta = new double[c];
+            Span<double> dBeta = columns.AsSpan(0, c);
             GroupKernels.ColumnSums(dy, m, c, dBeta);
             Tensor? biasOut = biasGrad ? RowData.Write(dBeta, new long[] { c }, type) : null;
             if (!inputGrad && !weightGrad)
                 return (null, null, biasOut);
 
             // dA = dY x̃ᵀ per group (A = γ ∘ W); dγ_i = Σ_j dA_ij W_ij, dW = γ ∘ dA.
-            var dA = new double[groups * n2];
+            Span<double> dA = first.AsSpan(0, blocks);
             GroupKernels.CrossProducts(dy, xc, m, c, g, 1.0, dA);
             ReadOnlySpan<double> w = _roots.Whitening;
             Tensor? weightOut = null;
             if (weightGrad)
             {
-                var dGamma = new double[c];
+                Span<double> dGamma = second.AsSpan(0, c);
                 for (int k = 0; k < groups; k++)
                     for (int i = 0; i < g; i++)
-                        dGamma[k * g + i] = Dot(dA.AsSpan(k * n2 + i * g, g), w.Slice(k * n2 + i * g, g));
+                        dGamma[k * g + i] = Dot(dA.Slice(k * n2 + i * g, g), w.Slice(k * n2 + i * g, g));
                 weightOut = RowData.Write(dGamma, new long[] { c }, type);
             }
             if (!inputGrad)
                 return (null, weightOut, biasOut);
 
             GroupKernels.ScaleRows(dA, weight, g);
-            var dSigma = new double[groups * n2];
+            Span<double> dSigma = second.AsSpan(0, blocks);
             _roots.InverseSqrtBackward(dA, dSigma);
             // ε′'s own dependence on Σ where the rounding floor decides: dΣ += slope · tr(dΣ) · Σ.
             for (int k = 0; k < groups; k++)
@@ -167,17 +179,19 @@ internal sealed class FusedLayerStep
                 double trace = 0;
                 for (int i = 0; i < g; i++)
                     trace += dSigma[k * n2 + i * g + i];
-                GroupKernels.Add(dSigma.AsSpan(k * n2, n2), _unregularised.AsSpan(k * n2, n2), _shiftSlope[k] * trace);
+                GroupKernels.Add(dSigma.Slice(k * n2, n2), _unregularised!.AsSpan(k * n2, n2), _shiftSlope[k] * trace);
             }
             // dx = Aᵀ (dY − dβ / M) + (dΣ + dΣᵀ) x̃ / M, per row and group (dΣ symmetric).
-            GroupKernels.AddToRows(dy, Scaled(dBeta, -1.0 / m), m, c);
+            GroupKernels.AddToRows(dy, dBeta, m, c, -1.0 / m);
             double[] input = RowData.Rent(length);
             try
             {
                 Span<double> dx = input.AsSpan(0, length);
                 dx.Clear();
-                GroupKernels.ApplyTransposed(dy, _scaled, m, c, g, dx);
-                GroupKernels.Scale(dSigma.AsSpan(), 2.0 / m);
+                Span<double> scaled = first.AsSpan(0, blocks); // dA is spent: its memory holds A = γ ∘ W
+                ScaledWhitening(_roots, weight, scaled);
+                GroupKernels.ApplyTransposed(dy, scaled, m, c, g, dx);
+                GroupKernels.Scale(dSigma, 2.0 / m);
                 GroupKernels.ApplyTransposed(xc, dSigma, m, c, g, dx);
                 return (RowData.Write(dx, x.shape, type), weightOut, biasOut);
             }
@@ -190,7 +204,17 @@ internal sealed class FusedLayerStep
         {
             RowData.Return(upstream);
             RowData.Return(centred);
+            RowData.Return(columns);
+            RowData.Return(first);
+            RowData.Return(second);
         }
+    }
+
+    /// <summary>A = γ ∘ W into <paramref name="result"/> (W itself without γ).</summary>
+    private static void ScaledWhitening(GroupRoots roots, double[]? weight, Span<double> result)
+    {
+        roots.Whitening.AsSpan().CopyTo(result);
+        GroupKernels.ScaleRows(result, weight, roots.Size);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -200,13 +224,5 @@ internal sealed class FusedLayerStep
         for (int i = 0; i < a.Length; i++)
             sum = Math.FusedMultiplyAdd(a[i], b[i], sum);
         return sum;
-    }
-
-    private static double[] Scaled(double[] v, double factor)
-    {
-        var result = new double[v.Length];
-        for (int i = 0; i < v.Length; i++)
-            result[i] = factor * v[i];
-        return result;
     }
 }

@@ -33,6 +33,9 @@ internal sealed class GroupRoots
     /// <summary>W = V diag(1/s) Vᵀ, (G, g, g) row-major, symmetric.</summary>
     public double[] Whitening { get; }
 
+    /// <summary>g.</summary>
+    public int Size => _size;
+
     /// <summary>The inverse square roots of the <paramref name="groups"/> matrices in <paramref name="regularised"/>.</summary>
     /// <param name="regularised">(G, g, g) row-major, symmetric; finite (checked by the caller).</param>
     /// <param name="groups">G.</param>
@@ -40,7 +43,7 @@ internal sealed class GroupRoots
     /// <param name="layerType">The layer's dtype, for the message when a matrix is not positive definite.</param>
     /// <exception cref="ArgumentException">A matrix with an eigenvalue ≤ 0.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static GroupRoots InverseSqrt(double[] regularised, int groups, int size, ScalarType layerType)
+    public static GroupRoots InverseSqrt(ReadOnlySpan<double> regularised, int groups, int size, ScalarType layerType)
     {
         var (values, vectors) = Decompose(regularised, groups, size);
         double smallest = double.PositiveInfinity;
@@ -73,14 +76,14 @@ internal sealed class GroupRoots
     /// Eigenvalues (G, g) and eigenvectors (G, g, g) by <see cref="BatchedTridiagonalEigen"/>; by LAPACK's eigh through
     /// libtorch (float64) in the unexpected case that its QR steps do not converge.
     /// </summary>
-    private static (double[] Values, double[] Vectors) Decompose(double[] matrices, int groups, int size)
+    private static (double[] Values, double[] Vectors) Decompose(ReadOnlySpan<double> matrices, int groups, int size)
     {
         var values = new double[groups * size];
         var vectors = new double[matrices.Length];
         if (BatchedTridiagonalEigen.Decompose(matrices, groups, size, values, vectors))
             return (values, vectors);
         using var scope = NewDisposeScope();
-        Tensor a = tensor(matrices, new long[] { groups, size, size }, ScalarType.Float64, CPU);
+        Tensor a = tensor(matrices.ToArray(), new long[] { groups, size, size }, ScalarType.Float64, CPU);
         var (lambda, v) = BatchedEigh.Compute(a);
         return (lambda.contiguous().data<double>().ToArray(), v.contiguous().data<double>().ToArray());
     }
