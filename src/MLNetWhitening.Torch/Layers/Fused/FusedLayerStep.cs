@@ -91,11 +91,13 @@ internal sealed class FusedLayerStep
                     sigma[k * n2 + i * size + i] += shifts[k];
 
             GroupRoots roots = GroupRoots.InverseSqrt(sigma, groups, size, x.dtype);
-            // A = γ ∘ W (row i scaled by its channel's γ); y = A x̃ + β, through Aᵀ's rows.
+            // A = γ ∘ W (row i scaled by its channel's γ); y = A x̃ + β, through Aᵀ's rows. W is symmetric, so Aᵀ is W
+            // with column j scaled by γ_j.
             Span<double> transposed = transposedArray.AsSpan(0, blocks);
-            ScaledWhitening(roots, weight, sigma); // Σ is not needed any more: its memory holds A
-            for (int k = 0; k < groups; k++)
-                GroupKernels.Transpose(sigma.Slice(k * n2, n2), transposed.Slice(k * n2, n2), size);
+            roots.Whitening.AsSpan().CopyTo(transposed);
+            if (weight is not null)
+                for (int row = 0; row < blocks / size; row++)
+                    GroupKernels.Multiply(transposed.Slice(row * size, size), weight.AsSpan(row / size * size, size));
 
             double[] result = RowData.Rent(m * c);
             try

@@ -227,6 +227,14 @@ internal static class GroupKernels
             Scale(blocks.Slice(row * g, g), factors[row]);
     }
 
+    /// <summary>values *= factors, elementwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Multiply(Span<double> values, ReadOnlySpan<double> factors)
+    {
+        for (int i = 0; i < values.Length; i++)
+            values[i] *= factors[i];
+    }
+
     /// <summary>values *= factor, elementwise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale(Span<double> values, double factor)

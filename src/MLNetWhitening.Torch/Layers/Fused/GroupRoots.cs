@@ -67,7 +67,12 @@ internal sealed class GroupRoots
                 for (int l = 0; l < n; l++)
                     scaled[i * n + l] = v[i * n + l] / roots[k * n + l];
             GroupKernels.Transpose(v, transposed, n);
-            GroupKernels.Multiply(scaled, transposed, whitening.AsSpan(k * n2, n2), n);
+            Span<double> w = whitening.AsSpan(k * n2, n2);
+            GroupKernels.Multiply(scaled, transposed, w, n);
+            // Exactly symmetric (the product's two triangles round differently), as the callers assume.
+            for (int i = 0; i < n; i++)
+                for (int j = i + 1; j < n; j++)
+                    w[j * n + i] = w[i * n + j];
         }
         return new GroupRoots(groups, size, vectors, roots, whitening);
     }
