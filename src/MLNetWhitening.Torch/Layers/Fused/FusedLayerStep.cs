@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -219,11 +220,16 @@ internal sealed class FusedLayerStep
         GroupKernels.ScaleRows(result, weight, roots.Size);
     }
 
+    /// <summary>Σ a_i b_i, in vector lanes (one chain of scalar multiply-adds waits on each one's latency).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
-        double sum = 0;
-        for (int i = 0; i < a.Length; i++)
+        var lanes = Vector<double>.Zero;
+        int i = 0;
+        for (; i <= a.Length - Vector<double>.Count; i += Vector<double>.Count)
+            lanes = Vector.FusedMultiplyAdd(new Vector<double>(a.Slice(i)), new Vector<double>(b.Slice(i)), lanes);
+        double sum = Vector.Sum(lanes);
+        for (; i < a.Length; i++)
             sum = Math.FusedMultiplyAdd(a[i], b[i], sum);
         return sum;
     }

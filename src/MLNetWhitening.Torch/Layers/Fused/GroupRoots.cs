@@ -57,15 +57,19 @@ internal sealed class GroupRoots
         var whitening = new double[regularised.Length];
         var scaled = new double[n2];
         var transposed = new double[n2];
+        Span<double> reciprocals = stackalloc double[n];
         for (int k = 0; k < groups; k++)
         {
             ReadOnlySpan<double> v = vectors.AsSpan(k * n2, n2);
             for (int l = 0; l < n; l++)
+            {
                 roots[k * n + l] = Math.Sqrt(values[k * n + l]);
+                reciprocals[l] = 1 / roots[k * n + l];
+            }
             // W = (V diag(1/s)) Vᵀ.
             for (int i = 0; i < n; i++)
                 for (int l = 0; l < n; l++)
-                    scaled[i * n + l] = v[i * n + l] / roots[k * n + l];
+                    scaled[i * n + l] = v[i * n + l] * reciprocals[l];
             GroupKernels.Transpose(v, transposed, n);
             Span<double> w = whitening.AsSpan(k * n2, n2);
             GroupKernels.Multiply(scaled, transposed, w, n);
