@@ -102,6 +102,41 @@ public sealed class BatchedTridiagonalEigenTests
         AssertDecomposes(a, values.Select(value => value / scale).ToArray(), vectors, batch, n);
     }
 
+    /// <summary>
+    /// Graded matrices, whose parts are tiny against their largest entry (squares of those parts underflow): a column
+    /// of size 1e-155 below the diagonal (a reflection whose vector would square to a subnormal), a trailing block of
+    /// 1e-160 and of 1e-200 (rotations of values whose squares underflow), and a random 16 × 16 matrix D A D with half
+    /// of D at 1e-160. Same bounds as above, relative to ‖A‖: V orthogonal, A V = V Λ, and no fallback.
+    /// </summary>
+    [TestMethod]
+    public void Decompose_GradedMatricesStayOrthogonal()
+    {
+        using var scope = NewDisposeScope();
+        Tensor Small(double[,] values) => tensor(values, float64);
+        Tensor[] threes =
+        {
+            Small(new[,] { { 1.0, 1e-155, 1e-155 }, { 1e-155, 1.0, 1e-155 }, { 1e-155, 1e-155, 1.0 } }),
+            Small(new[,] { { 1.0, 1e-155, 1e-155 }, { 1e-155, 2.0, 1e-155 }, { 1e-155, 1e-155, 3.0 } }),
+            Small(new[,] { { 1.0, 0, 0 }, { 0, 1e-160, 1e-160 }, { 0, 1e-160, 1e-160 } }),
+            Small(new[,] { { 1.0, 0, 0 }, { 0, 1e-200, 1e-200 }, { 0, 1e-200, 1e-200 } }),
+        };
+        Tensor a = stack(threes);
+        var values = new double[4 * 3];
+        var vectors = new double[4 * 9];
+        Assert.IsTrue(BatchedTridiagonalEigen.Decompose(a.contiguous().data<double>().ToArray(), 4, 3, values, vectors));
+        AssertDecomposes(a, values, vectors, 4, 3);
+
+        const int n = 16, seed = 7501;
+        Console.WriteLine($"seed {seed}");
+        Tensor b = randn(new long[] { 1, n, n }, dtype: float64, generator: Seeded.Generator(seed));
+        Tensor grading = cat(new[] { ones(n / 2, dtype: float64), full(n / 2, 1e-160, dtype: float64) });
+        b = (b + b.transpose(-1, -2)) * grading.view(1, n, 1) * grading.view(1, 1, n);
+        var bValues = new double[n];
+        var bVectors = new double[n * n];
+        Assert.IsTrue(BatchedTridiagonalEigen.Decompose(b.contiguous().data<double>().ToArray(), 1, n, bValues, bVectors));
+        AssertDecomposes(b, bValues, bVectors, 1, n);
+    }
+
     /// <summary>An already diagonal batch comes back exactly, with V = I (no reflection, no QR step).</summary>
     [TestMethod]
     public void Decompose_OfADiagonalBatchIsExact()

@@ -76,8 +76,9 @@ internal static class BatchedTridiagonalEigen
                             aValues[e * lanes + l] = e % (n + 1) == 0 ? 1 : 0; // idle lanes hold I
                         continue;
                     }
-                    // Scaled by a power of two (exactly) towards a largest entry in [1, 2), so that the squares in the
-                    // reflections and rotations neither overflow nor underflow whatever the matrix's magnitude.
+                    // Scaled by a power of two (exactly) towards a largest entry in [1, 2), so that no square overflows
+                    // whatever the matrix's magnitude and the deflation floor is relative to it; parts tiny against
+                    // the rest are divided by their own largest value where they are squared (reflection, rotation, shift).
                     ReadOnlySpan<double> matrix = matrices.Slice((first + l) * n2, n2);
                     exponent[l] = Math.Clamp(LargestExponent(matrix), -MaxShift, MaxShift);
                     double scale = Math.ScaleB(1.0, -exponent[l]);
@@ -153,17 +154,26 @@ internal static class BatchedTridiagonalEigen
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tridiagonalise<T>(T[] a, T[] d, T[] work, T[] q, int n) where T : struct, IDoubleLanes<T>
     {
-        T zero = T.Create(0.0), two = T.Create(2.0), half = T.Create(0.5);
+        T zero = T.Create(0.0), one = T.Create(1.0), two = T.Create(2.0), half = T.Create(0.5);
         Span<T> e = work.AsSpan(n * n, n), betas = work.AsSpan(n * n + n, n);
         Span<T> p = work.AsSpan(n * n + 2 * n, n), w = work.AsSpan(n * n + 3 * n, n);
         for (int k = 0; k + 2 < n; k++)
         {
             int first = k + 1, length = n - first;
             Span<T> v = work.AsSpan(k * n + first, length);
-            T x0 = a[first * n + k], tail = zero;
+            // The column divided by its largest |entry| (the reflection does not change): its squares then neither
+            // underflow nor overflow, however small the column is against the rest of the matrix.
+            T largest = zero;
+            for (int i = 0; i < length; i++)
+            {
+                T x = T.Abs(a[(first + i) * n + k]);
+                largest = T.WhereLessOrEqual(x, largest, largest, x);
+            }
+            T divisor = T.WhereZero(largest, one, largest); // divided, not multiplied by 1 / largest: that overflows for a subnormal one
+            T x0 = a[first * n + k] / divisor, tail = zero;
             for (int i = 1; i < length; i++)
             {
-                T x = a[(first + i) * n + k];
+                T x = a[(first + i) * n + k] / divisor;
                 v[i] = x;
                 tail = T.MultiplyAdd(x, x, tail);
             }
@@ -172,6 +182,7 @@ internal static class BatchedTridiagonalEigen
             T norm2 = T.MultiplyAdd(v[0], v[0], tail);
             T beta = T.WhereZero(norm2, zero, two / norm2); // a zero column: no reflection
             betas[k] = beta;
+            alpha *= largest;
             // p = β A₂₂ v, K = β pᵀv / 2, w = p − K v, A₂₂ ← A₂₂ − v wᵀ − w vᵀ.
             T dot = zero;
             for (int i = 0; i < length; i++)
@@ -204,7 +215,6 @@ internal static class BatchedTridiagonalEigen
         d[n - 1] = a[(n - 1) * n + n - 1];
 
         // Q = H₀ H₁ ⋯ H_{n−3}, applied from the last: Q₂₂ ← Q₂₂ − β v (vᵀ Q₂₂).
-        T one = T.Create(1.0);
         for (int i = 0; i < n * n; i++)
             q[i] = i % (n + 1) == 0 ? one : zero;
         for (int k = n - 3; k >= 0; k--)
@@ -264,10 +274,15 @@ internal static class BatchedTridiagonalEigen
             for (int lane = 0; lane < T.Count; lane++)
                 lowest = Math.Min(lowest, (int)start[lane]);
 
-            // Wilkinson's shift from the trailing 2 × 2 block.
+            // Wilkinson's shift from the trailing 2 × 2 block, δ and e divided by the larger of the two so that their
+            // squares cannot underflow (a tiny trailing block would otherwise get the shift d_m and never converge).
             T delta = half * (d[m - 1] - d[m]), em = e[m - 1];
-            T denominator = delta + T.WithSignOf(T.Sqrt(T.MultiplyAdd(delta, delta, em * em)), delta);
-            T shift = d[m] - T.WhereZero(denominator, zero, em * em / denominator);
+            T absDelta = T.Abs(delta), absE = T.Abs(em);
+            T scale = T.WhereLessOrEqual(absDelta, absE, absE, absDelta);
+            T divisor = T.WhereZero(scale, one, scale);
+            T dh = delta / divisor, eh = em / divisor;
+            T denominator = dh + T.WithSignOf(T.Sqrt(T.MultiplyAdd(dh, dh, eh * eh)), dh);
+            T shift = d[m] - T.WhereZero(denominator, zero, scale * eh * eh / denominator);
 
             T x = zero, z = zero;
             for (int k = lowest; k < m; k++)
@@ -278,10 +293,7 @@ internal static class BatchedTridiagonalEigen
                 T active = T.WhereLessOrEqual(start, index, one, zero);
                 x = T.WhereZero(starts, x, d[k] - shift);
                 z = T.WhereZero(starts, z, e[k]);
-                T r = T.Sqrt(T.MultiplyAdd(x, x, z * z));
-                T inactive = T.WhereZero(active, one, T.WhereZero(r, one, zero));
-                T reciprocal = one / r;
-                T c = T.WhereZero(inactive, x * reciprocal, one), s = T.WhereZero(inactive, z * reciprocal, zero);
+                var (c, s, r) = Rotation(x, z, active);
                 if (k > lowest)
                     e[k - 1] = T.WhereZero(active - starts, e[k - 1], r); // the previous step's bulge folded in
                 T dk = d[k], ek = e[k], dn = d[k + 1];
@@ -309,5 +321,33 @@ internal static class BatchedTridiagonalEigen
             }
         }
         return true;
+    }
+
+    /// <summary>2^−968: x² + z² at or above it leaves 1 / √(x² + z²) far from overflow and the sum exact enough.</summary>
+    private const double SafeSquare = 4.0e-292;
+
+    /// <summary>
+    /// The rotation (c, s) with c x + s z = r = √(x² + z²) and −s x + c z = 0 in every active lane (the identity in
+    /// the others, and where x = z = 0). Where some active lane's x² + z² would underflow, x and z are first divided by
+    /// the larger of the two, as LAPACK's dlartg does, so that the rotation stays exact however small both are.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (T C, T S, T R) Rotation<T>(T x, T z, T active) where T : struct, IDoubleLanes<T>
+    {
+        T zero = T.Create(0.0), one = T.Create(1.0), safe = T.Create(SafeSquare);
+        T squares = T.MultiplyAdd(x, x, z * z);
+        if (T.AllLessOrEqual(safe, T.WhereZero(active, safe, squares)))
+        {
+            T root = T.Sqrt(squares), reciprocal = one / root;
+            return (T.WhereZero(active, one, x * reciprocal), T.WhereZero(active, zero, z * reciprocal), root);
+        }
+        T absX = T.Abs(x), absZ = T.Abs(z);
+        T larger = T.WhereLessOrEqual(absX, absZ, absZ, absX);
+        T divisor = T.WhereZero(larger, one, larger);
+        T xs = x / divisor, zs = z / divisor;
+        T rho = T.Sqrt(T.MultiplyAdd(xs, xs, zs * zs));
+        T identity = T.WhereZero(active, one, T.WhereZero(larger, one, zero));
+        T scale = one / T.WhereZero(rho, one, rho);
+        return (T.WhereZero(identity, xs * scale, one), T.WhereZero(identity, zs * scale, zero), larger * rho);
     }
 }
