@@ -42,7 +42,7 @@ public static class WhiteningFunctional
         options ??= DecorrelatedBatchNormOptions.Default;
         options.Validate();
         LayerInput.CheckInput(input, null);
-        long c = input.shape[1];
+        long c = input.size(1);
         int g = options.GroupSizeFor(c);
         long groups = c / g;
         LayerInput.CheckState(runningMean, nameof(runningMean), new[] { c }, input);

@@ -28,7 +28,7 @@ internal static class FusedGroupWhitening
         input.device_type == DeviceType.CPU
         && input.dim() == 2
         && groupSize <= MaxGroupSize
-        && input.shape[0] * input.shape[1] <= int.MaxValue / sizeof(double) // spans over its memory and float64 copies
+        && input.size(0) * input.size(1) <= int.MaxValue / sizeof(double) // spans over its memory and float64 copies
         && LayerMethod.Resolve(options.Root, DeviceType.CPU, groupSize, input.dtype).Method == MatrixRootMethod.Eigen;
 
     /// <summary>y = γ ∘ W (x − μ) + β with the batch's statistics, the running statistics updated; (M, C) → (M, C).</summary>
@@ -70,7 +70,8 @@ internal static class FusedGroupWhitening
             for (int i = 0; i < length; i++)
                 values[i] = (1 - momentum) * values[i] + momentum * batch[i];
             using var noGrad = no_grad();
-            using Tensor update = RowData.Write(values, running.shape, running.dtype);
+            using Tensor update = empty_like(running);
+            RowData.Write(values, update);
             running.copy_(update);
         }
         finally

@@ -55,7 +55,7 @@ internal sealed class FusedLayerStep
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (Tensor Output, FusedLayerStep Step) Forward(Tensor x, double[]? weight, double[]? bias, int size, double epsilon)
     {
-        int m = (int)x.shape[0], c = (int)x.shape[1], groups = c / size, n2 = size * size, blocks = groups * n2;
+        int m = (int)x.size(0), c = (int)x.size(1), groups = c / size, n2 = size * size, blocks = groups * n2;
         double[] data = RowData.Rent(m * c), sigmaArray = RowData.Rent(blocks), transposedArray = RowData.Rent(blocks);
         try
         {
@@ -108,7 +108,7 @@ internal sealed class FusedLayerStep
                 GroupKernels.ApplyTransposed(centred, transposed, m, c, size, y);
                 if (bias is not null)
                     GroupKernels.AddToRows(y, bias, m, c);
-                Tensor output = RowData.Write(y, x.shape, x.dtype);
+                Tensor output = RowData.Write(y, new long[] { m, c }, x.dtype);
                 return (output, new FusedLayerStep(m, c, size, mean, unregularised, shiftSlope, roots));
             }
             finally
@@ -196,7 +196,7 @@ internal sealed class FusedLayerStep
                 GroupKernels.ApplyTransposed(dy, scaled, m, c, g, dx);
                 GroupKernels.Scale(dSigma, 2.0 / m);
                 GroupKernels.ApplyTransposed(xc, dSigma, m, c, g, dx);
-                return (RowData.Write(dx, x.shape, type), weightOut, biasOut);
+                return (RowData.Write(dx, new long[] { m, c }, type), weightOut, biasOut);
             }
             finally
             {

@@ -67,14 +67,21 @@ internal static class RowData
     private const int PooledLength = 1 << 20;
 
     /// <summary>A new contiguous CPU tensor of <paramref name="shape"/> and <paramref name="type"/> holding <paramref name="values"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Write(ReadOnlySpan<double> values, long[] shape, ScalarType type)
     {
         Tensor result = empty(shape, dtype: type, device: CPU);
-        if (type == ScalarType.Float64)
+        Write(values, result);
+        return result;
+    }
+
+    /// <summary>Writes <paramref name="values"/> (its element count long) into <paramref name="result"/>, contiguous on the CPU, float32 or float64.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Write(ReadOnlySpan<double> values, Tensor result)
+    {
+        if (result.dtype == ScalarType.Float64)
         {
             values.CopyTo(MemoryMarshal.Cast<byte, double>(result.bytes));
-            return result;
+            return;
         }
         Span<float> target = MemoryMarshal.Cast<byte, float>(result.bytes);
         int i = 0;
@@ -88,6 +95,5 @@ internal static class RowData
         }
         for (; i < target.Length; i++)
             target[i] = (float)values[i];
-        return result;
     }
 }
