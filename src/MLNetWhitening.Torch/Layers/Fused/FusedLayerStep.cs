@@ -49,8 +49,8 @@ internal sealed class FusedLayerStep
     /// <param name="size">g, dividing C.</param>
     /// <param name="epsilon">ε of the options.</param>
     /// <remarks>
-    /// Only what the backward reads is allocated (μ, V, √λ, W); the rest is pooled scratch, since a training step
-    /// runs this for every layer and fresh arrays cost their zeroing and cold caches every time.
+    /// The arrays of the batch's size and of the groups' matrices are pooled scratch, except what the backward reads
+    /// (μ, V, √λ, W): a training step runs this for every layer, and fresh arrays cost their zeroing and cold caches.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (Tensor Output, FusedLayerStep Step) Forward(Tensor x, double[]? weight, double[]? bias, int size, double epsilon)
