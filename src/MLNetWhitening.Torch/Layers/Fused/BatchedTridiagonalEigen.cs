@@ -13,7 +13,7 @@ namespace MLNetWhitening.Torch;
 /// where the cyclic Jacobi method this replaced took 6–7 sweeps of about 3n³ each at n = 16 (docs/benchmarks.md).
 /// </summary>
 /// <remarks>
-/// Lanes deflate at their own pace: for the trailing index m still unconverged in some lane, each lane's unreduced
+/// Each lane deflates on its own: for the trailing index m still unconverged in some lane, each lane's unreduced
 /// block [l, m] is found, and the QR step runs over the union of the blocks with the identity rotation wherever an
 /// index lies outside a lane's block (lanes already converged at m take only identities). Eigenvalues come in no
 /// particular order, each with its eigenvector in the same column of V. Normwise backward stable, like LAPACK's eigh:
@@ -149,7 +149,7 @@ internal static class BatchedTridiagonalEigen
     /// <summary>
     /// A = Q T Qᵀ with T tridiagonal: d (diagonal) and the first n − 1 of <paramref name="work"/>'s row n (the
     /// sub-diagonal, e_k coupling k and k + 1), Q in <paramref name="q"/>. Reflection k maps A's column k below the
-    /// diagonal to (α, 0, …), α = −sign(x₀)‖x‖; its vector is kept in row k of <paramref name="work"/> and its β there too.
+    /// diagonal to (α, 0, …), α = −sign(x₀)‖x‖; its vector is kept in row k of <paramref name="work"/>, its β in row n + 1.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tridiagonalise<T>(T[] a, T[] d, T[] work, T[] q, int n) where T : struct, IDoubleLanes<T>
@@ -165,10 +165,7 @@ internal static class BatchedTridiagonalEigen
             // underflow nor overflow, however small the column is against the rest of the matrix.
             T largest = zero;
             for (int i = 0; i < length; i++)
-            {
-                T x = T.Abs(a[(first + i) * n + k]);
-                largest = T.WhereLessOrEqual(x, largest, largest, x);
-            }
+                largest = LargerMagnitude(a[(first + i) * n + k], largest);
             T divisor = T.WhereZero(largest, one, largest); // divided, not multiplied by 1 / largest: that overflows for a subnormal one
             T x0 = a[first * n + k] / divisor, tail = zero;
             for (int i = 1; i < length; i++)
@@ -234,9 +231,9 @@ internal static class BatchedTridiagonalEigen
             for (int i = 0; i < length; i++)
             {
                 Span<T> row = q.AsSpan((first + i) * n + first, length);
-                T bv = beta * v[i];
+                T minusBv = zero - beta * v[i];
                 for (int j = 0; j < row.Length; j++)
-                    row[j] = T.MultiplyAdd(zero - bv, u[j], row[j]);
+                    row[j] = T.MultiplyAdd(minusBv, u[j], row[j]);
             }
         }
     }
@@ -277,8 +274,7 @@ internal static class BatchedTridiagonalEigen
             // Wilkinson's shift from the trailing 2 × 2 block, δ and e divided by the larger of the two so that their
             // squares cannot underflow (a tiny trailing block would otherwise get the shift d_m and never converge).
             T delta = half * (d[m - 1] - d[m]), em = e[m - 1];
-            T absDelta = T.Abs(delta), absE = T.Abs(em);
-            T scale = T.WhereLessOrEqual(absDelta, absE, absE, absDelta);
+            T scale = LargerMagnitude(delta, em);
             T divisor = T.WhereZero(scale, one, scale);
             T dh = delta / divisor, eh = em / divisor;
             T denominator = dh + T.WithSignOf(T.Sqrt(T.MultiplyAdd(dh, dh, eh * eh)), dh);
@@ -341,13 +337,20 @@ internal static class BatchedTridiagonalEigen
             T root = T.Sqrt(squares), reciprocal = one / root;
             return (T.WhereZero(active, one, x * reciprocal), T.WhereZero(active, zero, z * reciprocal), root);
         }
-        T absX = T.Abs(x), absZ = T.Abs(z);
-        T larger = T.WhereLessOrEqual(absX, absZ, absZ, absX);
+        T larger = LargerMagnitude(x, z);
         T divisor = T.WhereZero(larger, one, larger);
         T xs = x / divisor, zs = z / divisor;
         T rho = T.Sqrt(T.MultiplyAdd(xs, xs, zs * zs));
         T identity = T.WhereZero(active, one, T.WhereZero(larger, one, zero));
         T scale = one / T.WhereZero(rho, one, rho);
         return (T.WhereZero(identity, xs * scale, one), T.WhereZero(identity, zs * scale, zero), larger * rho);
+    }
+
+    /// <summary>max(|a|, |b|) per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T LargerMagnitude<T>(T a, T b) where T : struct, IDoubleLanes<T>
+    {
+        T absA = T.Abs(a), absB = T.Abs(b);
+        return T.WhereLessOrEqual(absA, absB, absB, absA);
     }
 }

@@ -63,10 +63,7 @@ internal static class FusedGroupWhitening
         try
         {
             Span<double> values = scratch.AsSpan(0, length);
-            if (running.is_contiguous())
-                RowData.Read(running, values);
-            else
-                RowData.Values(running).CopyTo(values);
+            RowData.ReadValues(running, values);
             for (int i = 0; i < length; i++)
                 values[i] = (1 - momentum) * values[i] + momentum * batch[i];
             using var noGrad = no_grad();

@@ -98,7 +98,7 @@ internal sealed class FusedLayerStep
             roots.Whitening.AsSpan().CopyTo(transposed);
             if (weight is not null)
                 for (int row = 0; row < blocks / size; row++)
-                    GroupKernels.Multiply(transposed.Slice(row * size, size), weight.AsSpan(row / size * size, size));
+                    GroupKernels.MultiplyElements(transposed.Slice(row * size, size), weight.AsSpan(row / size * size, size));
 
             double[] result = RowData.Rent(m * c);
             try

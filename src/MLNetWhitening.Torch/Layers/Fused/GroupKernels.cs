@@ -229,7 +229,7 @@ internal static class GroupKernels
 
     /// <summary>values *= factors, elementwise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Multiply(Span<double> values, ReadOnlySpan<double> factors)
+    public static void MultiplyElements(Span<double> values, ReadOnlySpan<double> factors)
     {
         for (int i = 0; i < values.Length; i++)
             values[i] *= factors[i];

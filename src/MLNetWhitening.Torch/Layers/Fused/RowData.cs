@@ -38,14 +38,20 @@ internal static class RowData
     public static double[] Values(Tensor t)
     {
         var values = new double[t.NumberOfElements];
+        ReadValues(t, values);
+        return values;
+    }
+
+    /// <summary>The values of a CPU tensor, contiguous or not, into <paramref name="destination"/> (its element count long).</summary>
+    public static void ReadValues(Tensor t, Span<double> destination)
+    {
         if (t.is_contiguous())
         {
-            Read(t, values); // a parameter or buffer as the layer made it: no copy, no new tensor
-            return values;
+            Read(t, destination); // a parameter or buffer as the layer made it: no copy, no new tensor
+            return;
         }
         using Tensor contiguous = t.detach().contiguous();
-        Read(contiguous, values);
-        return values;
+        Read(contiguous, destination);
     }
 
     /// <summary>t when it is contiguous (TorchSharp's contiguous() makes a new wrapper even then), else a contiguous copy.</summary>
