@@ -6,7 +6,7 @@ namespace MLNetWhitening.Torch;
 /// <summary>
 /// The rule behind <see cref="MatrixRootMethod.Auto"/>. Contract: Auto returns a root as accurate as the exact method's,
 /// by whichever of <see cref="MatrixRootMethod.Eigen"/> and refined <see cref="MatrixRootMethod.Mpa"/> was measured
-/// faster for the device, batch, size and dtype (docs/benchmarks.md). Eigen itself costs a little more than a bare
+/// faster for the device, batch and size (docs/benchmarks.md). Eigen itself costs a little more than a bare
 /// eigh with libtorch's autograd: it checks its input and differentiates in closed form, finite at repeated eigenvalues.
 /// <list type="bullet">
 /// <item>CPU: <see cref="MatrixRootMethod.Eigen"/>, because the refined approximations measured slower than eigh there
@@ -28,7 +28,7 @@ internal static class AutoMethod
     public static MatrixRootMethod Choose(Tensor a)
     {
         var (batch, n, backward) = Describe(a);
-        return Choose(a.device_type, batch, n, a.dtype, backward);
+        return Choose(a.device_type, batch, n, backward);
     }
 
     /// <summary>What the rule reads of <paramref name="a"/>, (n, n) or (B, n, n): the batch (1 for a single matrix),
@@ -36,35 +36,31 @@ internal static class AutoMethod
     internal static (long Batch, long N, bool Backward) Describe(Tensor a) =>
         (a.dim() == 3 ? a.shape[0] : 1, a.shape[^1], a.requires_grad && is_grad_enabled());
 
-    /// <summary>The rule for a batch of <paramref name="batch"/> n × n matrices in <paramref name="dtype"/>;
+    /// <summary>The rule for a batch of <paramref name="batch"/> n × n matrices, float32 or float64;
     /// <paramref name="backward"/>: a graph is being recorded, so the backward's cost counts too.</summary>
-    public static MatrixRootMethod Choose(DeviceType device, long batch, long n, ScalarType dtype, bool backward) =>
-        device == DeviceType.CUDA && RefinedMpaIsFaster(batch, n, dtype, backward) ? MatrixRootMethod.Mpa : MatrixRootMethod.Eigen;
+    public static MatrixRootMethod Choose(DeviceType device, long batch, long n, bool backward) =>
+        device == DeviceType.CUDA && RefinedMpaIsFaster(batch, n, backward) ? MatrixRootMethod.Mpa : MatrixRootMethod.Eigen;
 
     /// <summary>
-    /// Where refined Mpa took at most 0.95 of eigh's time on the H200 (forward + backward, or forward alone when no
-    /// graph is recorded). Below n = 512 (batches of 1 to 16 measured at n = 16 … 256): from the smallest batch at
-    /// which it did so at every measured batch from there up. From n = 512 (batches of 1, 2 and 4 measured at 512,
-    /// 640, 768, 896, 1024 and 2048, and 8 and 16 at 512) the products begin to fill the GPU and two matrices were
-    /// slower than one or four: with a graph, four or more matrices below n = 896 and never from there; forward
-    /// alone, one matrix, or four or more below n = 1024.
+    /// Where refined Mpa took at most 0.95 of Eigen's time on the H200 (forward + backward, or forward alone when no
+    /// graph is recorded), from the smallest batch at which it did so at every measured batch from there up, in every
+    /// run. Below n = 512 (batches of 1 to 16 measured at n = 8 … 512, and of 64 up to 256) eigh's time grows with the batch and the
+    /// products' hardly. From n = 512 (batches of 1, 2 and 4 measured at 384 … 2048, and 8 and 16 at 512) the products
+    /// begin to fill the GPU and two matrices were slower than one or four: with a graph, four or more matrices from
+    /// n = 384 below 896 and never from 896; forward alone, four or more below n = 1024 and one from n = 640.
+    /// The rule holds for both dtypes: float32 matrices of 64 ≤ n &lt; 640 are decomposed in float64
+    /// (<see cref="BatchedEigh.SolvesInFloat64"/>), and refined Mpa's ratio to that eigh matched float64's.
     /// </summary>
-    internal static bool RefinedMpaIsFaster(long batch, long n, ScalarType dtype, bool backward)
+    internal static bool RefinedMpaIsFaster(long batch, long n, bool backward) => (n, backward) switch
     {
-        bool single = dtype == ScalarType.Float32;
-        return (n, backward) switch
-        {
-            ( < 64, _) => false,
-            ( < 128, true) => batch >= (single ? 8 : 16),
-            ( < 128, false) => batch >= 4,
-            ( < 256, true) => batch >= (single ? 4 : 8),
-            ( < 256, false) => batch >= 4,
-            ( < 512, true) => batch >= (single ? 4 : 8),
-            ( < 512, false) => batch >= (single ? 1 : 4),
-            ( < 896, true) => batch >= 4,
-            (_, true) => false,
-            ( < 1024, false) => batch == 1 || batch >= 4,
-            (_, false) => batch == 1,
-        };
-    }
+        ( < 64, _) => false,
+        ( < 128, true) => batch >= 16,
+        ( < 384, true) => batch >= 8,
+        ( < 896, true) => batch >= 4,
+        (_, true) => false,
+        ( < 96, false) => batch >= 16,
+        ( < 640, false) => batch >= 4,
+        ( < 1024, false) => batch == 1 || batch >= 4,
+        (_, false) => batch == 1,
+    };
 }

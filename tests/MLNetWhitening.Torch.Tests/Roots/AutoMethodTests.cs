@@ -7,7 +7,8 @@ namespace MLNetWhitening.Torch.Tests.Roots;
 
 /// <summary>
 /// Auto's rule as measured (docs/benchmarks.md, "On a GPU"): the CPU keeps Eigen; CUDA takes refined Mpa only for
-/// batches large enough that libtorch's one-matrix-at-a-time eigh loses. The timings themselves live in the benchmarks;
+/// batches large enough that libtorch's one-matrix-at-a-time eigh loses, and decomposes float32 matrices of
+/// 64 ≤ n &lt; 640 in float64. The timings themselves live in the benchmarks;
 /// these tests hold the rule's shape, so that an edit of the table cannot invert it unnoticed.
 /// </summary>
 [TestClass]
@@ -21,9 +22,8 @@ public sealed class AutoMethodTests
     {
         foreach (long n in Sizes)
             foreach (long b in Batches)
-                foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
-                    foreach (bool backward in new[] { false, true })
-                        Assert.AreEqual(MatrixRootMethod.Eigen, AutoMethod.Choose(DeviceType.CPU, b, n, dtype, backward), $"({b}, {n}) {dtype} backward={backward}");
+                foreach (bool backward in new[] { false, true })
+                    Assert.AreEqual(MatrixRootMethod.Eigen, AutoMethod.Choose(DeviceType.CPU, b, n, backward), $"({b}, {n}) backward={backward}");
     }
 
     [TestMethod]
@@ -31,7 +31,8 @@ public sealed class AutoMethodTests
     {
         foreach (long n in new long[] { 1, 16, 32, 63 })
             foreach (long b in Batches)
-                Assert.AreEqual(MatrixRootMethod.Eigen, AutoMethod.Choose(DeviceType.CUDA, b, n, ScalarType.Float32, true));
+                foreach (bool backward in new[] { false, true })
+                    Assert.AreEqual(MatrixRootMethod.Eigen, AutoMethod.Choose(DeviceType.CUDA, b, n, backward));
     }
 
     [TestMethod]
@@ -39,50 +40,64 @@ public sealed class AutoMethodTests
     {
         // eigh's time grows with the batch there, the refined root's hardly; from n = 512 both grow (next test).
         foreach (long n in Sizes.Where(n => n < 512))
-            foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
-                foreach (bool backward in new[] { false, true })
+            foreach (bool backward in new[] { false, true })
+            {
+                bool mpa = false;
+                foreach (long b in Batches)
                 {
-                    bool mpa = false;
-                    foreach (long b in Batches)
-                    {
-                        bool now = AutoMethod.Choose(DeviceType.CUDA, b, n, dtype, backward) == MatrixRootMethod.Mpa;
-                        Assert.IsFalse(mpa && !now, $"({b}, {n}) {dtype} backward={backward} went back to Eigen");
-                        mpa = now;
-                    }
+                    bool now = AutoMethod.Choose(DeviceType.CUDA, b, n, backward) == MatrixRootMethod.Mpa;
+                    Assert.IsFalse(mpa && !now, $"({b}, {n}) backward={backward} went back to Eigen");
+                    mpa = now;
                 }
+            }
     }
 
     [TestMethod]
-    // Points of docs/benchmarks.md, "On a GPU": issue #3's batches, single matrices, a float64 batch where eigh still
-    // won, large matrices with a graph, and single large matrices forward alone.
-    [DataRow(16L, 128L, ScalarType.Float32, true, MatrixRootMethod.Mpa)]
-    [DataRow(64L, 64L, ScalarType.Float32, true, MatrixRootMethod.Mpa)]
-    [DataRow(16L, 128L, ScalarType.Float64, true, MatrixRootMethod.Mpa)]
-    [DataRow(1L, 64L, ScalarType.Float32, true, MatrixRootMethod.Eigen)]
-    [DataRow(1L, 1024L, ScalarType.Float64, true, MatrixRootMethod.Eigen)]
-    [DataRow(4L, 256L, ScalarType.Float64, true, MatrixRootMethod.Eigen)]
-    [DataRow(1L, 640L, ScalarType.Float32, true, MatrixRootMethod.Eigen)]
-    [DataRow(4L, 768L, ScalarType.Float64, true, MatrixRootMethod.Mpa)]
-    [DataRow(1L, 1024L, ScalarType.Float32, true, MatrixRootMethod.Eigen)]
-    [DataRow(1L, 1024L, ScalarType.Float32, false, MatrixRootMethod.Mpa)]
-    [DataRow(1L, 2048L, ScalarType.Float64, false, MatrixRootMethod.Mpa)]
-    public void Cuda_FollowsTheMeasuredPoints(long batch, long n, ScalarType dtype, bool backward, MatrixRootMethod expected) =>
-        Assert.AreEqual(expected, AutoMethod.Choose(DeviceType.CUDA, batch, n, dtype, backward));
+    // Points of docs/benchmarks.md, "On a GPU": issue #3's batches and single matrices, batches where eigh still won,
+    // large matrices with a graph, and single matrices forward alone.
+    [DataRow(16L, 128L, true, MatrixRootMethod.Mpa)]
+    [DataRow(64L, 64L, true, MatrixRootMethod.Mpa)]
+    [DataRow(8L, 64L, true, MatrixRootMethod.Eigen)]
+    [DataRow(1L, 64L, true, MatrixRootMethod.Eigen)]
+    [DataRow(1L, 256L, true, MatrixRootMethod.Eigen)]
+    [DataRow(1L, 1024L, true, MatrixRootMethod.Eigen)]
+    [DataRow(4L, 256L, true, MatrixRootMethod.Eigen)]
+    [DataRow(4L, 384L, true, MatrixRootMethod.Mpa)]
+    [DataRow(1L, 640L, true, MatrixRootMethod.Eigen)]
+    [DataRow(4L, 768L, true, MatrixRootMethod.Mpa)]
+    [DataRow(4L, 64L, false, MatrixRootMethod.Eigen)]
+    [DataRow(4L, 96L, false, MatrixRootMethod.Mpa)]
+    [DataRow(1L, 256L, false, MatrixRootMethod.Eigen)]
+    [DataRow(1L, 512L, false, MatrixRootMethod.Eigen)]
+    [DataRow(1L, 1024L, false, MatrixRootMethod.Mpa)]
+    [DataRow(1L, 2048L, false, MatrixRootMethod.Mpa)]
+    public void Cuda_FollowsTheMeasuredPoints(long batch, long n, bool backward, MatrixRootMethod expected) =>
+        Assert.AreEqual(expected, AutoMethod.Choose(DeviceType.CUDA, batch, n, backward));
 
     [TestMethod]
-    public void Cuda_From512_TakesMpaForFourMatricesBelow896WithAGraph_AndForOneOrFourForward()
+    public void Cuda_From512_TakesMpaForFourMatricesBelow896WithAGraph_AndForOneFrom640OrFourForward()
     {
-        foreach (long n in new long[] { 512, 640, 768, 895, 896, 1023, 1024, 2048, 4096 })
-            foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
+        foreach (long n in new long[] { 512, 639, 640, 768, 895, 896, 1023, 1024, 2048, 4096 })
+        {
+            foreach (long b in Batches)
             {
-                foreach (long b in Batches)
-                {
-                    bool graph = n < 896 && b >= 4;
-                    bool forward = b == 1 || (n < 1024 && b >= 4);
-                    Assert.AreEqual(graph ? MatrixRootMethod.Mpa : MatrixRootMethod.Eigen, AutoMethod.Choose(DeviceType.CUDA, b, n, dtype, true), $"({b}, {n}) {dtype} with a graph");
-                    Assert.AreEqual(forward ? MatrixRootMethod.Mpa : MatrixRootMethod.Eigen, AutoMethod.Choose(DeviceType.CUDA, b, n, dtype, false), $"({b}, {n}) {dtype} forward");
-                }
+                bool graph = n < 896 && b >= 4;
+                bool forward = (n >= 640 && b == 1) || (n < 1024 && b >= 4);
+                Assert.AreEqual(graph ? MatrixRootMethod.Mpa : MatrixRootMethod.Eigen, AutoMethod.Choose(DeviceType.CUDA, b, n, true), $"({b}, {n}) with a graph");
+                Assert.AreEqual(forward ? MatrixRootMethod.Mpa : MatrixRootMethod.Eigen, AutoMethod.Choose(DeviceType.CUDA, b, n, false), $"({b}, {n}) forward");
             }
+        }
+    }
+
+    [TestMethod]
+    public void Eigh_SolvesInFloat64_OnlyFloat32OnCuda_From64Below640()
+    {
+        foreach (long n in Sizes.Append(639).Append(640))
+        {
+            Assert.IsFalse(BatchedEigh.SolvesInFloat64(DeviceType.CPU, ScalarType.Float32, n), $"CPU n={n}");
+            Assert.IsFalse(BatchedEigh.SolvesInFloat64(DeviceType.CUDA, ScalarType.Float64, n), $"CUDA float64 n={n}");
+            Assert.AreEqual(n is >= 64 and < 640, BatchedEigh.SolvesInFloat64(DeviceType.CUDA, ScalarType.Float32, n), $"CUDA float32 n={n}");
+        }
     }
 
     [TestMethod]
