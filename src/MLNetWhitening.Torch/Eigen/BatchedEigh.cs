@@ -5,8 +5,9 @@ namespace MLNetWhitening.Torch;
 
 /// <summary>
 /// <c>torch.linalg.eigh</c> of an (n, n) matrix or a (B, n, n) batch, without autograd, in one libtorch call on the
-/// caller's thread. On CUDA, float32 matrices of 64 ≤ n &lt; 640 are decomposed in float64 and the results rounded
-/// back (<see cref="SolvesInFloat64"/>).
+/// caller's thread; on the CPU, batches of small matrices by the lane-parallel QR instead (<see cref="LaneEigh"/>). On
+/// CUDA, float32 matrices of 64 ≤ n &lt; 640 are decomposed in float64 and the results rounded back
+/// (<see cref="SolvesInFloat64"/>).
 /// </summary>
 /// <remarks>
 /// libtorch 2.10 runs a batched eigh on CPU one matrix after another, and this class once split such a batch over
@@ -20,11 +21,15 @@ namespace MLNetWhitening.Torch;
 internal static class BatchedEigh
 {
     /// <summary>Eigenvalues (…, n) ascending and eigenvectors (…, n, n) in columns, in <paramref name="a"/>'s dtype
-    /// and on its device; never tracked by autograd.</summary>
+    /// and on its device; never tracked by autograd. The eigenvectors are orthonormal but may differ from libtorch's
+    /// eigh by sign (or by a rotation within a repeated eigenvalue's space): for functions of the matrix, such as its
+    /// roots, not for callers that return the eigenvectors themselves.</summary>
     /// <param name="a">(n, n) or (B, n, n) symmetric, float32 or float64.</param>
     public static (Tensor Values, Tensor Vectors) Compute(Tensor a)
     {
         using var noGrad = no_grad();
+        if (a.dim() == 3 && LaneEigh.Applies(a.device_type, a.size(0), a.size(-1)) && LaneEigh.Compute(a) is { } lanes)
+            return lanes;
         if (!SolvesInFloat64(a.device_type, a.dtype, a.size(-1)))
             return linalg.eigh(a);
         using var scope = NewDisposeScope();

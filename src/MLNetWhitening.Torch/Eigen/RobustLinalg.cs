@@ -65,7 +65,11 @@ public static class RobustLinalg
         using var scope = NewDisposeScope();
         Tensor x = batched ? a : a.unsqueeze(0);
         MatrixInput.CheckValues(x, RootKind.Sqrt, nameof(a), "The robust eigendecomposition");
-        var (values, vectors) = BatchedEigh.Compute(x);
+        // libtorch's own eigh, not BatchedEigh's faster solvers: the eigenvectors are this function's output, and the
+        // double backward recomputes them with libtorch's eigh, which must give the same signs.
+        Tensor values, vectors;
+        using (no_grad())
+            (values, vectors) = linalg.eigh(x);
         CheckSemidefinite(values, n);
 
         Tensor packed = RobustEighFunction.apply(x, values, vectors, taylorDegree);

@@ -5,9 +5,9 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MLNetWhitening.Torch.Tests.Layers;
+namespace MLNetWhitening.Torch.Tests.Eigen;
 
-/// <summary>The fused step's lane-parallel eigendecomposition (tridiagonal QR), 4 and 8 lanes, against libtorch's float64 eigh.</summary>
+/// <summary>The lane-parallel eigendecomposition (tridiagonal QR) of the fused layer step and of small CPU batches, 4 and 8 lanes, against libtorch's float64 eigh.</summary>
 [TestClass]
 public sealed class BatchedTridiagonalEigenTests
 {
