@@ -12,7 +12,8 @@ namespace MLNetWhitening.Benchmarks.Layers;
 /// <summary>
 /// <c>-- eigen-quick [groups] [n] [rows] [rounds]</c>: the fused layer step's eigendecomposition of G batch covariances
 /// of n × n (from <c>rows</c> rows of correlated data, + 1e-5 I, as in training), by <see cref="BatchedTridiagonalEigen"/>
-/// and by libtorch's float64 eigh, interleaved; prints the median and minimum µs a call. Run with
+/// by libtorch's float64 eigh and by <see cref="BatchedEigh"/> (which routes small batches to the former, and converts
+/// from and to tensors), interleaved; prints the median and minimum µs a call. Run with
 /// <c>DOTNET_TieredCompilation=0</c> so that every call runs optimised code.
 /// </summary>
 internal static class GroupEigenQuickTiming
@@ -34,7 +35,9 @@ internal static class GroupEigenQuickTiming
         var variants = new (string Name, Action Call)[]
         {
             ("tridiagonal QR", () => BatchedTridiagonalEigen.Decompose(matrices, groups, n, values, vectors)),
-            ("libtorch eigh float64", () => { using var s = NewDisposeScope(); BatchedEigh.Compute(sigma); }),
+            // libtorch's own eigh (BatchedEigh would take the lanes for small batches).
+            ("libtorch eigh float64", () => { using var s = NewDisposeScope(); using var noGrad = no_grad(); linalg.eigh(sigma); }),
+            ("BatchedEigh (tensors in and out)", () => { using var s = NewDisposeScope(); BatchedEigh.Compute(sigma); }),
         };
         const int calls = 50;
         var times = variants.Select(_ => new System.Collections.Generic.List<double>()).ToArray();

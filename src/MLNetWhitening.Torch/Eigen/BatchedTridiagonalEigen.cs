@@ -138,7 +138,12 @@ internal static class BatchedTridiagonalEigen
         try
         {
             Tridiagonalise(a, values, work, vectors, n);
-            return Diagonalise(values, work.AsSpan(n * n, n), vectors, n);
+            // The QR steps rotate pairs of V's columns; on Vᵀ those are pairs of rows, contiguous in memory (V's
+            // columns are n vectors apart: at n = 64 that is 4 KiB, and a column's vectors then share one cache set).
+            Transpose(vectors, n);
+            bool converged = Diagonalise(values, work.AsSpan(n * n, n), vectors, n);
+            Transpose(vectors, n);
+            return converged;
         }
         finally
         {
@@ -240,10 +245,11 @@ internal static class BatchedTridiagonalEigen
 
     /// <summary>
     /// Implicit symmetric QR steps on the tridiagonal (d, e) until every sub-diagonal entry is negligible against its
-    /// neighbours on the diagonal (|e_k| ≤ u (|d_k| + |d_{k+1}|)), the rotations accumulated in V's columns.
+    /// neighbours on the diagonal (|e_k| ≤ u (|d_k| + |d_{k+1}|)), the rotations accumulated in V's columns, which
+    /// <paramref name="vt"/> holds as rows (Vᵀ, row-major).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Diagonalise<T>(T[] d, Span<T> e, T[] v, int n) where T : struct, IDoubleLanes<T>
+    private static bool Diagonalise<T>(T[] d, Span<T> e, T[] vt, int n) where T : struct, IDoubleLanes<T>
     {
         T zero = T.Create(0.0), one = T.Create(1.0), half = T.Create(0.5), two = T.Create(2.0);
         T unit = T.Create(1.1102230246251565e-16), floor = T.Create(1e-300);
@@ -304,19 +310,28 @@ internal static class BatchedTridiagonalEigen
                     e[k + 1] = c * f;
                     x = e[k];
                 }
-                // V ← V Gᵀ on columns k, k + 1.
+                // V ← V Gᵀ on columns k, k + 1, which are rows k, k + 1 of the transposed V held here.
                 // Walked by reference: every position is in range by construction, and bounds checks would double the work.
                 T minusS = zero - s;
-                ref T column = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(v), k);
+                ref T row = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(vt), k * n);
                 for (int i = 0; i < n; i++)
                 {
-                    ref T p = ref Unsafe.Add(ref column, i * n);
-                    ref T q = ref Unsafe.Add(ref p, 1);
+                    ref T p = ref Unsafe.Add(ref row, i);
+                    ref T q = ref Unsafe.Add(ref p, n);
                     (p, q) = (T.MultiplyAdd(c, p, s * q), T.MultiplyAdd(minusS, p, c * q));
                 }
             }
         }
         return true;
+    }
+
+    /// <summary>Transposes the n × n row-major <paramref name="m"/> in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Transpose<T>(T[] m, int n) where T : struct
+    {
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++)
+                (m[i * n + j], m[j * n + i]) = (m[j * n + i], m[i * n + j]);
     }
 
     /// <summary>2^−968: x² + z² at or above it leaves 1 / √(x² + z²) far from overflow and the sum exact enough.</summary>

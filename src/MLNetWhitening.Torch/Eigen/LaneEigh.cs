@@ -15,14 +15,22 @@ namespace MLNetWhitening.Torch;
 /// </remarks>
 internal static class LaneEigh
 {
-    /// <summary>The largest n the lanes take: up to n = 32 they were 1.3–8× faster than LAPACK's float64 eigh on
-    /// batches of 2 to 64 matrices, and as fast on single matrices (docs/benchmarks.md, "Small CPU batches").</summary>
-    internal const int MaxSize = 32;
+    /// <summary>The largest n the lanes take: at n = 128 they took about LAPACK's time for 16 matrices, and more for
+    /// fewer (docs/benchmarks.md, "Small CPU batches").</summary>
+    internal const int MaxSize = 64;
 
-    /// <summary>Whether <see cref="BatchedEigh"/> takes the lanes for a batch of <paramref name="batch"/> n × n
-    /// matrices on <paramref name="device"/>: CPU, 2 ≤ B, n ≤ <see cref="MaxSize"/>.</summary>
+    /// <summary>
+    /// Whether <see cref="BatchedEigh"/> takes the lanes for a batch of <paramref name="batch"/> n × n matrices on
+    /// <paramref name="device"/>: on the CPU, where the lanes took less time than LAPACK's eigh on this project's
+    /// machine (docs/benchmarks.md, "Small CPU batches"): n ≤ 32 from two matrices, n ≤ 64 from four. A block of lanes
+    /// costs the same however many of its lanes hold a matrix, and at n = 64 LAPACK's single matrix is 2–3× faster than
+    /// one block.
+    /// </summary>
     public static bool Applies(DeviceType device, long batch, long n) =>
-        device == DeviceType.CPU && batch >= 2 && n <= MaxSize && batch * n * n <= int.MaxValue / sizeof(double);
+        device == DeviceType.CPU
+        && batch >= (n <= 32 ? 2 : 4)
+        && n <= MaxSize
+        && batch * n * n <= int.MaxValue / sizeof(double);
 
     /// <summary>Eigenvalues (B, n) ascending and eigenvectors (B, n, n) of the (B, n, n) CPU batch
     /// <paramref name="a"/> (finite, validated by the caller), or null when the QR steps did not converge.</summary>

@@ -9,7 +9,7 @@ namespace MLNetWhitening.Torch.Tests.Eigen;
 /// <summary>
 /// <see cref="BatchedEigh"/>'s CPU batches of small matrices by the lane-parallel QR (<see cref="LaneEigh"/>): the
 /// contract of <c>linalg.eigh</c> (ascending eigenvalues, eigenvectors in the same columns, the lower triangle read,
-/// the input's dtype) against libtorch's float64 eigh, and the routing (single matrices and n &gt; 32 stay on libtorch).
+/// the input's dtype) against libtorch's float64 eigh, and the routing (single matrices, and batches too small for their n, stay on libtorch).
 /// </summary>
 [TestClass]
 public sealed class LaneEighTests
@@ -22,6 +22,8 @@ public sealed class LaneEighTests
     [DataRow(64, 7, ScalarType.Float64)]
     [DataRow(9, 32, ScalarType.Float32)]
     [DataRow(3, 1, ScalarType.Float32)]
+    [DataRow(5, 64, ScalarType.Float32)]
+    [DataRow(4, 64, ScalarType.Float64)]
     public void Batch_MatchesFloat64Eigh_Ascending_InTheInputsDtype(int batch, int n, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
@@ -103,17 +105,19 @@ public sealed class LaneEighTests
     }
 
     [TestMethod]
-    public void Routing_LanesForCpuBatchesOfAtMost32_LibtorchOtherwise()
+    public void Routing_LanesForCpuBatchesWhereMeasuredFaster_LibtorchOtherwise()
     {
         Assert.IsTrue(LaneEigh.Applies(DeviceType.CPU, 2, 32));
         Assert.IsTrue(LaneEigh.Applies(DeviceType.CPU, 1000, 1));
+        Assert.IsTrue(LaneEigh.Applies(DeviceType.CPU, 4, 64));
         Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 1, 16), "a single matrix");
-        Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 64, 33), "n > 32");
+        Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 3, 33), "n > 32 needs four");
+        Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 64, 65), "n > 64");
         Assert.IsFalse(LaneEigh.Applies(DeviceType.CUDA, 64, 16), "CUDA");
 
         // Where libtorch solves, BatchedEigh returns exactly its result.
         using var scope = NewDisposeScope();
-        foreach (Tensor a in new[] { SpdMatrices.Random(915, 1, 16, 1e2)[0], SpdMatrices.Random(916, 3, 33, 1e2) })
+        foreach (Tensor a in new[] { SpdMatrices.Random(915, 1, 16, 1e2)[0], SpdMatrices.Random(916, 3, 33, 1e2), SpdMatrices.Random(918, 16, 65, 1e2).to(float32) })
         {
             var (values, vectors) = BatchedEigh.Compute(a);
             var (expectedValues, expectedVectors) = linalg.eigh(a);
