@@ -7,7 +7,10 @@ using static TorchSharp.torch;
 
 namespace MLNetWhitening.Torch.Tests.Eigen;
 
-/// <summary>The lane-parallel eigendecomposition (tridiagonal QR) of the fused layer step and of small CPU batches, 4 and 8 lanes, against libtorch's float64 eigh.</summary>
+/// <summary>
+/// The lane-parallel eigendecomposition (tridiagonal QR) of the fused layer step and of small CPU batches, 4 and 8
+/// lanes, against libtorch's float64 eigh.
+/// </summary>
 [TestClass]
 public sealed class BatchedTridiagonalEigenTests
 {
@@ -32,13 +35,7 @@ public sealed class BatchedTridiagonalEigenTests
         using var scope = NewDisposeScope();
         var gen = Seeded.Generator(700 + (ulong)(batch * 100 + n));
         Console.WriteLine($"seed {700 + batch * 100 + n}");
-        Tensor q = linalg.qr(randn(new long[] { batch, n, n }, dtype: float64, generator: gen)).Q;
-        Tensor spectrum = linspace(0, 8, n, dtype: float64).mul(Math.Log(10)).exp().expand(batch, n).clone();
-        spectrum = spectrum * (rand(new long[] { batch, n }, dtype: float64, generator: gen) - 0.3).sign();   // indefinite
-        if (n > 2)
-            spectrum[.., 1] = spectrum[.., 2];                                                                 // a repeated eigenvalue
-        Tensor a = (q * spectrum.unsqueeze(-2)).matmul(q.transpose(-1, -2));
-        a = (a + a.transpose(-1, -2)) / 2;
+        Tensor a = EigenTestMatrices.IndefiniteWithRepeat(batch, n, 8, gen);
         double[] matrices = a.contiguous().data<double>().ToArray();
         var values = new double[batch * n];
         var vectors = new double[batch * n * n];

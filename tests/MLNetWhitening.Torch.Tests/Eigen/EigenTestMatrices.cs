@@ -34,6 +34,21 @@ internal static class EigenTestMatrices
         return pow(10.0, exponent) * scale;
     }
 
+    /// <summary>
+    /// Symmetric indefinite (B, n, n) float64: eigenvalues of magnitudes log-spaced over <paramref name="decades"/>,
+    /// random signs (about 30 % negative), the second equal to the third (a repeated eigenvalue), random eigenvectors.
+    /// </summary>
+    public static Tensor IndefiniteWithRepeat(long batch, long n, double decades, Generator gen)
+    {
+        Tensor q = Orthogonal(batch, n, gen);
+        Tensor spectrum = linspace(0, decades, n, dtype: float64).mul(Math.Log(10)).exp().expand(batch, n).clone();
+        spectrum = spectrum * (rand(new[] { batch, n }, dtype: float64, generator: gen) - 0.3).sign();
+        if (n > 2)
+            spectrum[.., 1] = spectrum[.., 2];
+        Tensor a = (q * spectrum.unsqueeze(-2)).matmul(q.transpose(-1, -2));
+        return (a + a.transpose(-1, -2)) / 2;
+    }
+
     /// <summary>A = Q diag(λ) Qᵀ (symmetrised) for the given spectrum, with a fresh random Q.</summary>
     public static KnownSpd Build(Tensor lambda, Generator gen)
     {

@@ -9,13 +9,15 @@ namespace MLNetWhitening.Torch.Tests.Eigen;
 /// <summary>
 /// <see cref="BatchedEigh"/>'s CPU batches of small matrices by the lane-parallel QR (<see cref="LaneEigh"/>): the
 /// contract of <c>linalg.eigh</c> (ascending eigenvalues, eigenvectors in the same columns, the lower triangle read,
-/// the input's dtype) against libtorch's float64 eigh, and the routing (single matrices, and batches too small for their n, stay on libtorch).
+/// the input's dtype) against libtorch's float64 eigh, and the routing (single matrices, and batches too small for
+/// their n, stay on libtorch).
 /// </summary>
 [TestClass]
 public sealed class LaneEighTests
 {
     /// <summary>Fresh random symmetric batches (indefinite, κ up to 1e6, a repeated eigenvalue): eigenvalues as eigh's
-    /// within 1e-13 ‖A‖ (float64) or 1e-5 (float32, about n u), V orthonormal and A V = V Λ to the same relative accuracy.</summary>
+    /// within 1e-13 ‖A‖ (float64) or 1e-5 (float32, about n u), V orthonormal and A V = V Λ to the same relative
+    /// accuracy.</summary>
     [TestMethod]
     [DataRow(2, 16, ScalarType.Float64)]
     [DataRow(13, 32, ScalarType.Float64)]
@@ -30,14 +32,7 @@ public sealed class LaneEighTests
         ulong seed = 900 + (ulong)(batch * 100 + n);
         Console.WriteLine($"seed {seed}");
         var gen = Seeded.Generator(seed);
-        Tensor q = linalg.qr(randn(new long[] { batch, n, n }, dtype: float64, generator: gen)).Q;
-        Tensor spectrum = linspace(0, 6, n, dtype: float64).mul(Math.Log(10)).exp().expand(batch, n).clone();
-        spectrum = spectrum * (rand(new long[] { batch, n }, dtype: float64, generator: gen) - 0.3).sign();
-        if (n > 2)
-            spectrum[.., 1] = spectrum[.., 2];
-        Tensor a64 = (q * spectrum.unsqueeze(-2)).matmul(q.transpose(-1, -2));
-        a64 = (a64 + a64.transpose(-1, -2)) / 2;
-        Tensor a = a64.to(dtype);
+        Tensor a = EigenTestMatrices.IndefiniteWithRepeat(batch, n, 6, gen).to(dtype);
 
         var (values, vectors) = BatchedEigh.Compute(a);
 
@@ -117,7 +112,11 @@ public sealed class LaneEighTests
 
         // Where libtorch solves, BatchedEigh returns exactly its result.
         using var scope = NewDisposeScope();
-        foreach (Tensor a in new[] { SpdMatrices.Random(915, 1, 16, 1e2)[0], SpdMatrices.Random(916, 3, 33, 1e2), SpdMatrices.Random(918, 16, 65, 1e2).to(float32) })
+        Tensor[] libtorchSolves =
+        {
+            SpdMatrices.Random(915, 1, 16, 1e2)[0], SpdMatrices.Random(916, 3, 33, 1e2), SpdMatrices.Random(918, 16, 65, 1e2).to(float32),
+        };
+        foreach (Tensor a in libtorchSolves)
         {
             var (values, vectors) = BatchedEigh.Compute(a);
             var (expectedValues, expectedVectors) = linalg.eigh(a);
