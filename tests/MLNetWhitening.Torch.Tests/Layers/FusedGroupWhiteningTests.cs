@@ -45,8 +45,11 @@ public sealed class FusedGroupWhiteningTests
     [DataRow(40L, 96L, 8, 1e-3)]     // groups that do not fill the register tiles
     [DataRow(3L, 12L, 4, 1e-2)]    // fewer samples than a group's channels: Σ is singular, ε decides its null space
     [DataRow(5L, 6L, 6, 1e-3)]     // one group
-    [DataRow(128L, 96L, 32, 1e-3)] // the largest groups the fused step takes
+    [DataRow(128L, 96L, 32, 1e-3)]
     [DataRow(20L, 64L, 32, 1e-2)]  // groups of 32 from fewer samples
+    [DataRow(256L, 256L, 64, 1e-3)] // the largest groups the fused step takes, four of them (the lanes)
+    [DataRow(100L, 128L, 64, 1e-3)] // two groups of 64 (LAPACK's eigh)
+    [DataRow(40L, 64L, 64, 1e-2)]   // one group of 64 from fewer samples
     public void Float64_MatchesTheGenericPath(long rows, long channels, int groupSize, double epsilon)
     {
         using var scope = NewDisposeScope();
@@ -113,7 +116,8 @@ public sealed class FusedGroupWhiteningTests
         Assert.IsTrue(FusedGroupWhitening.Applies(rows, 32, Options(32)));
         Assert.IsTrue(FusedGroupWhitening.Applies(rows, 16, Options(16) with { Root = MatrixRootOptions.Default with { Method = MatrixRootMethod.Auto } }));
         Assert.IsFalse(FusedGroupWhitening.Applies(images, 16, Options(16)));
-        Assert.IsFalse(FusedGroupWhitening.Applies(rows, 64, Options(64)));
+        Assert.IsTrue(FusedGroupWhitening.Applies(rows, 64, Options(64)));
+        Assert.IsFalse(FusedGroupWhitening.Applies(rows, 128, Options(128)));
         Assert.IsFalse(FusedGroupWhitening.Applies(rows, 16, Options(16) with { Root = MatrixRootOptions.Default with { Method = MatrixRootMethod.Mpa } }));
     }
 

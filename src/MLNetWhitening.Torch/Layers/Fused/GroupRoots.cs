@@ -82,18 +82,21 @@ internal sealed class GroupRoots
     }
 
     /// <summary>
-    /// Eigenvalues (G, g) and eigenvectors (G, g, g) by <see cref="BatchedTridiagonalEigen"/>; by LAPACK's eigh through
-    /// libtorch (float64) in the unexpected case that its QR steps do not converge.
+    /// Eigenvalues (G, g) and eigenvectors (G, g, g) by <see cref="BatchedTridiagonalEigen"/> where it is the faster
+    /// (<see cref="LaneEigh.Applies"/>, and single matrices up to n = 16: docs/benchmarks.md, "Small CPU batches"), by
+    /// LAPACK's eigh through libtorch (float64) elsewhere and in the unexpected case that the QR steps do not converge.
     /// </summary>
     private static (double[] Values, double[] Vectors) Decompose(ReadOnlySpan<double> matrices, int groups, int size)
     {
         var values = new double[groups * size];
         var vectors = new double[matrices.Length];
-        if (BatchedTridiagonalEigen.Decompose(matrices, groups, size, values, vectors))
+        bool lanes = size <= 16 || LaneEigh.Applies(DeviceType.CPU, groups, size);
+        if (lanes && BatchedTridiagonalEigen.Decompose(matrices, groups, size, values, vectors))
             return (values, vectors);
         using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         Tensor a = tensor(matrices.ToArray(), new long[] { groups, size, size }, ScalarType.Float64, CPU);
-        var (lambda, v) = BatchedEigh.Compute(a);
+        var (lambda, v) = linalg.eigh(a);
         return (lambda.contiguous().data<double>().ToArray(), v.contiguous().data<double>().ToArray());
     }
 
