@@ -63,7 +63,7 @@ internal sealed class GroupWhiteningFunction : torch.autograd.SingleTensorFuncti
                 if (x.requires_grad)
                 {
                     Tensor wt = w.transpose(-1, -2);
-                    using Scalar samples = centred.shape[^1].ToScalar();
+                    using Scalar samples = centred.size(-1).ToScalar();
                     xGrad = wt.matmul(grad_output).sub_(wt.matmul(biasGrad).div_(samples));
                 }
                 result = ReturnedGradients.ForArguments(xGrad, null, wGrad, (bool)ctx.get_data("bias") ? biasGrad : null);

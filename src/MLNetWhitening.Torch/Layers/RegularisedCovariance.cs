@@ -35,7 +35,7 @@ internal static class RegularisedCovariance
         LayerInput.CheckFinite(norm);
         using Scalar floor = FloorSlope(covariance.dtype).ToScalar(), smallest = epsilon.ToScalar();
         Tensor shift = norm.mul(floor).clamp_min(smallest);
-        long g = covariance.shape[^1];
+        long g = covariance.size(-1);
         return covariance.Plus(shift.view(-1, 1, 1) * eye(g, dtype: covariance.dtype, device: covariance.device));
     }
 }

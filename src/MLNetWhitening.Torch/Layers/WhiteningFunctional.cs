@@ -69,8 +69,8 @@ public static class WhiteningFunctional
     internal static Tensor GenericTrainingStep(Tensor input, Tensor? runningMean, Tensor? runningWhitening, Tensor? weight, Tensor? bias,
         DecorrelatedBatchNormOptions options)
     {
-        int g = options.GroupSizeFor(input.shape[1]);
-        return Generic(input, runningMean, runningWhitening, weight, bias, true, options, input.shape[1] / g, g);
+        int g = options.GroupSizeFor(input.size(1));
+        return Generic(input, runningMean, runningWhitening, weight, bias, true, options, input.size(1) / g, g);
     }
 
     private static Tensor Generic(Tensor input, Tensor? runningMean, Tensor? runningWhitening, Tensor? weight, Tensor? bias,
@@ -87,7 +87,7 @@ public static class WhiteningFunctional
                 mean = x.detach().mean(new long[] { -1 }, keepdim: true);
                 centred = x.detach() - mean;
             }
-            Tensor covariance = CovarianceFunction.Compute(x, 1.0 / x.shape[^1], centred);
+            Tensor covariance = CovarianceFunction.Compute(x, 1.0 / x.size(-1), centred);
             var whitening = new WhiteningOptions
             {
                 Kind = WhiteningType.Zca,

@@ -34,7 +34,7 @@ internal static class AutoMethod
     /// <summary>What the rule reads of <paramref name="a"/>, (n, n) or (B, n, n): the batch (1 for a single matrix),
     /// n, and whether a graph is being recorded through it.</summary>
     internal static (long Batch, long N, bool Backward) Describe(Tensor a) =>
-        (a.dim() == 3 ? a.shape[0] : 1, a.shape[^1], a.requires_grad && is_grad_enabled());
+        (a.dim() == 3 ? a.size(0) : 1, a.size(-1), a.requires_grad && is_grad_enabled());
 
     /// <summary>The rule for a batch of <paramref name="batch"/> n × n matrices, float32 or float64;
     /// <paramref name="backward"/>: a graph is being recorded, so the backward's cost counts too.</summary>

@@ -14,7 +14,7 @@ internal static class MatrixInput
             throw new ArgumentException("The tensor has been disposed.", name);
         if (a.dim() != 2 && a.dim() != 3)
             throw new ArgumentException($"Expected a matrix (n, n) or a batch of matrices (B, n, n), but got a tensor of rank {a.dim()} with shape {Shape(a)}.", name);
-        if (a.shape[^1] != a.shape[^2])
+        if (a.size(-1) != a.size(-2))
             throw new ArgumentException($"Expected square matrices, but got shape {Shape(a)}.", name);
         if (a.dtype != ScalarType.Float32 && a.dtype != ScalarType.Float64)
             throw new ArgumentException($"Expected dtype float32 or float64, but got {a.dtype}.", name);
@@ -71,7 +71,7 @@ internal static class MatrixInput
     /// </summary>
     public static Tensor SemidefiniteSlack(Tensor a)
     {
-        using Scalar factor = (a.shape[^1] * SymmetryTolerance(a.dtype)).ToScalar();
+        using Scalar factor = (a.size(-1) * SymmetryTolerance(a.dtype)).ToScalar();
         return a.detach().abs().amax(new long[] { -2, -1 }, keepdim: true).mul(factor);
     }
 

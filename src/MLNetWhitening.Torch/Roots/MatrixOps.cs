@@ -12,7 +12,7 @@ internal static class MatrixOps
     public static Tensor Symmetrise(Tensor x) => x.Plus(x.transpose(-1, -2)).mul(HeldScalars.Half);
 
     /// <summary>The n × n identity in <paramref name="like"/>'s dtype and device (a fresh tensor, never shared).</summary>
-    public static Tensor Identity(Tensor like) => eye(like.shape[^1], dtype: like.dtype, device: like.device);
+    public static Tensor Identity(Tensor like) => eye(like.size(-1), dtype: like.dtype, device: like.device);
 
     /// <summary>Per-matrix Frobenius norm ‖X‖_F of a (B, n, n) batch, shaped (B, 1, 1), floored at a tiny positive number.</summary>
     public static Tensor FrobeniusNorm(Tensor x) => linalg.matrix_norm(x).clamp_min(Tiny(x.dtype)).unsqueeze(-1).unsqueeze(-1);

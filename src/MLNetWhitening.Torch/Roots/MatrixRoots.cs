@@ -110,7 +110,7 @@ public static class MatrixRoots
 
         bool auto = options.Method == MatrixRootMethod.Auto;
         MatrixRootMethod method = auto ? AutoMethod.Choose(a) : options.Method;
-        if (a.shape[0] == 0 || a.shape[^1] == 0)
+        if (a.size(0) == 0 || a.size(-1) == 0)
             return (a.detach().clone(), new MatrixRootReport(method, null, null));
 
         using var scope = NewDisposeScope();
@@ -146,7 +146,7 @@ public static class MatrixRoots
 
     /// <summary>The Eigen root; a batch of one goes through as a single matrix (libtorch multiplies those faster).</summary>
     private static Tensor Exact(Tensor a, RootKind kind) =>
-        a.dim() == 3 && a.shape[0] == 1 ? EigenRoot.Compute(a.squeeze(0), kind).unsqueeze(0) : EigenRoot.Compute(a, kind);
+        a.dim() == 3 && a.size(0) == 1 ? EigenRoot.Compute(a.squeeze(0), kind).unsqueeze(0) : EigenRoot.Compute(a, kind);
 }
 
 /// <summary>Which function of the matrix is computed.</summary>
