@@ -15,7 +15,9 @@ namespace MLNetWhitening.Torch;
 /// without autograd and validated by <see cref="RobustLinalg"/> (backward must never throw).
 /// Backward (Wang et al. 2021, "Robust Differentiable SVD", eq. for the eigenvector gradient):
 /// dL/dA = sym(V (K̃ᵀ ∘ (Vᵀ dL/dV) + diag(dL/dλ)) Vᵀ), where K̃_ij ≈ 1/(λi − λj) is replaced by its truncated
-/// geometric series (see <see cref="SeriesKernel"/>). Backward never throws (<see cref="FailedGradient"/>): a failure
+/// geometric series (see <see cref="SeriesKernel"/>). Under create_graph the eigendecomposition is recomputed by
+/// libtorch's differentiable eigh, its eigenvectors turned to the forward's signs (<see cref="Recompute"/>), so that
+/// second derivatives follow. Backward never throws (<see cref="FailedGradient"/>): a failure
 /// in it (a saved input changed in place after forward, eigh not converging under create_graph) gives a NaN gradient
 /// and a traced error.
 /// </remarks>
@@ -52,7 +54,7 @@ internal sealed class RobustEighFunction : torch.autograd.SingleTensorFunction<R
                 List<Tensor> saved = ctx.get_saved_variables();
                 Tensor values, vectors;
                 if (is_grad_enabled())
-                    (values, vectors) = linalg.eigh(saved[0]); // create_graph: differentiable recomputation (double backward)
+                    (values, vectors) = Recompute(saved[0], saved[2]); // create_graph: differentiable (double backward)
                 else
                     (values, vectors) = (saved[1], saved[2]);
 
@@ -104,5 +106,23 @@ internal sealed class RobustEighFunction : torch.autograd.SingleTensorFunction<R
             series = series.mul(ratio).add(HeldScalars.One, HeldScalars.One);
         Tensor inverseHi = where(positive, hi.reciprocal(), zeros_like(hi));
         return (li - lj).sign().mul(series).mul(inverseHi);
+    }
+
+    /// <summary>
+    /// The eigendecomposition of <paramref name="a"/> by libtorch's differentiable eigh, each eigenvector's sign turned
+    /// to that of the forward's (<paramref name="forwardVectors"/>): the forward's may come from another solver
+    /// (<see cref="BatchedEigh"/>), whose signs libtorch's need not share, and dL/dV was taken at the forward's. The
+    /// sign is a constant factor, so the graph through the eigenvectors is unchanged.
+    /// </summary>
+    private static (Tensor Values, Tensor Vectors) Recompute(Tensor a, Tensor forwardVectors)
+    {
+        var (values, vectors) = linalg.eigh(a);
+        Tensor sign;
+        using (no_grad())
+        {
+            sign = vectors.mul(forwardVectors).sum(-2, keepdim: true).sign();
+            sign.masked_fill_(sign.eq(HeldScalars.Zero), HeldScalars.One);
+        }
+        return (values, vectors.mul(sign));
     }
 }

@@ -79,6 +79,28 @@ public sealed class WhiteningTests
         Assert.IsLessThan(1e-10, SpdMatrices.RelativeError(cor.Matrix * std.unsqueeze(-2), SpdMatrices.Power(p, -0.5)));
     }
 
+    /// <summary>
+    /// PCA whitening differentiates through the eigenvectors. On a CPU batch its eigendecomposition comes from the lanes
+    /// (<see cref="LaneEigh"/>), whose signs need not be libtorch's; the double backward's libtorch recomputation must be
+    /// turned to the forward's signs, or dL/dΣ under create_graph differs from the plain backward's.
+    /// </summary>
+    [TestMethod]
+    public void FromCovariance_PcaGradientOnABatch_IsTheSameUnderCreateGraph()
+    {
+        using var scope = NewDisposeScope();
+        Tensor sigma = SpdMatrices.Random(37, 6, 10, 1e2);
+        Assert.IsTrue(LaneEigh.Applies(sigma.device_type, 6, 10));
+        Tensor g = randn(new long[] { 6, 10, 10 }, dtype: float64, generator: Seeded.Generator(38));
+        var options = WhiteningOptions.Default with { Kind = WhiteningType.Pca, Epsilon = 1e-4, Verify = false };
+        Tensor Gradient(bool createGraph)
+        {
+            Tensor x = sigma.detach().clone().requires_grad_();
+            Tensor loss = (Torch.Whitening.FromCovariance(x, options).Matrix * g).sum();
+            return autograd.grad(new[] { loss }, new[] { x }, create_graph: createGraph)[0].detach();
+        }
+        Assert.IsLessThan(1e-10, SpdMatrices.RelativeError(Gradient(createGraph: true), Gradient(createGraph: false)));
+    }
+
     [TestMethod]
     public void FromCovariance_BatchEqualsEachMatrixAlone()
     {
