@@ -22,8 +22,9 @@ internal static class BatchedEigh
 {
     /// <summary>Eigenvalues (…, n) ascending and eigenvectors (…, n, n) in columns, in <paramref name="a"/>'s dtype
     /// and on its device; never tracked by autograd. The eigenvectors are orthonormal but may differ from libtorch's
-    /// eigh by sign (or by a rotation within a repeated eigenvalue's space): for functions of the matrix, such as its
-    /// roots, not for callers that return the eigenvectors themselves.</summary>
+    /// eigh by sign (or by a rotation within a repeated eigenvalue's space): callers that use them beyond functions of
+    /// the matrix fix their own sign convention (PCA whitening does), and a recomputation by libtorch's eigh must be
+    /// turned to these signs (<see cref="RobustEighFunction"/>'s double backward does).</summary>
     /// <param name="a">(n, n) or (B, n, n) symmetric, float32 or float64.</param>
     public static (Tensor Values, Tensor Vectors) Compute(Tensor a)
     {
@@ -39,11 +40,10 @@ internal static class BatchedEigh
 
     /// <summary>
     /// Whether n × n matrices of <paramref name="dtype"/> on <paramref name="device"/> are decomposed in float64:
-    /// float32 on CUDA with 64 ≤ n &lt; 640. There cuSOLVER's
-    /// float32 eigh (through libtorch on an H200) took 1.1–3× the time of its float64 eigh of the same matrices, for
-    /// single matrices and batches alike, and from n = 640 the two took the same time (docs/benchmarks.md, "Float64
-    /// eigh for float32 input"). The float64 solve is also the more accurate; below n = 64 libtorch solves a batch in
-    /// one call, where the two dtypes were within noise.
+    /// float32 on CUDA with 64 ≤ n &lt; 640, where cuSOLVER's float32 eigh (through libtorch on an H200) took as long
+    /// as its float64 eigh at n = 64 and longer from n = 96, for single matrices and batches alike, and from n = 640
+    /// the same again (docs/benchmarks.md, "Float64 eigh for float32 input"). The float64 solve is also the more
+    /// accurate. For n ≤ 32 libtorch solves a batch in one call, where the two dtypes were within noise.
     /// </summary>
     internal static bool SolvesInFloat64(DeviceType device, ScalarType dtype, long n) =>
         device == DeviceType.CUDA && dtype == ScalarType.Float32 && n is >= 64 and < 640;

@@ -15,27 +15,29 @@ namespace MLNetWhitening.Torch;
 /// </remarks>
 internal static class LaneEigh
 {
-    /// <summary>The largest n the lanes take: at n = 128 they took about LAPACK's time for 16 matrices, and more for
-    /// fewer (docs/benchmarks.md, "Small CPU batches").</summary>
+    /// <summary>The largest n the lanes take (above it LAPACK was as fast or faster: docs/benchmarks.md, "Small CPU
+    /// batches").</summary>
     internal const int MaxSize = 64;
 
     /// <summary>
     /// Whether <see cref="BatchedEigh"/> takes the lanes for a batch of <paramref name="batch"/> n × n matrices on
     /// <paramref name="device"/>: on the CPU, where the lanes took less time than LAPACK's eigh on this project's
     /// machine (docs/benchmarks.md, "Small CPU batches"): n ≤ 32 from two matrices, n ≤ 64 from four. A block of lanes
-    /// costs the same however many of its lanes hold a matrix, and at n = 64 LAPACK's single matrix is 2–3× faster than
-    /// one block.
+    /// costs the same however many of its lanes hold a matrix, so a batch too small for its n is faster by LAPACK.
     /// </summary>
     public static bool Applies(DeviceType device, long batch, long n) =>
         device == DeviceType.CPU
         && batch >= (n <= 32 ? 2 : 4)
-        && n <= MaxSize
+        && n is >= 1 and <= MaxSize
         && batch * n * n <= int.MaxValue / sizeof(double);
 
     /// <summary>Eigenvalues (B, n) ascending and eigenvectors (B, n, n) of the (B, n, n) CPU batch
-    /// <paramref name="a"/> (finite, validated by the caller), or null when the QR steps did not converge.</summary>
+    /// <paramref name="a"/> (finite, validated by the caller, and within <see cref="Applies"/>), or null when the QR
+    /// steps did not converge. Holds two float64 copies of the batch while it works (pooled up to 1 Mi values).</summary>
     public static (Tensor Values, Tensor Vectors)? Compute(Tensor a)
     {
+        if (!Applies(a.device_type, a.size(0), a.size(-1)))
+            throw new ArgumentOutOfRangeException(nameof(a), $"Expected a CPU batch that LaneEigh.Applies to, but got shape ({string.Join(", ", a.shape)}) on {a.device_type}.");
         int batch = (int)a.size(0), n = (int)a.size(-1), n2 = n * n;
         double[] matrices = RowData.Rent(batch * n2), vectors = RowData.Rent(batch * n2), values = RowData.Rent(batch * n);
         try

@@ -65,8 +65,8 @@ public static class RobustLinalg
         using var scope = NewDisposeScope();
         Tensor x = batched ? a : a.unsqueeze(0);
         MatrixInput.CheckValues(x, RootKind.Sqrt, nameof(a), "The robust eigendecomposition");
-        // libtorch's own eigh, not BatchedEigh's faster solvers: the eigenvectors are this function's output, and the
-        // double backward recomputes them with libtorch's eigh, which must give the same signs.
+        // libtorch's own eigh, not BatchedEigh's faster solvers: the eigenvalues and eigenvectors are this function's
+        // output, documented as linalg.eigh's.
         Tensor values, vectors;
         using (no_grad())
             (values, vectors) = linalg.eigh(x);

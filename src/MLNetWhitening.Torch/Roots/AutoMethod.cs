@@ -44,11 +44,11 @@ internal static class AutoMethod
     /// <summary>
     /// Where refined Mpa took at most 0.95 of Eigen's time on the H200 (forward + backward, or forward alone when no
     /// graph is recorded), from the smallest batch at which it did so at every measured batch from there up, in every
-    /// run. Below n = 512 (batches of 1 to 16 measured at n = 8 … 512, and of 64 up to 256) eigh's time grows with the
-    /// batch and the products' hardly. From n = 512 (batches of 1, 2 and 4 measured at 384 … 2048, and 8 and 16 at
-    /// 512) the products begin to fill the GPU and two matrices were slower than one or four: with a graph, four or
-    /// more matrices from n = 384 below 896 and never from 896; forward alone, four or more below n = 1024 and one
-    /// from n = 640.
+    /// run (docs/benchmarks.md, "On a GPU": batches of 1, 4 and 16 at n = 64 … 512 and of 64 up to 256 in the last two
+    /// leases, of 1, 2, 4, 8 and 16 at 16 … 512 before, and of 1, 2 and 4 at 640 … 2048). Below n = 512 eigh's time
+    /// grows with the batch and the products' hardly. From n = 512 the products begin to fill the GPU and two matrices
+    /// were slower than one or four: with a graph, four or more matrices from n = 384 below 896 and never from 896;
+    /// forward alone, four or more below n = 1024 and one from n = 640.
     /// The rule holds for both dtypes: float32 matrices of 64 ≤ n &lt; 640 are decomposed in float64
     /// (<see cref="BatchedEigh.SolvesInFloat64"/>), and refined Mpa's ratio to that eigh matched float64's.
     /// </summary>

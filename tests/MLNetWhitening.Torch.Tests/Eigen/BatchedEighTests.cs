@@ -7,17 +7,19 @@ using static TorchSharp.torch;
 namespace MLNetWhitening.Torch.Tests.Eigen;
 
 /// <summary>
-/// <see cref="BatchedEigh"/>'s CPU batches of small matrices by the lane-parallel QR (<see cref="LaneEigh"/>): the
-/// contract of <c>linalg.eigh</c> (ascending eigenvalues, eigenvectors in the same columns, the lower triangle read,
-/// the input's dtype) against libtorch's float64 eigh, and the routing (single matrices, and batches too small for
-/// their n, stay on libtorch).
+/// <see cref="BatchedEigh"/>'s solvers other than libtorch's plain eigh: CPU batches of small matrices by the
+/// lane-parallel QR (<see cref="LaneEigh"/>), held to <c>linalg.eigh</c>'s contract (ascending eigenvalues,
+/// eigenvectors in the same columns, the lower triangle read, the input's dtype) against libtorch's float64 eigh; the
+/// routing (single matrices, and batches too small for their n, stay on libtorch); and the CUDA float64 rule.
 /// </summary>
 [TestClass]
-public sealed class LaneEighTests
+public sealed class BatchedEighTests
 {
-    /// <summary>Fresh random symmetric batches (indefinite, κ up to 1e6, a repeated eigenvalue): eigenvalues as eigh's
-    /// within 1e-13 ‖A‖ (float64) or 1e-5 (float32, about n u), V orthonormal and A V = V Λ to the same relative
-    /// accuracy.</summary>
+    /// <summary>
+    /// Fresh random symmetric batches (indefinite, κ up to 1e6, a repeated eigenvalue), by the lanes: eigenvalues as
+    /// eigh's within 1e-13 ‖A‖ (float64) or 1e-5 (float32, about n u), V orthonormal and A V = V Λ to the same relative
+    /// accuracy; and BatchedEigh returns exactly the lanes' result.
+    /// </summary>
     [TestMethod]
     [DataRow(2, 16, ScalarType.Float64)]
     [DataRow(13, 32, ScalarType.Float64)]
@@ -26,15 +28,15 @@ public sealed class LaneEighTests
     [DataRow(3, 1, ScalarType.Float32)]
     [DataRow(5, 64, ScalarType.Float32)]
     [DataRow(4, 64, ScalarType.Float64)]
-    public void Batch_MatchesFloat64Eigh_Ascending_InTheInputsDtype(int batch, int n, ScalarType dtype)
+    public void Lanes_MatchFloat64Eigh_Ascending_InTheInputsDtype(int batch, int n, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
         ulong seed = 900 + (ulong)(batch * 100 + n);
         Console.WriteLine($"seed {seed}");
-        var gen = Seeded.Generator(seed);
-        Tensor a = EigenTestMatrices.IndefiniteWithRepeat(batch, n, 6, gen).to(dtype);
+        Tensor a = EigenTestMatrices.IndefiniteWithRepeat(batch, n, 6, Seeded.Generator(seed)).to(dtype);
+        Assert.IsTrue(LaneEigh.Applies(a.device_type, batch, n));
 
-        var (values, vectors) = BatchedEigh.Compute(a);
+        var (values, vectors) = LaneEigh.Compute(a)!.Value;
 
         Assert.AreEqual(dtype, values.dtype);
         Assert.AreEqual(dtype, vectors.dtype);
@@ -50,11 +52,14 @@ public sealed class LaneEighTests
         Assert.IsLessThan(tolerance, (v.transpose(-1, -2).matmul(v) - identity).abs().max().item<double>(), "orthonormal");
         Tensor residual = a.to(float64).matmul(v) - v * lambda.unsqueeze(-2);
         Assert.IsLessThan(tolerance, (linalg.matrix_norm(residual).reshape(-1, 1) / norm).max().item<double>(), "A V = V Λ");
+
+        var (routedValues, routedVectors) = BatchedEigh.Compute(a);
+        Assert.IsTrue(routedValues.equal(values).all().item<bool>() && routedVectors.equal(vectors).all().item<bool>(), "BatchedEigh took the lanes");
     }
 
     /// <summary>Like <c>linalg.eigh</c>, only the lower triangle is read: whatever the upper one holds.</summary>
     [TestMethod]
-    public void Batch_ReadsTheLowerTriangle()
+    public void Lanes_ReadTheLowerTriangle()
     {
         using var scope = NewDisposeScope();
         var gen = Seeded.Generator(913);
@@ -62,25 +67,33 @@ public sealed class LaneEighTests
         Tensor symmetric = lower + lower.tril(-1).transpose(-1, -2);
         Tensor garbage = lower + randn(new long[] { 5, 12, 12 }, dtype: float64, generator: gen).triu(1) * 100;
 
-        var (values, vectors) = BatchedEigh.Compute(garbage);
+        var (values, vectors) = LaneEigh.Compute(garbage)!.Value;
 
         Assert.IsLessThan(1e-13, (values - linalg.eigvalsh(symmetric)).abs().max().item<double>());
         Tensor residual = symmetric.matmul(vectors) - vectors * values.unsqueeze(-2);
         Assert.IsLessThan(1e-12, residual.abs().max().item<double>());
     }
 
-    /// <summary>A non-contiguous batch (a transposed view, the same symmetric matrices) gives the same result.</summary>
+    /// <summary>
+    /// Strided views give the result of the same values made contiguous: every other matrix of a batch, and a
+    /// transposed view of non-symmetric storage (whose lower triangle, as read, is the storage's upper one).
+    /// </summary>
     [TestMethod]
-    public void Batch_NonContiguous_SameAsContiguous()
+    public void Lanes_StridedViews_SameAsContiguousCopies()
     {
         using var scope = NewDisposeScope();
-        Tensor a = SpdMatrices.Random(914, 6, 10, 1e3);
-        Tensor view = a.transpose(-1, -2);
-        Assert.IsFalse(view.is_contiguous());
-        var (values, vectors) = BatchedEigh.Compute(a);
-        var (viewValues, viewVectors) = BatchedEigh.Compute(view);
-        Assert.IsTrue(values.equal(viewValues).all().item<bool>());
-        Assert.IsTrue(vectors.equal(viewVectors).all().item<bool>());
+        var gen = Seeded.Generator(914);
+        Tensor big = EigenTestMatrices.IndefiniteWithRepeat(12, 10, 3, gen);
+        Tensor everyOther = big[TensorIndex.Slice(null, null, 2)];
+        Tensor transposed = (big + randn(new long[] { 12, 10, 10 }, dtype: float64, generator: gen).triu(1)).transpose(-1, -2);
+        foreach (Tensor view in new[] { everyOther, transposed })
+        {
+            Assert.IsFalse(view.is_contiguous());
+            var (values, vectors) = LaneEigh.Compute(view)!.Value;
+            var (copyValues, copyVectors) = LaneEigh.Compute(view.contiguous())!.Value;
+            Assert.IsTrue(values.equal(copyValues).all().item<bool>());
+            Assert.IsTrue(vectors.equal(copyVectors).all().item<bool>());
+        }
     }
 
     /// <summary>
@@ -108,13 +121,15 @@ public sealed class LaneEighTests
         Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 1, 16), "a single matrix");
         Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 3, 33), "n > 32 needs four");
         Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 64, 65), "n > 64");
+        Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 8, 0), "n = 0");
         Assert.IsFalse(LaneEigh.Applies(DeviceType.CUDA, 64, 16), "CUDA");
 
         // Where libtorch solves, BatchedEigh returns exactly its result.
         using var scope = NewDisposeScope();
         Tensor[] libtorchSolves =
         {
-            SpdMatrices.Random(915, 1, 16, 1e2)[0], SpdMatrices.Random(916, 3, 33, 1e2), SpdMatrices.Random(918, 16, 65, 1e2).to(float32),
+            SpdMatrices.Random(915, 1, 16, 1e2), SpdMatrices.Random(919, 1, 16, 1e2)[0], SpdMatrices.Random(916, 3, 33, 1e2),
+            SpdMatrices.Random(918, 16, 65, 1e2).to(float32),
         };
         foreach (Tensor a in libtorchSolves)
         {
@@ -122,6 +137,17 @@ public sealed class LaneEighTests
             var (expectedValues, expectedVectors) = linalg.eigh(a);
             Assert.IsTrue(values.equal(expectedValues).all().item<bool>());
             Assert.IsTrue(vectors.equal(expectedVectors).all().item<bool>());
+        }
+    }
+
+    [TestMethod]
+    public void Cuda_SolvesInFloat64_OnlyFloat32From64Below640()
+    {
+        foreach (long n in new long[] { 1, 16, 32, 63, 64, 100, 128, 256, 512, 639, 640, 1024, 4096 })
+        {
+            Assert.IsFalse(BatchedEigh.SolvesInFloat64(DeviceType.CPU, ScalarType.Float32, n), $"CPU n={n}");
+            Assert.IsFalse(BatchedEigh.SolvesInFloat64(DeviceType.CUDA, ScalarType.Float64, n), $"CUDA float64 n={n}");
+            Assert.AreEqual(n is >= 64 and < 640, BatchedEigh.SolvesInFloat64(DeviceType.CUDA, ScalarType.Float32, n), $"CUDA float32 n={n}");
         }
     }
 }

@@ -7,8 +7,7 @@ namespace MLNetWhitening.Torch.Tests.Roots;
 
 /// <summary>
 /// Auto's rule as measured (docs/benchmarks.md, "On a GPU"): the CPU keeps Eigen; CUDA takes refined Mpa only for
-/// batches large enough that libtorch's one-matrix-at-a-time eigh loses, and decomposes float32 matrices of
-/// 64 ≤ n &lt; 640 in float64. The timings themselves live in the benchmarks;
+/// batches large enough that libtorch's one-matrix-at-a-time eigh loses. The timings themselves live in the benchmarks;
 /// these tests hold the rule's shape, so that an edit of the table cannot invert it unnoticed.
 /// </summary>
 [TestClass]
@@ -89,14 +88,25 @@ public sealed class AutoMethodTests
         }
     }
 
+    /// <summary>
+    /// The rule's table (docs/matrix-roots.md, Auto) at both ends of each range of n: the smallest batch that takes
+    /// refined Mpa, and the one below it that does not.
+    /// </summary>
     [TestMethod]
-    public void Eigh_SolvesInFloat64_OnlyFloat32OnCuda_From64Below640()
+    [DataRow(64L, 95L, 16L, 16L)]
+    [DataRow(96L, 127L, 16L, 4L)]
+    [DataRow(128L, 383L, 8L, 4L)]
+    [DataRow(384L, 639L, 4L, 4L)]
+    [DataRow(640L, 895L, 4L, 4L)]
+    public void Cuda_SmallestBatchForMpa_AtBothEndsOfEachRange(long first, long last, long withGraph, long forwardAlone)
     {
-        foreach (long n in Sizes.Append(639).Append(640))
+        foreach (long n in new[] { first, last })
         {
-            Assert.IsFalse(BatchedEigh.SolvesInFloat64(DeviceType.CPU, ScalarType.Float32, n), $"CPU n={n}");
-            Assert.IsFalse(BatchedEigh.SolvesInFloat64(DeviceType.CUDA, ScalarType.Float64, n), $"CUDA float64 n={n}");
-            Assert.AreEqual(n is >= 64 and < 640, BatchedEigh.SolvesInFloat64(DeviceType.CUDA, ScalarType.Float32, n), $"CUDA float32 n={n}");
+            Assert.AreEqual(MatrixRootMethod.Mpa, AutoMethod.Choose(DeviceType.CUDA, withGraph, n, true), $"({withGraph}, {n}) with a graph");
+            Assert.AreEqual(MatrixRootMethod.Eigen, AutoMethod.Choose(DeviceType.CUDA, withGraph - 1, n, true), $"({withGraph - 1}, {n}) with a graph");
+            Assert.AreEqual(MatrixRootMethod.Mpa, AutoMethod.Choose(DeviceType.CUDA, forwardAlone, n, false), $"({forwardAlone}, {n}) forward");
+            if (n < 640)
+                Assert.AreEqual(MatrixRootMethod.Eigen, AutoMethod.Choose(DeviceType.CUDA, forwardAlone - 1, n, false), $"({forwardAlone - 1}, {n}) forward");
         }
     }
 

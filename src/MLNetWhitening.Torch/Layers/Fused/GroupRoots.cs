@@ -7,8 +7,9 @@ namespace MLNetWhitening.Torch;
 
 /// <summary>
 /// W = A^(−1/2) of each group's regularised covariance A = Σ + ε′I, (G, g, g) float64, from its eigendecomposition
-/// A = V diag(λ) Vᵀ (<see cref="BatchedTridiagonalEigen"/>), and the Daleckii–Krein backward of the inverse square root (the formulas of
-/// <see cref="EigenRootFunction"/>, here on managed arrays).
+/// A = V diag(λ) Vᵀ (by <see cref="BatchedTridiagonalEigen"/> where it is the faster, else LAPACK's eigh), and the
+/// Daleckii–Krein backward of the inverse square root (the formulas of <see cref="EigenRootFunction"/>, here on
+/// managed arrays).
 /// </summary>
 internal sealed class GroupRoots
 {
