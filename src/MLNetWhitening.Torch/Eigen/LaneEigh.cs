@@ -31,13 +31,14 @@ internal static class LaneEigh
         && n is >= 1 and <= MaxSize
         && batch * n * n <= int.MaxValue / sizeof(double);
 
-    /// <summary>Eigenvalues (B, n) ascending and eigenvectors (B, n, n) of the (B, n, n) CPU batch
-    /// <paramref name="a"/> (finite, validated by the caller, and within <see cref="Applies"/>), or null when the QR
-    /// steps did not converge. Holds two float64 copies of the batch while it works (pooled up to 1 Mi values).</summary>
+    /// <summary>Eigenvalues (B, n) ascending and eigenvectors (B, n, n) of the (B, n, n) batch <paramref name="a"/>
+    /// (finite, validated by the caller); null, for libtorch's eigh to decide, where the lanes do not apply
+    /// (<see cref="Applies"/>) or their QR steps did not converge. Holds two float64 copies of the batch while it works
+    /// (pooled up to 1 Mi values).</summary>
     public static (Tensor Values, Tensor Vectors)? Compute(Tensor a)
     {
-        if (!Applies(a.device_type, a.size(0), a.size(-1)))
-            throw new ArgumentOutOfRangeException(nameof(a), $"Expected a CPU batch that LaneEigh.Applies to, but got shape ({string.Join(", ", a.shape)}) on {a.device_type}.");
+        if (a.dim() != 3 || !Applies(a.device_type, a.size(0), a.size(-1)))
+            return null;
         int batch = (int)a.size(0), n = (int)a.size(-1), n2 = n * n;
         double[] matrices = RowData.Rent(batch * n2), vectors = RowData.Rent(batch * n2), values = RowData.Rent(batch * n);
         try
@@ -49,19 +50,15 @@ internal static class LaneEigh
             Span<double> v = vectors.AsSpan(0, batch * n2), lambda = values.AsSpan(0, batch * n);
             if (!BatchedTridiagonalEigen.Decompose(m, batch, n, lambda, v))
                 return null;
-            // The lanes give each matrix's eigenpairs in no order; eigh's are ascending. The sorted copies reuse the
-            // input's memory, which the decomposition no longer needs.
+            // The lanes give each matrix's eigenpairs in no order; eigh's are ascending. The values are sorted in place,
+            // the vectors into the input's memory, which the decomposition no longer needs.
             Span<double> sortedVectors = m;
-            Span<double> sortedValues = stackalloc double[n];
             Span<int> order = stackalloc int[n];
             for (int k = 0; k < batch; k++)
             {
-                Span<double> kValues = lambda.Slice(k * n, n);
                 for (int i = 0; i < n; i++)
                     order[i] = i;
-                kValues.CopyTo(sortedValues);
-                sortedValues.Sort(order);
-                sortedValues.CopyTo(kValues);
+                lambda.Slice(k * n, n).Sort(order);
                 ReadOnlySpan<double> kVectors = v.Slice(k * n2, n2);
                 Span<double> target = sortedVectors.Slice(k * n2, n2);
                 for (int i = 0; i < n; i++)

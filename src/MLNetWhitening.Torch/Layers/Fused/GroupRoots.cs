@@ -84,7 +84,8 @@ internal sealed class GroupRoots
 
     /// <summary>
     /// Eigenvalues (G, g) and eigenvectors (G, g, g) by <see cref="BatchedTridiagonalEigen"/> where it is the faster
-    /// (<see cref="LaneEigh.Applies"/>, and single matrices up to n = 16: docs/benchmarks.md, "Small CPU batches"), by
+    /// (<see cref="LaneEigh.Applies"/>, and, since these matrices are managed arrays already and no tensor is copied,
+    /// single matrices up to n = 16: docs/benchmarks.md, "Small CPU batches"), by
     /// LAPACK's eigh through libtorch (float64) elsewhere and in the unexpected case that the QR steps do not converge.
     /// </summary>
     private static (double[] Values, double[] Vectors) Decompose(ReadOnlySpan<double> matrices, int groups, int size)
