@@ -138,12 +138,8 @@ internal static partial class BatchedTridiagonalEigen
         try
         {
             Tridiagonalise(a, values, work, vectors, n);
-            // The QR steps rotate pairs of V's columns; on Vᵀ those are pairs of rows, contiguous in memory (V's
-            // columns are n vectors apart: at n = 64 that is 4 KiB, and a column's vectors then share one cache set).
-            Transpose(vectors, n);
-            bool converged = Diagonalise(values, work.AsSpan(n * n, n), vectors, n);
-            Transpose(vectors, n);
-            return converged;
+            // The sub-diagonal stays where the reduction left it; the QR steps' rotations take its scratch vectors' place.
+            return Diagonalise(values, work.AsSpan(n * n, n), work.AsSpan(n * n + 2 * n, 2 * n), vectors, n);
         }
         finally
         {
@@ -153,11 +149,15 @@ internal static partial class BatchedTridiagonalEigen
 
     /// <summary>
     /// Implicit symmetric QR steps on the tridiagonal (d, e) until every sub-diagonal entry is negligible against its
-    /// neighbours on the diagonal (|e_k| ≤ u (|d_k| + |d_{k+1}|)), the rotations accumulated in V's columns, which
-    /// <paramref name="vt"/> holds as rows (Vᵀ, row-major).
+    /// neighbours on the diagonal (|e_k| ≤ u (|d_k| + |d_{k+1}|)), the rotations accumulated in V's columns.
     /// </summary>
+    /// <param name="d">The diagonal, n vectors; the eigenvalues on return.</param>
+    /// <param name="e">The sub-diagonal, n − 1 vectors (e_k couples k and k + 1); overwritten.</param>
+    /// <param name="rotations">2n vectors of scratch: one QR step's cosines and sines.</param>
+    /// <param name="v">Q from the reduction, n² vectors row-major; the eigenvectors (columns) on return.</param>
+    /// <param name="n">n.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Diagonalise<T>(T[] d, Span<T> e, T[] vt, int n) where T : struct, IDoubleLanes<T>
+    private static bool Diagonalise<T>(T[] d, Span<T> e, Span<T> rotations, T[] v, int n) where T : struct, IDoubleLanes<T>
     {
         T zero = T.Create(0.0), one = T.Create(1.0), half = T.Create(0.5), two = T.Create(2.0);
         T unit = T.Create(1.1102230246251565e-16), floor = T.Create(1e-300);
@@ -194,6 +194,7 @@ internal static partial class BatchedTridiagonalEigen
             T denominator = dh + T.WithSignOf(T.Sqrt(T.MultiplyAdd(dh, dh, eh * eh)), dh);
             T shift = d[m] - T.WhereZero(denominator, zero, scale * eh * eh / denominator);
 
+            Span<T> cosines = rotations.Slice(0, n), sines = rotations.Slice(n, n);
             T x = zero, z = zero;
             for (int k = lowest; k < m; k++)
             {
@@ -218,19 +219,65 @@ internal static partial class BatchedTridiagonalEigen
                     e[k + 1] = c * f;
                     x = e[k];
                 }
-                // V ← V Gᵀ on columns k, k + 1, which are rows k, k + 1 of the transposed V held here.
-                // Walked by reference: every position is in range by construction, and bounds checks would double the work.
-                T minusS = zero - s;
-                ref T row = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(vt), k * n);
-                for (int i = 0; i < n; i++)
-                {
-                    ref T p = ref Unsafe.Add(ref row, i);
-                    ref T q = ref Unsafe.Add(ref p, n);
-                    (p, q) = (T.MultiplyAdd(c, p, s * q), T.MultiplyAdd(minusS, p, c * q));
-                }
+                cosines[k] = c;
+                sines[k] = s;
             }
+            ApplyRotations(v, n, lowest, m, cosines, sines);
         }
         return true;
+    }
+
+    /// <summary>
+    /// V ← V G_lowᵀ ⋯ G_{m−1}ᵀ: rotation k turns columns k and k + 1. Taken a row at a time, in order of k, so that
+    /// the column each rotation hands to the next stays in a register: every entry of the columns is read and written
+    /// once a QR step (rotation by rotation, twice per rotation), the same arithmetic in the same order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ApplyRotations<T>(T[] v, int n, int lowest, int m, ReadOnlySpan<T> cosines, ReadOnlySpan<T> sines)
+        where T : struct, IDoubleLanes<T>
+    {
+        // Walked by reference: every position is in range by construction, and bounds checks would double the work.
+        // Four rows at a time: each row's rotations form one chain of dependent multiply-adds, which four interleave.
+        ref T c0 = ref MemoryMarshal.GetReference(cosines), s0 = ref MemoryMarshal.GetReference(sines);
+        ref T start = ref MemoryMarshal.GetArrayDataReference(v);
+        int i = 0;
+        for (; i + 3 < n; i += 4)
+        {
+            ref T r0 = ref Unsafe.Add(ref start, i * n), r1 = ref Unsafe.Add(ref r0, n);
+            ref T r2 = ref Unsafe.Add(ref r1, n), r3 = ref Unsafe.Add(ref r2, n);
+            T p0 = Unsafe.Add(ref r0, lowest), p1 = Unsafe.Add(ref r1, lowest);
+            T p2 = Unsafe.Add(ref r2, lowest), p3 = Unsafe.Add(ref r3, lowest);
+            for (int k = lowest; k < m; k++)
+            {
+                T c = Unsafe.Add(ref c0, k), s = Unsafe.Add(ref s0, k), minusS = T.Create(0.0) - s;
+                T q0 = Unsafe.Add(ref r0, k + 1), q1 = Unsafe.Add(ref r1, k + 1);
+                T q2 = Unsafe.Add(ref r2, k + 1), q3 = Unsafe.Add(ref r3, k + 1);
+                Unsafe.Add(ref r0, k) = T.MultiplyAdd(c, p0, s * q0);
+                Unsafe.Add(ref r1, k) = T.MultiplyAdd(c, p1, s * q1);
+                Unsafe.Add(ref r2, k) = T.MultiplyAdd(c, p2, s * q2);
+                Unsafe.Add(ref r3, k) = T.MultiplyAdd(c, p3, s * q3);
+                p0 = T.MultiplyAdd(minusS, p0, c * q0);
+                p1 = T.MultiplyAdd(minusS, p1, c * q1);
+                p2 = T.MultiplyAdd(minusS, p2, c * q2);
+                p3 = T.MultiplyAdd(minusS, p3, c * q3);
+            }
+            Unsafe.Add(ref r0, m) = p0;
+            Unsafe.Add(ref r1, m) = p1;
+            Unsafe.Add(ref r2, m) = p2;
+            Unsafe.Add(ref r3, m) = p3;
+        }
+        for (; i < n; i++)
+        {
+            ref T row = ref Unsafe.Add(ref start, i * n);
+            T carry = Unsafe.Add(ref row, lowest);
+            for (int k = lowest; k < m; k++)
+            {
+                T c = Unsafe.Add(ref c0, k), s = Unsafe.Add(ref s0, k), next = Unsafe.Add(ref row, k + 1);
+                Unsafe.Add(ref row, k) = T.MultiplyAdd(c, carry, s * next);
+                carry = T.MultiplyAdd(T.Create(0.0) - s, carry, c * next);
+            }
+            Unsafe.Add(ref row, m) = carry;
+        }
     }
 
     /// <summary>2^−968: x² + z² at or above it leaves 1 / √(x² + z²) far from overflow and the sum exact enough.</summary>
