@@ -99,49 +99,97 @@ internal static partial class BatchedTridiagonalEigen
         }
         d[n - 1] = a[(n - 1) * n + n - 1];
 
-        // Q = H₀ H₁ ⋯ H_{n−3}, applied from the last: Q₂₂ ← Q₂₂ − β v (vᵀ Q₂₂).
+        AccumulateReflections(work, betas, p, w, q, n);
+    }
+
+    /// <summary>
+    /// Q = H₀ H₁ ⋯ H_{n−3} into <paramref name="q"/> from the reflections' vectors (reflection k's in row k of
+    /// <paramref name="work"/>, from column k + 1) and <paramref name="betas"/>, applied from the last, two at a time:
+    /// one pass over Q for both products vᵀQ and one for both updates, where a reflection at a time takes two passes
+    /// each. <paramref name="x"/> and <paramref name="y"/> are n vectors of scratch each.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AccumulateReflections<T>(T[] work, ReadOnlySpan<T> betas, Span<T> x, Span<T> y, T[] q, int n)
+        where T : struct, IDoubleLanes<T>
+    {
+        T zero = T.Create(0.0), one = T.Create(1.0);
         for (int i = 0; i < n * n; i++)
             q[i] = i % (n + 1) == 0 ? one : zero;
-        for (int k = n - 3; k >= 0; k--)
+        ref T u = ref MemoryMarshal.GetReference(x), t = ref MemoryMarshal.GetReference(y);
+        // Pairs (upper − 1, upper); with an odd number of reflections the last goes alone first (its partner β = 0).
+        for (int upper = n - 3; upper >= 0;)
         {
-            int first = k + 1, length = n - first;
-            ReadOnlySpan<T> v = work.AsSpan(k * n + first, length);
-            // u = vᵀ Q₂₂ two rows at a time (half the stores of u), then Q₂₂ ← Q₂₂ − β v uᵀ.
-            Span<T> u = p.Slice(0, length);
-            ref T uStart = ref MemoryMarshal.GetReference(u);
-            int i = 0;
-            if (length % 2 == 1)
+            bool single = n % 2 == 1 && upper == n - 3;
+            // On the block B = [upper, n) (Q is the identity on B's first two rows and columns so far), with
+            // ṽ = (0, v_upper), v = v_{upper−1}, u = ṽᵀQ_B and t = vᵀQ_B:
+            // H_{upper−1} H_upper Q_B = Q_B − β_upper ṽ uᵀ − β_{upper−1} v (t − β_upper (vᵀṽ) u)ᵀ.
+            int length = n - upper;
+            ref T next = ref work[upper * n + upper + 1]; // ṽ_i = next[i − 1], i ≥ 1
+            ref T v = ref single ? ref next : ref work[(upper - 1) * n + upper];
+            T betaV = single ? zero : betas[upper - 1], betaNext = betas[upper];
+            T vi0 = single ? zero : v;
+            T vDotNext = zero;
+            for (int i = 1; i < length && !single; i++)
+                vDotNext = T.MultiplyAdd(Unsafe.Add(ref v, i), Unsafe.Add(ref next, i - 1), vDotNext);
+            ref T block = ref q[upper * n + upper];
+            // u and t four columns at a time, held in registers down the rows: no stores in the inner loop.
+            int j = 0;
+            for (; j + 3 < length; j += 4)
             {
-                ref T row = ref q[first * n + first];
-                for (int j = 0; j < length; j++)
-                    Unsafe.Add(ref uStart, j) = v[0] * Unsafe.Add(ref row, j);
-                i = 1;
-            }
-            else
-            {
-                u.Clear();
-            }
-            for (; i < length; i += 2)
-            {
-                ref T upper = ref q[(first + i) * n + first], lower = ref Unsafe.Add(ref upper, n);
-                T vUpper = v[i], vLower = v[i + 1];
-                for (int j = 0; j < length; j++)
+                ref T top = ref Unsafe.Add(ref block, j);
+                T u0 = zero, u1 = zero, u2 = zero, u3 = zero;
+                T t0 = vi0 * top, t1 = vi0 * Unsafe.Add(ref top, 1), t2 = vi0 * Unsafe.Add(ref top, 2), t3 = vi0 * Unsafe.Add(ref top, 3);
+                for (int i = 1; i < length; i++)
                 {
-                    ref T uj = ref Unsafe.Add(ref uStart, j);
-                    uj = T.MultiplyAdd(vUpper, Unsafe.Add(ref upper, j), T.MultiplyAdd(vLower, Unsafe.Add(ref lower, j), uj));
+                    ref T entry = ref Unsafe.Add(ref top, i * n);
+                    T ni = Unsafe.Add(ref next, i - 1), vi = single ? zero : Unsafe.Add(ref v, i);
+                    T e0 = entry, e1 = Unsafe.Add(ref entry, 1), e2 = Unsafe.Add(ref entry, 2), e3 = Unsafe.Add(ref entry, 3);
+                    u0 = T.MultiplyAdd(ni, e0, u0);
+                    u1 = T.MultiplyAdd(ni, e1, u1);
+                    u2 = T.MultiplyAdd(ni, e2, u2);
+                    u3 = T.MultiplyAdd(ni, e3, u3);
+                    t0 = T.MultiplyAdd(vi, e0, t0);
+                    t1 = T.MultiplyAdd(vi, e1, t1);
+                    t2 = T.MultiplyAdd(vi, e2, t2);
+                    t3 = T.MultiplyAdd(vi, e3, t3);
                 }
+                Unsafe.Add(ref u, j) = u0;
+                Unsafe.Add(ref u, j + 1) = u1;
+                Unsafe.Add(ref u, j + 2) = u2;
+                Unsafe.Add(ref u, j + 3) = u3;
+                Unsafe.Add(ref t, j) = t0;
+                Unsafe.Add(ref t, j + 1) = t1;
+                Unsafe.Add(ref t, j + 2) = t2;
+                Unsafe.Add(ref t, j + 3) = t3;
             }
-            T beta = betas[k];
-            for (i = 0; i < length; i++)
+            for (; j < length; j++)
             {
-                ref T row = ref q[(first + i) * n + first];
-                T minusBv = zero - beta * v[i];
-                for (int j = 0; j < length; j++)
+                ref T top = ref Unsafe.Add(ref block, j);
+                T u0 = zero, t0 = vi0 * top;
+                for (int i = 1; i < length; i++)
+                {
+                    T entry = Unsafe.Add(ref top, i * n);
+                    u0 = T.MultiplyAdd(Unsafe.Add(ref next, i - 1), entry, u0);
+                    t0 = T.MultiplyAdd(single ? zero : Unsafe.Add(ref v, i), entry, t0);
+                }
+                Unsafe.Add(ref u, j) = u0;
+                Unsafe.Add(ref t, j) = t0;
+            }
+            T fold = zero - betaNext * vDotNext;
+            for (j = 0; j < length; j++)
+                Unsafe.Add(ref t, j) = T.MultiplyAdd(fold, Unsafe.Add(ref u, j), Unsafe.Add(ref t, j));
+            for (int i = 0; i < length; i++)
+            {
+                ref T row = ref Unsafe.Add(ref block, i * n);
+                T a = i == 0 ? zero : zero - betaNext * Unsafe.Add(ref next, i - 1);
+                T b = single ? zero : zero - betaV * Unsafe.Add(ref v, i);
+                for (j = 0; j < length; j++)
                 {
                     ref T entry = ref Unsafe.Add(ref row, j);
-                    entry = T.MultiplyAdd(minusBv, Unsafe.Add(ref uStart, j), entry);
+                    entry = T.MultiplyAdd(a, Unsafe.Add(ref u, j), T.MultiplyAdd(b, Unsafe.Add(ref t, j), entry));
                 }
             }
+            upper -= single ? 1 : 2;
         }
     }
 }
