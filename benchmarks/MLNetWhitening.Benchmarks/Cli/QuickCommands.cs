@@ -73,7 +73,7 @@ internal static class QuickCommands
         var dtype = Optional("dtype", "float32 or float64", "float32");
         dtype.AcceptOnlyFromAmong("float32", "float64");
         var rootRounds = Optional("rounds", "rounds", 30);
-        var variants = Optional("variants", "all, forward, auto or fit", "all");
+        var variants = Optional("variants", "all, forward, auto, fit or eigh", "all");
         Add(root, "roots-quick", "Matrix roots interleaved with a Stopwatch.",
             p => QuickRootTiming.Run(p.GetValue(batch), p.GetValue(n), DType(p.GetValue(dtype)!), p.GetValue(rootRounds), p.GetValue(variants)!),
             batch, n, dtype, rootRounds, variants);

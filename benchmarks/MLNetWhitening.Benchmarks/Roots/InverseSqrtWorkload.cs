@@ -42,6 +42,14 @@ internal sealed class InverseSqrtWorkload : IDisposable
         MLNetWhitening.Torch.Whitening.FromCovariance(_a.shape[0] == 1 ? _a[0] : _a, options);
     }
 
+    /// <summary>The eigendecomposition alone: libtorch's eigh, or <see cref="BatchedEigh"/> (the Eigen root's).</summary>
+    public void Eigh(bool batched)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        _ = batched ? BatchedEigh.Compute(_a) : linalg.eigh(_a);
+    }
+
     public void ForwardBackward(RootImplementation implementation)
     {
         using var scope = NewDisposeScope();

@@ -8,10 +8,11 @@ using static TorchSharp.torch;
 namespace MLNetWhitening.Benchmarks.Roots;
 
 /// <summary>
-/// <c>-- roots-quick batch n [float32|float64] [rounds] [all|forward|auto]</c>: interleaved Stopwatch timings of the
+/// <c>-- roots-quick batch n [float32|float64] [rounds] [all|forward|auto|fit|eigh]</c>: interleaved Stopwatch timings of the
 /// inverse square root (κ = 1e2): libtorch's eigh with autograd, Auto and refined Mpa, forward + backward and forward
 /// alone (<c>forward</c>: forward only; <c>auto</c>: without refined Mpa; <c>fit</c>: Eigen and refined Mpa, the root
-/// alone and the ZCA fit's verified step from Σε to W and W⁺), each round running every variant once in
+/// alone and the ZCA fit's verified step from Σε to W and W⁺; <c>eigh</c>: the eigendecomposition alone, libtorch's
+/// against <see cref="BatchedEigh"/>), each round running every variant once in
 /// turn; prints medians and their ratio to the first. Every variant is first warmed until the JIT has settled (<see cref="SteadyState"/>). For design decisions
 /// between BenchmarkDotNet runs on a shared machine, where interleaving cancels much of the neighbours' load.
 /// </summary>
@@ -21,6 +22,13 @@ internal static class QuickRootTiming
     {
         using var workload = new InverseSqrtWorkload(new BatchSize(batch, n), dtype);
         var variants = new List<(string Name, Action Run)>();
+        if (mode == "eigh")
+        {
+            variants.Add(("libtorch eigh", () => workload.Eigh(batched: false)));
+            variants.Add(("BatchedEigh", () => workload.Eigh(batched: true)));
+            Time(batch, n, dtype, rounds, variants);
+            return;
+        }
         if (mode == "fit")
         {
             foreach (var impl in new[] { RootImplementation.Eigen, RootImplementation.MpaRefined })

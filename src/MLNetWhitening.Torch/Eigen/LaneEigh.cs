@@ -15,20 +15,23 @@ namespace MLNetWhitening.Torch;
 /// </remarks>
 internal static class LaneEigh
 {
-    /// <summary>The largest n the lanes take (above it LAPACK was as fast or faster: docs/benchmarks.md, "Small CPU
-    /// batches").</summary>
-    internal const int MaxSize = 64;
+    /// <summary>The largest n the lanes take, float64 (above it LAPACK was as fast or faster: docs/benchmarks.md, "Small
+    /// CPU batches").</summary>
+    internal const int MaxSize = 128;
 
     /// <summary>
-    /// Whether <see cref="BatchedEigh"/> takes the lanes for a batch of <paramref name="batch"/> n × n matrices on
-    /// <paramref name="device"/>: on the CPU, where the lanes took less time than LAPACK's eigh on this project's
-    /// machine (docs/benchmarks.md, "Small CPU batches"): n ≤ 32 from two matrices, n ≤ 64 from four. A block of lanes
-    /// costs the same however many of its lanes hold a matrix, so a batch too small for its n is faster by LAPACK.
+    /// Whether <see cref="BatchedEigh"/> takes the lanes for a batch of <paramref name="batch"/> n × n matrices of
+    /// <paramref name="dtype"/> on <paramref name="device"/>: on the CPU, where the lanes took less time than LAPACK's
+    /// eigh on this project's machine (docs/benchmarks.md, "Small CPU batches"): n ≤ 32 from two matrices, n ≤ 64 from
+    /// four, and for float64 n ≤ 128 from eight (LAPACK's float32 eigh, about twice as fast as its float64 one, keeps
+    /// float32 above 64). A block of lanes costs the same however many of its lanes hold a matrix, so a batch too small
+    /// for its n is faster by LAPACK.
     /// </summary>
-    public static bool Applies(DeviceType device, long batch, long n) =>
+    public static bool Applies(DeviceType device, long batch, long n, ScalarType dtype) =>
         device == DeviceType.CPU
-        && batch >= (n <= 32 ? 2 : 4)
         && n is >= 1 and <= MaxSize
+        && (n <= 64 || dtype == ScalarType.Float64)
+        && batch >= (n <= 32 ? 2 : n <= 64 ? 4 : 8)
         && batch * n * n <= int.MaxValue / sizeof(double);
 
     /// <summary>Eigenvalues (B, n) ascending and eigenvectors (B, n, n) of the (B, n, n) batch <paramref name="a"/>
@@ -37,7 +40,7 @@ internal static class LaneEigh
     /// (pooled up to 1 Mi values).</summary>
     public static (Tensor Values, Tensor Vectors)? Compute(Tensor a)
     {
-        if (a.dim() != 3 || !Applies(a.device_type, a.size(0), a.size(-1)))
+        if (a.dim() != 3 || !Applies(a.device_type, a.size(0), a.size(-1), a.dtype))
             return null;
         int batch = (int)a.size(0), n = (int)a.size(-1), n2 = n * n;
         double[] matrices = RowData.Rent(batch * n2), vectors = RowData.Rent(batch * n2), values = RowData.Rent(batch * n);

@@ -28,13 +28,15 @@ public sealed class BatchedEighTests
     [DataRow(3, 1, ScalarType.Float32)]
     [DataRow(5, 64, ScalarType.Float32)]
     [DataRow(4, 64, ScalarType.Float64)]
+    [DataRow(8, 97, ScalarType.Float64)]
+    [DataRow(9, 128, ScalarType.Float64)]
     public void Lanes_MatchFloat64Eigh_Ascending_InTheInputsDtype(int batch, int n, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
         ulong seed = 900 + (ulong)(batch * 100 + n);
         Console.WriteLine($"seed {seed}");
         Tensor a = EigenTestMatrices.IndefiniteWithRepeat(batch, n, 6, Seeded.Generator(seed)).to(dtype);
-        Assert.IsTrue(LaneEigh.Applies(a.device_type, batch, n));
+        Assert.IsTrue(LaneEigh.Applies(a.device_type, batch, n, dtype));
 
         var (values, vectors) = LaneEigh.Compute(a)!.Value;
 
@@ -115,14 +117,20 @@ public sealed class BatchedEighTests
     [TestMethod]
     public void Routing_LanesForCpuBatchesWhereMeasuredFaster_LibtorchOtherwise()
     {
-        Assert.IsTrue(LaneEigh.Applies(DeviceType.CPU, 2, 32));
-        Assert.IsTrue(LaneEigh.Applies(DeviceType.CPU, 1000, 1));
-        Assert.IsTrue(LaneEigh.Applies(DeviceType.CPU, 4, 64));
-        Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 1, 16), "a single matrix");
-        Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 3, 33), "n > 32 needs four");
-        Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 64, 65), "n > 64");
-        Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 8, 0), "n = 0");
-        Assert.IsFalse(LaneEigh.Applies(DeviceType.CUDA, 64, 16), "CUDA");
+        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
+        {
+            Assert.IsTrue(LaneEigh.Applies(DeviceType.CPU, 2, 32, dtype));
+            Assert.IsTrue(LaneEigh.Applies(DeviceType.CPU, 1000, 1, dtype));
+            Assert.IsTrue(LaneEigh.Applies(DeviceType.CPU, 4, 64, dtype));
+            Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 1, 16, dtype), "a single matrix");
+            Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 3, 33, dtype), "n > 32 needs four");
+            Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 7, 65, dtype), "n > 64 needs eight");
+            Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 64, 129, dtype), "n > 128");
+            Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 8, 0, dtype), "n = 0");
+            Assert.IsFalse(LaneEigh.Applies(DeviceType.CUDA, 64, 16, dtype), "CUDA");
+        }
+        Assert.IsTrue(LaneEigh.Applies(DeviceType.CPU, 8, 128, ScalarType.Float64));
+        Assert.IsFalse(LaneEigh.Applies(DeviceType.CPU, 64, 65, ScalarType.Float32), "float32 above 64: LAPACK's float32 eigh");
 
         // Where libtorch solves, BatchedEigh returns exactly its result.
         using var scope = NewDisposeScope();

@@ -89,7 +89,7 @@ public sealed class WhiteningTests
     {
         using var scope = NewDisposeScope();
         Tensor sigma = SpdMatrices.Random(37, 6, 10, 1e2);
-        Assert.IsTrue(LaneEigh.Applies(sigma.device_type, 6, 10));
+        Assert.IsTrue(LaneEigh.Applies(sigma.device_type, 6, 10, sigma.dtype));
         Tensor g = randn(new long[] { 6, 10, 10 }, dtype: float64, generator: Seeded.Generator(38));
         var options = WhiteningOptions.Default with { Kind = WhiteningType.Pca, Epsilon = 1e-4, Verify = false };
         Tensor Gradient(bool createGraph)

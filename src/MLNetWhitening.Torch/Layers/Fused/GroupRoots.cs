@@ -92,7 +92,7 @@ internal sealed class GroupRoots
     {
         var values = new double[groups * size];
         var vectors = new double[matrices.Length];
-        bool lanes = size <= 16 || LaneEigh.Applies(DeviceType.CPU, groups, size);
+        bool lanes = size <= 16 || LaneEigh.Applies(DeviceType.CPU, groups, size, ScalarType.Float64);
         if (lanes && BatchedTridiagonalEigen.Decompose(matrices, groups, size, values, vectors))
             return (values, vectors);
         using var scope = NewDisposeScope();
