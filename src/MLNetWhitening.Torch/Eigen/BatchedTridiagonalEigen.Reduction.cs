@@ -13,7 +13,7 @@ internal static partial class BatchedTridiagonalEigen
     /// diagonal to (α, 0, …), α = −sign(x₀)‖x‖; its vector is kept in row k of <paramref name="work"/>, its β in row n + 1.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tridiagonalise<T>(T[] a, T[] d, T[] work, T[] q, int n) where T : struct, IDoubleLanes<T>
+    private static void Tridiagonalise<T>(T[] a, T[] d, T[] work, T[] q, int n) where T : struct, ISimdLanes<T>
     {
         T zero = T.Create(0.0), one = T.Create(1.0), two = T.Create(2.0), half = T.Create(0.5);
         Span<T> e = work.AsSpan(n * n, n), betas = work.AsSpan(n * n + n, n);
@@ -110,7 +110,7 @@ internal static partial class BatchedTridiagonalEigen
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateReflections<T>(T[] work, ReadOnlySpan<T> betas, Span<T> x, Span<T> y, T[] q, int n)
-        where T : struct, IDoubleLanes<T>
+        where T : struct, ISimdLanes<T>
     {
         T zero = T.Create(0.0), one = T.Create(1.0);
         for (int i = 0; i < n * n; i++)

@@ -7,7 +7,8 @@ using System.Runtime.InteropServices;
 namespace MLNetWhitening.Torch;
 
 /// <summary>
-/// Eigendecomposition of a block of small symmetric float64 matrices, one matrix per SIMD lane: Householder reduction
+/// Eigendecomposition of a block of small symmetric matrices, one matrix per SIMD lane (float64, or float32 with twice
+/// the lanes a vector): Householder reduction
 /// to tridiagonal form with the reflections accumulated, then implicit symmetric QR steps with the Wilkinson shift
 /// (Golub and Van Loan, "Matrix Computations", 4th ed., Algorithms 8.3.1 and 8.3.2): a few n³ multiply-adds a matrix,
 /// where the cyclic Jacobi method this replaced took 6–7 sweeps of about 3n³ each at n = 16 (docs/benchmarks.md).
@@ -17,7 +18,7 @@ namespace MLNetWhitening.Torch;
 /// block [l, m] is found, and the QR step runs over the union of the blocks with the identity rotation wherever an
 /// index lies outside a lane's block (lanes already converged at m take only identities). Eigenvalues come in no
 /// particular order, each with its eigenvector in the same column of V. Normwise backward stable, like LAPACK's eigh:
-/// eigenvalues within a small multiple of u‖A‖.
+/// eigenvalues within a small multiple of u‖A‖, u the lanes' unit roundoff.
 /// </remarks>
 internal static partial class BatchedTridiagonalEigen
 {
@@ -36,32 +37,44 @@ internal static partial class BatchedTridiagonalEigen
     /// <param name="n">n.</param>
     /// <param name="values">λ, (B, n), overwritten.</param>
     /// <param name="vectors">V, (B, n, n) row-major, eigenvectors in columns, overwritten.</param>
-    public static bool Decompose(ReadOnlySpan<double> matrices, int batch, int n, Span<double> values, Span<double> vectors)
+    /// <param name="inFloat32">Whether to compute in float32, twice the lanes a vector (for float32 input, whose
+    /// eigenpairs need no more than float32's accuracy).</param>
+    public static bool Decompose(ReadOnlySpan<double> matrices, int batch, int n, Span<double> values, Span<double> vectors, bool inFloat32 = false) =>
+        inFloat32
+            ? Decompose<Wide512SingleLanes, PortableSingleLanes>(matrices, batch, n, values, vectors)
+            : Decompose<Wide512Lanes, PortableLanes>(matrices, batch, n, values, vectors);
+
+    /// <summary>
+    /// In blocks of <typeparamref name="TWide"/> where the CPU runs 512-bit vectors, else of <typeparamref name="TNarrow"/>:
+    /// a block costs what its lanes cost, however many hold a matrix, so wide blocks while more than a narrow block's
+    /// count of matrices are left, then one narrow block.
+    /// </summary>
+    private static bool Decompose<TWide, TNarrow>(ReadOnlySpan<double> matrices, int batch, int n, Span<double> values, Span<double> vectors)
+        where TWide : struct, ISimdLanes<TWide>
+        where TNarrow : struct, ISimdLanes<TNarrow>
     {
-        // A block costs what its lanes cost, however many hold a matrix: blocks of 8 while more than 4 matrices are
-        // left, then one of 4.
         int wide = 0;
         if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            int rest = batch % Wide512Lanes.Count;
-            wide = rest == 0 || rest > PortableLanes.Count ? batch : batch - rest;
+            int rest = batch % TWide.Count;
+            wide = rest == 0 || rest > TNarrow.Count ? batch : batch - rest;
         }
         int n2 = n * n;
-        return Decompose<Wide512Lanes>(matrices.Slice(0, wide * n2), wide, n, values.Slice(0, wide * n), vectors.Slice(0, wide * n2))
-            && Decompose<PortableLanes>(matrices.Slice(wide * n2), batch - wide, n, values.Slice(wide * n), vectors.Slice(wide * n2));
+        return Decompose<TWide>(matrices.Slice(0, wide * n2), wide, n, values.Slice(0, wide * n), vectors.Slice(0, wide * n2))
+            && Decompose<TNarrow>(matrices.Slice(wide * n2), batch - wide, n, values.Slice(wide * n), vectors.Slice(wide * n2));
     }
 
     /// <summary>A = V diag(λ) Vᵀ for each of the <paramref name="batch"/> matrices, <typeparamref name="T"/>.Count at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool Decompose<T>(ReadOnlySpan<double> matrices, int batch, int n, Span<double> values, Span<double> vectors)
-        where T : struct, IDoubleLanes<T>
+        where T : struct, ISimdLanes<T>
     {
         int lanes = T.Count, n2 = n * n;
         T[] a = ArrayPool<T>.Shared.Rent(n2), v = ArrayPool<T>.Shared.Rent(n2), d = ArrayPool<T>.Shared.Rent(n);
-        // The blocks' lanes as plain float64, element e of lane l at e · lanes + l: filled and read one double at a
-        // time, which reading a lane out of a vector value is not.
-        Span<double> aValues = MemoryMarshal.Cast<T, double>(a.AsSpan(0, n2));
-        ReadOnlySpan<double> vValues = MemoryMarshal.Cast<T, double>(v.AsSpan(0, n2)), dValues = MemoryMarshal.Cast<T, double>(d.AsSpan(0, n));
+        // The blocks' lanes one value at a time (element e of lane l at e · lanes + l), which reading a lane out of a
+        // vector value is not.
+        Span<T> aVectors = a.AsSpan(0, n2);
+        ReadOnlySpan<T> vVectors = v.AsSpan(0, n2), dVectors = d.AsSpan(0, n);
         Span<int> exponent = stackalloc int[lanes];
         try
         {
@@ -73,7 +86,7 @@ internal static partial class BatchedTridiagonalEigen
                     if (l >= count)
                     {
                         for (int e = 0; e < n2; e++)
-                            aValues[e * lanes + l] = e % (n + 1) == 0 ? 1 : 0; // idle lanes hold I
+                            T.Set(aVectors, e * lanes + l, e % (n + 1) == 0 ? 1 : 0); // idle lanes hold I
                         continue;
                     }
                     // Scaled by a power of two (exactly) towards a largest entry in [1, 2), so that no square overflows
@@ -83,7 +96,7 @@ internal static partial class BatchedTridiagonalEigen
                     exponent[l] = Math.Clamp(LargestExponent(matrix), -MaxShift, MaxShift);
                     double scale = Math.ScaleB(1.0, -exponent[l]);
                     for (int e = 0; e < n2; e++)
-                        aValues[e * lanes + l] = matrix[e] * scale;
+                        T.Set(aVectors, e * lanes + l, matrix[e] * scale);
                 }
                 if (!Decompose(a, d, v, n))
                     return false;
@@ -91,10 +104,10 @@ internal static partial class BatchedTridiagonalEigen
                 {
                     int matrix = first + l;
                     for (int i = 0; i < n; i++)
-                        values[matrix * n + i] = Math.ScaleB(dValues[i * lanes + l], exponent[l]);
+                        values[matrix * n + i] = Math.ScaleB(T.Get(dVectors, i * lanes + l), exponent[l]);
                     Span<double> target = vectors.Slice(matrix * n2, n2);
                     for (int e = 0; e < n2; e++)
-                        target[e] = vValues[e * lanes + l];
+                        target[e] = T.Get(vVectors, e * lanes + l);
                 }
             }
             return true;
@@ -132,7 +145,7 @@ internal static partial class BatchedTridiagonalEigen
     /// <param name="values">λ, n vectors, overwritten.</param>
     /// <param name="vectors">V, n² vectors row-major, eigenvectors in columns, overwritten.</param>
     /// <param name="n">n.</param>
-    public static bool Decompose<T>(T[] a, T[] values, T[] vectors, int n) where T : struct, IDoubleLanes<T>
+    public static bool Decompose<T>(T[] a, T[] values, T[] vectors, int n) where T : struct, ISimdLanes<T>
     {
         T[] work = ArrayPool<T>.Shared.Rent(n * n + 4 * n);
         try
@@ -157,10 +170,10 @@ internal static partial class BatchedTridiagonalEigen
     /// <param name="v">Q from the reduction, n² vectors row-major; the eigenvectors (columns) on return.</param>
     /// <param name="n">n.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Diagonalise<T>(T[] d, Span<T> e, Span<T> rotations, T[] v, int n) where T : struct, IDoubleLanes<T>
+    private static bool Diagonalise<T>(T[] d, Span<T> e, Span<T> rotations, T[] v, int n) where T : struct, ISimdLanes<T>
     {
         T zero = T.Create(0.0), one = T.Create(1.0), half = T.Create(0.5), two = T.Create(2.0);
-        T unit = T.Create(1.1102230246251565e-16), floor = T.Create(1e-300);
+        T unit = T.Create(T.UnitRoundoff), floor = T.Create(T.Negligible);
         int steps = 0;
         for (int m = n - 1; m >= 1;)
         {
@@ -234,7 +247,7 @@ internal static partial class BatchedTridiagonalEigen
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ApplyRotations<T>(T[] v, int n, int lowest, int m, ReadOnlySpan<T> cosines, ReadOnlySpan<T> sines)
-        where T : struct, IDoubleLanes<T>
+        where T : struct, ISimdLanes<T>
     {
         // Walked by reference: every position is in range by construction, and bounds checks would double the work.
         // Four rows at a time: each row's rotations form one chain of dependent multiply-adds, which four interleave.
@@ -280,18 +293,15 @@ internal static partial class BatchedTridiagonalEigen
         }
     }
 
-    /// <summary>2^−968: x² + z² at or above it leaves 1 / √(x² + z²) far from overflow and the sum exact enough.</summary>
-    private const double SafeSquare = 4.0e-292;
-
     /// <summary>
     /// The rotation (c, s) with c x + s z = r = √(x² + z²) and −s x + c z = 0 in every active lane (the identity in
     /// the others, and where x = z = 0). Where some active lane's x² + z² would underflow, x and z are first divided by
     /// the larger of the two, as LAPACK's dlartg does, so that the rotation stays exact however small both are.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (T C, T S, T R) Rotation<T>(T x, T z, T active) where T : struct, IDoubleLanes<T>
+    private static (T C, T S, T R) Rotation<T>(T x, T z, T active) where T : struct, ISimdLanes<T>
     {
-        T zero = T.Create(0.0), one = T.Create(1.0), safe = T.Create(SafeSquare);
+        T zero = T.Create(0.0), one = T.Create(1.0), safe = T.Create(T.SafeSquare);
         T squares = T.MultiplyAdd(x, x, z * z);
         if (T.AllLessOrEqual(safe, T.WhereZero(active, safe, squares)))
         {
@@ -309,7 +319,7 @@ internal static partial class BatchedTridiagonalEigen
 
     /// <summary>max(|a|, |b|) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T LargerMagnitude<T>(T a, T b) where T : struct, IDoubleLanes<T>
+    private static T LargerMagnitude<T>(T a, T b) where T : struct, ISimdLanes<T>
     {
         T absA = T.Abs(a), absB = T.Abs(b);
         return T.WhereLessOrEqual(absA, absB, absB, absA);

@@ -6,32 +6,31 @@ namespace MLNetWhitening.Torch;
 
 /// <summary>
 /// <c>torch.linalg.eigh</c>'s result for a CPU batch of small matrices, computed by the lane-parallel tridiagonal QR
-/// (<see cref="BatchedTridiagonalEigen"/>, one matrix per SIMD lane, in float64) instead of LAPACK one matrix at a time.
+/// (<see cref="BatchedTridiagonalEigen"/>, one matrix per SIMD lane, in the input's precision) instead of LAPACK one
+/// matrix at a time.
 /// </summary>
 /// <remarks>
 /// Same contract as <c>linalg.eigh</c>: the lower triangle is read, eigenvalues come in ascending order with their
-/// eigenvectors in the same columns, results in the input's dtype. A float32 input is decomposed in float64 and
-/// rounded once, so its eigenvectors are orthogonal to float32's rounding.
+/// eigenvectors in the same columns, results in the input's dtype, accurate to its precision as LAPACK's eigh is.
 /// </remarks>
 internal static class LaneEigh
 {
-    /// <summary>The largest n the lanes take, float64 (above it LAPACK was as fast or faster: docs/benchmarks.md, "Small
-    /// CPU batches").</summary>
+    /// <summary>The largest n the lanes take (above it LAPACK was as fast or faster: docs/benchmarks.md, "Small CPU
+    /// batches").</summary>
     internal const int MaxSize = 128;
 
     /// <summary>
     /// Whether <see cref="BatchedEigh"/> takes the lanes for a batch of <paramref name="batch"/> n × n matrices of
     /// <paramref name="dtype"/> on <paramref name="device"/>: on the CPU, where the lanes took less time than LAPACK's
     /// eigh on this project's machine (docs/benchmarks.md, "Small CPU batches"): n ≤ 32 from two matrices, n ≤ 64 from
-    /// four, and for float64 n ≤ 128 from eight (LAPACK's float32 eigh, about twice as fast as its float64 one, keeps
-    /// float32 above 64). A block of lanes costs the same however many of its lanes hold a matrix, so a batch too small
-    /// for its n is faster by LAPACK.
+    /// four, n ≤ 128 from eight, except float32 above 96 from sixteen (a float32 block holds sixteen matrices, and
+    /// LAPACK's float32 eigh is about twice as fast as its float64 one). A block of lanes costs the same however many of
+    /// its lanes hold a matrix, so a batch too small for its n is faster by LAPACK.
     /// </summary>
     public static bool Applies(DeviceType device, long batch, long n, ScalarType dtype) =>
         device == DeviceType.CPU
         && n is >= 1 and <= MaxSize
-        && (n <= 64 || dtype == ScalarType.Float64)
-        && batch >= (n <= 32 ? 2 : n <= 64 ? 4 : 8)
+        && batch >= (n <= 32 ? 2 : n <= 64 ? 4 : n <= 96 || dtype != ScalarType.Float32 ? 8 : 16)
         && batch * n * n <= int.MaxValue / sizeof(double);
 
     /// <summary>Eigenvalues (B, n) ascending and eigenvectors (B, n, n) of the (B, n, n) batch <paramref name="a"/>
@@ -51,7 +50,7 @@ internal static class LaneEigh
             for (int k = 0; k < batch; k++)
                 LowerToUpper(m.Slice(k * n2, n2), n);
             Span<double> v = vectors.AsSpan(0, batch * n2), lambda = values.AsSpan(0, batch * n);
-            if (!BatchedTridiagonalEigen.Decompose(m, batch, n, lambda, v))
+            if (!BatchedTridiagonalEigen.Decompose(m, batch, n, lambda, v, inFloat32: a.dtype == ScalarType.Float32))
                 return null;
             // The lanes give each matrix's eigenpairs in no order; eigh's are ascending. The values are sorted in place,
             // the vectors into the input's memory, which the decomposition no longer needs.

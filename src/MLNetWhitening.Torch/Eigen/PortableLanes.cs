@@ -1,10 +1,11 @@
 using System;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace MLNetWhitening.Torch;
 
-/// <summary><see cref="IDoubleLanes{TSelf}"/> over <see cref="Vector{T}"/>: 256-bit on x64 with AVX2, 128-bit on Arm.</summary>
-internal readonly struct PortableLanes : IDoubleLanes<PortableLanes>
+/// <summary><see cref="ISimdLanes{TSelf}"/> of float64 over <see cref="Vector{T}"/>: 256-bit on x64 with AVX2, 128-bit on Arm.</summary>
+internal readonly struct PortableLanes : ISimdLanes<PortableLanes>
 {
     private readonly Vector<double> _v;
 
@@ -12,11 +13,20 @@ internal readonly struct PortableLanes : IDoubleLanes<PortableLanes>
 
     public static int Count => Vector<double>.Count;
 
+    public static double UnitRoundoff => 1.1102230246251565e-16;
+
+    public static double Negligible => 1e-300;
+
+    /// <summary>2^−968 (denormals from 2^−1022).</summary>
+    public static double SafeSquare => 4.0e-292;
+
     public double this[int lane] => _v[lane];
 
-    public static PortableLanes Create(double value) => new(new Vector<double>(value));
+    public static double Get(ReadOnlySpan<PortableLanes> vectors, int index) => MemoryMarshal.Cast<PortableLanes, double>(vectors)[index];
 
-    public static PortableLanes Create(ReadOnlySpan<double> values) => new(new Vector<double>(values));
+    public static void Set(Span<PortableLanes> vectors, int index, double value) => MemoryMarshal.Cast<PortableLanes, double>(vectors)[index] = value;
+
+    public static PortableLanes Create(double value) => new(new Vector<double>(value));
 
     public static PortableLanes operator +(PortableLanes a, PortableLanes b) => new(a._v + b._v);
 

@@ -1,10 +1,11 @@
 using System;
 using System.Runtime.Intrinsics;
+using System.Runtime.InteropServices;
 
 namespace MLNetWhitening.Torch;
 
-/// <summary><see cref="IDoubleLanes{TSelf}"/> over <see cref="Vector512{T}"/>: 8 lanes, for CPUs with AVX-512.</summary>
-internal readonly struct Wide512Lanes : IDoubleLanes<Wide512Lanes>
+/// <summary><see cref="ISimdLanes{TSelf}"/> of float64 over <see cref="Vector512{T}"/>: 8 lanes, for CPUs with AVX-512.</summary>
+internal readonly struct Wide512Lanes : ISimdLanes<Wide512Lanes>
 {
     private readonly Vector512<double> _v;
 
@@ -12,11 +13,20 @@ internal readonly struct Wide512Lanes : IDoubleLanes<Wide512Lanes>
 
     public static int Count => Vector512<double>.Count;
 
+    public static double UnitRoundoff => 1.1102230246251565e-16;
+
+    public static double Negligible => 1e-300;
+
+    /// <summary>2^−968 (denormals from 2^−1022).</summary>
+    public static double SafeSquare => 4.0e-292;
+
     public double this[int lane] => _v.GetElement(lane);
 
-    public static Wide512Lanes Create(double value) => new(Vector512.Create(value));
+    public static double Get(ReadOnlySpan<Wide512Lanes> vectors, int index) => MemoryMarshal.Cast<Wide512Lanes, double>(vectors)[index];
 
-    public static Wide512Lanes Create(ReadOnlySpan<double> values) => new(Vector512.Create(values));
+    public static void Set(Span<Wide512Lanes> vectors, int index, double value) => MemoryMarshal.Cast<Wide512Lanes, double>(vectors)[index] = value;
+
+    public static Wide512Lanes Create(double value) => new(Vector512.Create(value));
 
     public static Wide512Lanes operator +(Wide512Lanes a, Wide512Lanes b) => new(a._v + b._v);
 
