@@ -174,47 +174,77 @@ internal static partial class BatchedTridiagonalEigen
     {
         T zero = T.Create(0.0), one = T.Create(1.0), half = T.Create(0.5), two = T.Create(2.0);
         T unit = T.Create(T.UnitRoundoff), floor = T.Create(T.Negligible);
+        // Each lane's unreduced block [start, end]: the QR step runs over the union of the blocks, lane by lane from
+        // its own start to its own end (the identity elsewhere), so that a lane whose trailing eigenvalue has converged
+        // goes on to its next one at once instead of waiting for the other lanes' (half the rotations were identities).
+        T ends = T.Create(n - 1);
         int steps = 0;
-        for (int m = n - 1; m >= 1;)
+        while (true)
         {
-            // Each lane's block [l, m]: l one past the last negligible e below m (set to 0), or 0.
-            T start = zero;
-            for (int j = 0; j < m; j++)
+            int highest = 0;
+            for (int lane = 0; lane < T.Count; lane++)
+                highest = Math.Max(highest, (int)ends[lane]);
+            for (int j = 0; j < highest; j++)
             {
                 T tolerance = T.MultiplyAdd(unit, T.Abs(d[j]) + T.Abs(d[j + 1]), floor);
-                T negligible = T.WhereLessOrEqual(T.Abs(e[j]), tolerance, one, zero);
-                e[j] = T.WhereZero(negligible, e[j], zero);
-                start = T.WhereZero(negligible, start, T.Create(j + 1));
+                e[j] = T.WhereLessOrEqual(T.Abs(e[j]), tolerance, zero, e[j]);
             }
-            T end = T.Create(m);
-            if (T.AllLessOrEqual(end, start))
+            // Downwards: first each lane's end (past the e that are now 0), then its start (one past the next 0).
+            T start = zero, endFound = zero, startFound = zero;
+            for (int j = highest - 1; j >= 0; j--)
             {
-                m--;
-                continue;
+                T index = T.Create(j), above = T.Create(j + 1);
+                T relevant = T.WhereLessOrEqual(above, ends, one, zero);
+                T isZero = T.WhereZero(e[j], one, zero);
+                T findingEnd = relevant * (one - endFound), findingStart = endFound * (one - startFound);
+                ends = T.WhereZero(findingEnd * isZero, ends, index);
+                endFound = T.MultiplyAdd(findingEnd, one - isZero, endFound);
+                start = T.WhereZero(findingStart * isZero, start, above);
+                startFound = T.MultiplyAdd(findingStart, isZero, startFound);
             }
+            ends = T.WhereZero(endFound, zero, ends);
+            highest = 0;
+            int lowest = n;
+            for (int lane = 0; lane < T.Count; lane++)
+            {
+                int end = (int)ends[lane];
+                if (end > 0)
+                {
+                    highest = Math.Max(highest, end);
+                    lowest = Math.Min(lowest, (int)start[lane]);
+                }
+            }
+            if (highest == 0)
+                return true;
             if (++steps > MaxStepsPerRow * n)
                 return false;
-            int lowest = m;
-            for (int lane = 0; lane < T.Count; lane++)
-                lowest = Math.Min(lowest, (int)start[lane]);
 
-            // Wilkinson's shift from the trailing 2 × 2 block, δ and e divided by the larger of the two so that their
-            // squares cannot underflow (a tiny trailing block would otherwise get the shift d_m and never converge).
-            T delta = half * (d[m - 1] - d[m]), em = e[m - 1];
+            // Wilkinson's shift from each lane's trailing 2 × 2 block, δ and e divided by the larger of the two so that
+            // their squares cannot underflow (a tiny trailing block would otherwise get the shift d_m and never converge).
+            Span<T> trailing = rotations.Slice(0, 3);
+            for (int lane = 0; lane < T.Count; lane++)
+            {
+                int end = Math.Max(1, (int)ends[lane]);
+                T.Set(trailing, lane, T.Get(d, (end - 1) * T.Count + lane));
+                T.Set(trailing, T.Count + lane, T.Get(d, end * T.Count + lane));
+                T.Set(trailing, 2 * T.Count + lane, T.Get(e, (end - 1) * T.Count + lane));
+            }
+            T dLast = trailing[1], delta = half * (trailing[0] - dLast), em = trailing[2];
             T scale = LargerMagnitude(delta, em);
             T divisor = T.WhereZero(scale, one, scale);
             T dh = delta / divisor, eh = em / divisor;
             T denominator = dh + T.WithSignOf(T.Sqrt(T.MultiplyAdd(dh, dh, eh * eh)), dh);
-            T shift = d[m] - T.WhereZero(denominator, zero, scale * eh * eh / denominator);
+            T shift = dLast - T.WhereZero(denominator, zero, scale * eh * eh / denominator);
 
             Span<T> cosines = rotations.Slice(0, n), sines = rotations.Slice(n, n);
             T x = zero, z = zero;
-            for (int k = lowest; k < m; k++)
+            for (int k = lowest; k < highest; k++)
             {
                 T index = T.Create(k);
-                // Lanes whose block starts here take (d_l − μ, e_l); lanes whose block starts later take the identity.
+                // Lanes whose block starts here take (d_l − μ, e_l); lanes whose block starts later or has ended take
+                // the identity.
                 T starts = T.WhereLessOrEqual(index, start, one, zero) * T.WhereLessOrEqual(start, index, one, zero);
-                T active = T.WhereLessOrEqual(start, index, one, zero);
+                T active = T.WhereLessOrEqual(start, index, one, zero) * T.WhereLessOrEqual(T.Create(k + 1), ends, one, zero);
                 x = T.WhereZero(starts, x, d[k] - shift);
                 z = T.WhereZero(starts, z, e[k]);
                 var (c, s, r) = Rotation(x, z, active);
@@ -225,7 +255,7 @@ internal static partial class BatchedTridiagonalEigen
                 d[k] = T.MultiplyAdd(cc, dk, T.MultiplyAdd(ss, dn, twoCsE));
                 d[k + 1] = T.MultiplyAdd(ss, dk, T.MultiplyAdd(cc, dn, zero - twoCsE));
                 e[k] = T.MultiplyAdd(cs, dn - dk, (cc - ss) * ek);
-                if (k + 1 < m)
+                if (k + 1 < highest) // (e at a lane's end is 0: the bulge stays 0 there)
                 {
                     T f = e[k + 1];
                     z = s * f;
@@ -235,9 +265,8 @@ internal static partial class BatchedTridiagonalEigen
                 cosines[k] = c;
                 sines[k] = s;
             }
-            ApplyRotations(v, n, lowest, m, cosines, sines);
+            ApplyRotations(v, n, lowest, highest, cosines, sines);
         }
-        return true;
     }
 
     /// <summary>
