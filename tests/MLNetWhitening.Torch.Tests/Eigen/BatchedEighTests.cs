@@ -105,7 +105,8 @@ public sealed class BatchedEighTests
     /// <summary>
     /// QR steps that never converge (a NaN entry, which every caller's input check refuses before this point) end at
     /// the step limit with false, and <see cref="LaneEigh"/> then returns null so that libtorch's eigh decides: the
-    /// limit's path, which finite input has not been seen to reach.
+    /// limit's path, which finite input has not been seen to reach; <see cref="BatchedEigh"/> then answers as libtorch's
+    /// eigh does.
     /// </summary>
     [TestMethod]
     public void NonConvergence_EndsAtTheStepLimit_AndLeavesTheBatchToLibtorch()
@@ -116,6 +117,30 @@ public sealed class BatchedEighTests
         double[] matrices = a.data<double>().ToArray();
         Assert.IsFalse(BatchedTridiagonalEigen.Decompose(matrices, 4, 8, new double[4 * 8], new double[4 * 64]));
         Assert.IsNull(LaneEigh.Compute(a));
+
+        // BatchedEigh then gives exactly what libtorch's eigh gives, or throws what it throws.
+        string expected;
+        try
+        {
+            var (v, w) = linalg.eigh(a);
+            expected = $"{v.isnan().sum().item<long>()} {w.isnan().sum().item<long>()} {v.nan_to_num().sum().item<double>()}";
+        }
+        catch (Exception e)
+        {
+            expected = e.GetType().Name + ": " + e.Message;
+        }
+        string actual;
+        try
+        {
+            var (v, w) = BatchedEigh.Compute(a);
+            actual = $"{v.isnan().sum().item<long>()} {w.isnan().sum().item<long>()} {v.nan_to_num().sum().item<double>()}";
+        }
+        catch (Exception e)
+        {
+            actual = e.GetType().Name + ": " + e.Message;
+        }
+        Console.WriteLine(expected);
+        Assert.AreEqual(expected, actual);
     }
 
     [TestMethod]
