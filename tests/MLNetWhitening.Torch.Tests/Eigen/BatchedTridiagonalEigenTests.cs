@@ -89,6 +89,18 @@ public sealed class BatchedTridiagonalEigenTests
         DecomposesBatchCovariances(5, 7101, scale);
     }
 
+    /// <summary>The same in float32 lanes, whose squares leave float32's range from entries of about 1e19 or 1e-19.</summary>
+    [TestMethod]
+    [DataRow(1e30)]
+    [DataRow(1e-30)]
+    [DataRow(1e36)]
+    [DataRow(1e-34)]
+    public void Decompose_InFloat32_IsScaleInvariant(double scale)
+    {
+        using var scope = NewDisposeScope();
+        DecomposesBatchCovariances(19, 7102, scale, inFloat32: true);
+    }
+
     /// <summary>
     /// The entry the layer calls, which splits a batch into blocks of 8 and 4 lanes (where the CPU has AVX-512):
     /// every matrix decomposed, in its place, for batch sizes on either side of the split.
@@ -110,7 +122,7 @@ public sealed class BatchedTridiagonalEigenTests
     /// Covariances of 64 fresh rows of correlated data, 16 × 16, times <paramref name="scale"/>, decomposed by the
     /// layer's entry and checked by <see cref="AssertDecomposes"/>.
     /// </summary>
-    private static void DecomposesBatchCovariances(int batch, int seed, double scale)
+    private static void DecomposesBatchCovariances(int batch, int seed, double scale, bool inFloat32 = false)
     {
         const int n = 16;
         var gen = Seeded.Generator((ulong)seed);
@@ -120,9 +132,11 @@ public sealed class BatchedTridiagonalEigenTests
         a = (a + a.transpose(-1, -2)) / 2;
         var values = new double[batch * n];
         var vectors = new double[batch * n * n];
-        Assert.IsTrue(BatchedTridiagonalEigen.Decompose((a * scale).contiguous().data<double>().ToArray(), batch, n, values, vectors));
+        Tensor scaled = inFloat32 ? (a * scale).to(float32).to(float64) : a * scale;
+        Assert.IsTrue(BatchedTridiagonalEigen.Decompose(scaled.contiguous().data<double>().ToArray(), batch, n, values, vectors, inFloat32));
         // Checked at unit scale: libtorch's norms and eigh would overflow or underflow at the scaled one.
-        AssertDecomposes(a, values.Select(value => value / scale).ToArray(), vectors, batch, n);
+        double tolerance = inFloat32 ? 1e-5 : 1e-13;
+        AssertDecomposes(a, values.Select(value => value / scale).ToArray(), vectors, batch, n, inFloat32 ? 1e-5 : 1e-14, tolerance);
     }
 
     /// <summary>
