@@ -41,8 +41,8 @@ internal static partial class BatchedTridiagonalEigen
     /// eigenpairs need no more than float32's accuracy).</param>
     public static bool Decompose(ReadOnlySpan<double> matrices, int batch, int n, Span<double> values, Span<double> vectors, bool inFloat32 = false) =>
         inFloat32
-            ? Decompose<Wide512SingleLanes, PortableSingleLanes>(matrices, batch, n, values, vectors)
-            : Decompose<Wide512Lanes, PortableLanes>(matrices, batch, n, values, vectors);
+            ? Decompose<Wide512Lanes<float>, PortableLanes<float>>(matrices, batch, n, values, vectors)
+            : Decompose<Wide512Lanes<double>, PortableLanes<double>>(matrices, batch, n, values, vectors);
 
     /// <summary>
     /// In blocks of <typeparamref name="TWide"/> where the CPU runs 512-bit vectors, else of <typeparamref name="TNarrow"/>:

@@ -1,55 +1,59 @@
 using System;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 
 namespace MLNetWhitening.Torch;
 
-/// <summary><see cref="ISimdLanes{TSelf}"/> of float64 over <see cref="Vector{T}"/>: 256-bit on x64 with AVX2, 128-bit on Arm.</summary>
-internal readonly struct PortableLanes : ISimdLanes<PortableLanes>
+/// <summary><see cref="ISimdLanes{TSelf}"/> over <see cref="Vector{T}"/>: on x64 with AVX2 256 bits (4 float64 or 8 float32 lanes), on Arm 128.</summary>
+/// <typeparam name="T">float64 or float32 (<see cref="LanePrecision"/>).</typeparam>
+internal readonly struct PortableLanes<T> : ISimdLanes<PortableLanes<T>> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Vector<double> _v;
+    private readonly Vector<T> _v;
 
-    private PortableLanes(Vector<double> v) => _v = v;
+    private PortableLanes(Vector<T> v) => _v = v;
 
-    public static int Count => Vector<double>.Count;
+    public static int Count => Vector<T>.Count;
 
-    public static double UnitRoundoff => 1.1102230246251565e-16;
+    public static double UnitRoundoff => LanePrecision.UnitRoundoff<T>();
 
-    public static double Negligible => 1e-300;
+    public static double Negligible => LanePrecision.Negligible<T>();
 
-    /// <summary>2^−968 (denormals from 2^−1022).</summary>
-    public static double SafeSquare => 4.0e-292;
+    public static double SafeSquare => LanePrecision.SafeSquare<T>();
 
-    public double this[int lane] => _v[lane];
+    public double this[int lane] => double.CreateTruncating(_v[lane]);
 
-    public static double Get(ReadOnlySpan<PortableLanes> vectors, int index) => MemoryMarshal.Cast<PortableLanes, double>(vectors)[index];
+    public static double Get(ReadOnlySpan<PortableLanes<T>> vectors, int index) => double.CreateTruncating(MemoryMarshal.Cast<PortableLanes<T>, T>(vectors)[index]);
 
-    public static void Set(Span<PortableLanes> vectors, int index, double value) => MemoryMarshal.Cast<PortableLanes, double>(vectors)[index] = value;
+    public static void Set(Span<PortableLanes<T>> vectors, int index, double value) => MemoryMarshal.Cast<PortableLanes<T>, T>(vectors)[index] = T.CreateTruncating(value);
 
-    public static PortableLanes Create(double value) => new(new Vector<double>(value));
+    public static PortableLanes<T> Create(double value) => new(Vector.Create(T.CreateTruncating(value)));
 
-    public static PortableLanes operator +(PortableLanes a, PortableLanes b) => new(a._v + b._v);
+    public static PortableLanes<T> operator +(PortableLanes<T> a, PortableLanes<T> b) => new(a._v + b._v);
 
-    public static PortableLanes operator -(PortableLanes a, PortableLanes b) => new(a._v - b._v);
+    public static PortableLanes<T> operator -(PortableLanes<T> a, PortableLanes<T> b) => new(a._v - b._v);
 
-    public static PortableLanes operator *(PortableLanes a, PortableLanes b) => new(a._v * b._v);
+    public static PortableLanes<T> operator *(PortableLanes<T> a, PortableLanes<T> b) => new(a._v * b._v);
 
-    public static PortableLanes operator /(PortableLanes a, PortableLanes b) => new(a._v / b._v);
+    public static PortableLanes<T> operator /(PortableLanes<T> a, PortableLanes<T> b) => new(a._v / b._v);
 
-    public static PortableLanes MultiplyAdd(PortableLanes a, PortableLanes b, PortableLanes c) => new(Vector.FusedMultiplyAdd(a._v, b._v, c._v));
+    // The fused multiply-add has no generic overload; the JIT keeps only the branch of T.
+    public static PortableLanes<T> MultiplyAdd(PortableLanes<T> a, PortableLanes<T> b, PortableLanes<T> c) => typeof(T) == typeof(double)
+        ? new(Vector.As<double, T>(Vector.FusedMultiplyAdd(Vector.As<T, double>(a._v), Vector.As<T, double>(b._v), Vector.As<T, double>(c._v))))
+        : new(Vector.As<float, T>(Vector.FusedMultiplyAdd(Vector.As<T, float>(a._v), Vector.As<T, float>(b._v), Vector.As<T, float>(c._v))));
 
-    public static PortableLanes Sqrt(PortableLanes a) => new(Vector.SquareRoot(a._v));
+    public static PortableLanes<T> Sqrt(PortableLanes<T> a) => new(Vector.SquareRoot(a._v));
 
-    public static PortableLanes Abs(PortableLanes a) => new(Vector.Abs(a._v));
+    public static PortableLanes<T> Abs(PortableLanes<T> a) => new(Vector.Abs(a._v));
 
-    public static PortableLanes WhereZero(PortableLanes test, PortableLanes ifZero, PortableLanes otherwise) =>
-        new(Vector.ConditionalSelect(Vector.Equals(test._v, Vector<double>.Zero), ifZero._v, otherwise._v));
+    public static PortableLanes<T> WhereZero(PortableLanes<T> test, PortableLanes<T> ifZero, PortableLanes<T> otherwise) =>
+        new(Vector.ConditionalSelect(Vector.Equals(test._v, Vector<T>.Zero), ifZero._v, otherwise._v));
 
-    public static PortableLanes WithSignOf(PortableLanes magnitude, PortableLanes sign) =>
-        new(Vector.ConditionalSelect(Vector.LessThan(sign._v, Vector<double>.Zero), -magnitude._v, magnitude._v));
+    public static PortableLanes<T> WithSignOf(PortableLanes<T> magnitude, PortableLanes<T> sign) =>
+        new(Vector.ConditionalSelect(Vector.LessThan(sign._v, Vector<T>.Zero), -magnitude._v, magnitude._v));
 
-    public static PortableLanes WhereLessOrEqual(PortableLanes a, PortableLanes b, PortableLanes ifTrue, PortableLanes otherwise) =>
+    public static PortableLanes<T> WhereLessOrEqual(PortableLanes<T> a, PortableLanes<T> b, PortableLanes<T> ifTrue, PortableLanes<T> otherwise) =>
         new(Vector.ConditionalSelect(Vector.LessThanOrEqual(a._v, b._v), ifTrue._v, otherwise._v));
 
-    public static bool AllLessOrEqual(PortableLanes a, PortableLanes b) => Vector.LessThanOrEqualAll(a._v, b._v);
+    public static bool AllLessOrEqual(PortableLanes<T> a, PortableLanes<T> b) => Vector.LessThanOrEqualAll(a._v, b._v);
 }

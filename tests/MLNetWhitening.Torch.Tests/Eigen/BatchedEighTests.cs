@@ -119,26 +119,19 @@ public sealed class BatchedEighTests
         Assert.IsNull(LaneEigh.Compute(a));
 
         // BatchedEigh then gives exactly what libtorch's eigh gives, or throws what it throws.
-        string expected;
-        try
+        static string Outcome(Func<(Tensor Values, Tensor Vectors)> eigh)
         {
-            var (v, w) = linalg.eigh(a);
-            expected = $"{v.isnan().sum().item<long>()} {w.isnan().sum().item<long>()} {v.nan_to_num().sum().item<double>()}";
+            try
+            {
+                var (v, w) = eigh();
+                return $"{v.isnan().sum().item<long>()} {w.isnan().sum().item<long>()} {v.nan_to_num().sum().item<double>()}";
+            }
+            catch (Exception e)
+            {
+                return e.GetType().Name + ": " + e.Message;
+            }
         }
-        catch (Exception e)
-        {
-            expected = e.GetType().Name + ": " + e.Message;
-        }
-        string actual;
-        try
-        {
-            var (v, w) = BatchedEigh.Compute(a);
-            actual = $"{v.isnan().sum().item<long>()} {w.isnan().sum().item<long>()} {v.nan_to_num().sum().item<double>()}";
-        }
-        catch (Exception e)
-        {
-            actual = e.GetType().Name + ": " + e.Message;
-        }
+        string expected = Outcome(() => linalg.eigh(a)), actual = Outcome(() => BatchedEigh.Compute(a));
         Console.WriteLine(expected);
         Assert.AreEqual(expected, actual);
     }

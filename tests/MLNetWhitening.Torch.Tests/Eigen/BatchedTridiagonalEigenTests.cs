@@ -17,88 +17,68 @@ public sealed class BatchedTridiagonalEigenTests
     /// <summary>
     /// Fresh random symmetric matrices (indefinite, of condition up to 1e8, with a repeated eigenvalue, and a batch
     /// that does not fill the last group of lanes): the eigenvalues as eigh's (sorted) within 1e-14 ‖A‖, V orthogonal
-    /// and A V = V Λ, both within 1e-13 ‖A‖.
+    /// and A V = V Λ, both within 1e-13 ‖A‖. In float32 lanes (16 or 8 a vector; the matrices rounded to float32, of
+    /// condition up to 1e4): float32's accuracy, all three within 1e-5 ‖A‖ (LAPACK's float32 eigh: docs/benchmarks.md,
+    /// "The lanes, faster").
     /// </summary>
     [TestMethod]
-    [DataRow(1, 1, false)]
-    [DataRow(7, 3, false)]
-    [DataRow(16, 16, false)]
-    [DataRow(5, 32, false)]
-    [DataRow(7, 3, true)]
-    [DataRow(19, 16, true)]
-    [DataRow(3, 2, true)]
-    [DataRow(9, 15, true)]
-    [DataRow(4, 15, false)]
-    public void Decompose_MatchesFloat64EighAndReconstructs(int batch, int n, bool wide)
+    [DataRow(1, 1, false, false)]
+    [DataRow(7, 3, false, false)]
+    [DataRow(16, 16, false, false)]
+    [DataRow(5, 32, false, false)]
+    [DataRow(7, 3, true, false)]
+    [DataRow(19, 16, true, false)]
+    [DataRow(3, 2, true, false)]
+    [DataRow(9, 15, true, false)]
+    [DataRow(4, 15, false, false)]
+    [DataRow(17, 16, true, true)]
+    [DataRow(3, 5, false, true)]
+    [DataRow(9, 33, false, true)]
+    [DataRow(20, 64, true, true)]
+    [DataRow(16, 128, true, true)]
+    public void Decompose_MatchesFloat64EighAndReconstructs(int batch, int n, bool wide, bool inFloat32)
     {
         // Both lane types, whichever the CPU accelerates (.NET emulates Vector512 where it does not).
         using var scope = NewDisposeScope();
-        var gen = Seeded.Generator(700 + (ulong)(batch * 100 + n));
-        Console.WriteLine($"seed {700 + batch * 100 + n}");
-        Tensor a = EigenTestMatrices.IndefiniteWithRepeat(batch, n, 8, gen);
+        ulong seed = (inFloat32 ? 800ul : 700ul) + (ulong)(batch * 100 + n);
+        Console.WriteLine($"seed {seed}");
+        Tensor a = EigenTestMatrices.IndefiniteWithRepeat(batch, n, inFloat32 ? 4 : 8, Seeded.Generator(seed));
+        if (inFloat32)
+            a = a.to(float32).to(float64);
         double[] matrices = a.contiguous().data<double>().ToArray();
         var values = new double[batch * n];
         var vectors = new double[batch * n * n];
 
-        Assert.IsTrue(wide
-            ? BatchedTridiagonalEigen.Decompose<Wide512Lanes>(matrices, batch, n, values, vectors)
-            : BatchedTridiagonalEigen.Decompose<PortableLanes>(matrices, batch, n, values, vectors));
-        AssertDecomposes(a, values, vectors, batch, n);
+        Assert.IsTrue((wide, inFloat32) switch
+        {
+            (true, false) => BatchedTridiagonalEigen.Decompose<Wide512Lanes<double>>(matrices, batch, n, values, vectors),
+            (false, false) => BatchedTridiagonalEigen.Decompose<PortableLanes<double>>(matrices, batch, n, values, vectors),
+            (true, true) => BatchedTridiagonalEigen.Decompose<Wide512Lanes<float>>(matrices, batch, n, values, vectors),
+            (false, true) => BatchedTridiagonalEigen.Decompose<PortableLanes<float>>(matrices, batch, n, values, vectors),
+        });
+        AssertDecomposes(a, values, vectors, batch, n, inFloat32 ? 1e-5 : 1e-14, inFloat32 ? 1e-5 : 1e-13);
     }
 
     /// <summary>
-    /// In float32 lanes (16 or 8 a vector), for float32 input: float32's accuracy against float64 eigh of the same
-    /// (rounded) matrices, within 1e-5 ‖A‖ (LAPACK's float32 eigh: docs/benchmarks.md, "Small CPU batches").
+    /// Far from 1 in magnitude (‖A‖ from 1e-300 to 1e300, where squares of the entries leave float64's range; in float32
+    /// lanes from 1e-34 to 1e36, where they leave float32's from about 1e±19): the same accuracy relative to ‖A‖ (each
+    /// matrix is scaled by a power of two first).
     /// </summary>
     [TestMethod]
-    [DataRow(17, 16, true)]
-    [DataRow(3, 5, false)]
-    [DataRow(9, 33, false)]
-    [DataRow(20, 64, true)]
-    [DataRow(16, 128, true)]
-    public void Decompose_InFloat32_ToFloat32Accuracy(int batch, int n, bool wide)
+    [DataRow(1e150, false)]
+    [DataRow(1e-150, false)]
+    [DataRow(1e160, false)]
+    [DataRow(1e-170, false)]
+    [DataRow(1e300, false)]
+    [DataRow(1e-300, false)]
+    [DataRow(1e30, true)]
+    [DataRow(1e-30, true)]
+    [DataRow(1e36, true)]
+    [DataRow(1e-34, true)]
+    public void Decompose_IsScaleInvariant(double scale, bool inFloat32)
     {
         using var scope = NewDisposeScope();
-        var gen = Seeded.Generator(800 + (ulong)(batch * 100 + n));
-        Console.WriteLine($"seed {800 + batch * 100 + n}");
-        Tensor a = EigenTestMatrices.IndefiniteWithRepeat(batch, n, 4, gen).to(float32).to(float64);
-        double[] matrices = a.contiguous().data<double>().ToArray();
-        var values = new double[batch * n];
-        var vectors = new double[batch * n * n];
-
-        Assert.IsTrue(wide
-            ? BatchedTridiagonalEigen.Decompose<Wide512SingleLanes>(matrices, batch, n, values, vectors)
-            : BatchedTridiagonalEigen.Decompose<PortableSingleLanes>(matrices, batch, n, values, vectors));
-        AssertDecomposes(a, values, vectors, batch, n, 1e-5, 1e-5);
-    }
-
-    /// <summary>
-    /// Far from 1 in magnitude (‖A‖ from 1e-300 to 1e300, where squares of the entries leave float64's range): the
-    /// same accuracy relative to ‖A‖ (each matrix is scaled by a power of two first).
-    /// </summary>
-    [TestMethod]
-    [DataRow(1e150)]
-    [DataRow(1e-150)]
-    [DataRow(1e160)]
-    [DataRow(1e-170)]
-    [DataRow(1e300)]
-    [DataRow(1e-300)]
-    public void Decompose_IsScaleInvariant(double scale)
-    {
-        using var scope = NewDisposeScope();
-        DecomposesBatchCovariances(5, 7101, scale);
-    }
-
-    /// <summary>The same in float32 lanes, whose squares leave float32's range from entries of about 1e19 or 1e-19.</summary>
-    [TestMethod]
-    [DataRow(1e30)]
-    [DataRow(1e-30)]
-    [DataRow(1e36)]
-    [DataRow(1e-34)]
-    public void Decompose_InFloat32_IsScaleInvariant(double scale)
-    {
-        using var scope = NewDisposeScope();
-        DecomposesBatchCovariances(19, 7102, scale, inFloat32: true);
+        DecomposesBatchCovariances(inFloat32 ? 19 : 5, inFloat32 ? 7102 : 7101, scale, inFloat32);
     }
 
     /// <summary>
@@ -179,11 +159,11 @@ public sealed class BatchedTridiagonalEigenTests
     public void Decompose_OfADiagonalBatchIsExact()
     {
         const int n = 5;
-        var a = new Wide512Lanes[n * n];
-        var d = new Wide512Lanes[n];
-        var v = new Wide512Lanes[n * n];
+        var a = new Wide512Lanes<double>[n * n];
+        var d = new Wide512Lanes<double>[n];
+        var v = new Wide512Lanes<double>[n * n];
         for (int i = 0; i < n; i++)
-            a[i * n + i] = Wide512Lanes.Create(-3.5 + i);
+            a[i * n + i] = Wide512Lanes<double>.Create(-3.5 + i);
 
         Assert.IsTrue(BatchedTridiagonalEigen.Decompose(a, d, v, n));
         for (int i = 0; i < n; i++)
