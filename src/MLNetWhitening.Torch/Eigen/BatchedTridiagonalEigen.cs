@@ -8,15 +8,15 @@ namespace MLNetWhitening.Torch;
 
 /// <summary>
 /// Eigendecomposition of a block of small symmetric matrices, one matrix per SIMD lane (float64, or float32 with twice
-/// the lanes a vector): Householder reduction
-/// to tridiagonal form with the reflections accumulated, then implicit symmetric QR steps with the Wilkinson shift
+/// the lanes a vector): Householder reduction to tridiagonal form with the reflections accumulated, then implicit
+/// symmetric QR steps with the Wilkinson shift
 /// (Golub and Van Loan, "Matrix Computations", 4th ed., Algorithms 8.3.1 and 8.3.2): a few n³ multiply-adds a matrix,
 /// where the cyclic Jacobi method this replaced took 6–7 sweeps of about 3n³ each at n = 16 (docs/benchmarks.md).
 /// </summary>
 /// <remarks>
-/// Each lane deflates on its own: for the trailing index m still unconverged in some lane, each lane's unreduced
-/// block [l, m] is found, and the QR step runs over the union of the blocks with the identity rotation wherever an
-/// index lies outside a lane's block (lanes already converged at m take only identities). Eigenvalues come in no
+/// Each lane deflates on its own and works on its own unreduced block [start, end] (its trailing eigenvalue converged,
+/// a lane goes on to the next at once); one QR step runs over the union of the lanes' blocks, each lane with its own
+/// Wilkinson shift and the identity rotation outside its block. Eigenvalues come in no
 /// particular order, each with its eigenvector in the same column of V. Normwise backward stable, like LAPACK's eigh:
 /// eigenvalues within a small multiple of u‖A‖, u the lanes' unit roundoff.
 /// </remarks>

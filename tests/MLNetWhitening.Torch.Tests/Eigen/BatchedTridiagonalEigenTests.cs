@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using MLNetWhitening.Torch.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
@@ -49,19 +50,13 @@ public sealed class BatchedTridiagonalEigenTests
         var values = new double[batch * n];
         var vectors = new double[batch * n * n];
 
-        Assert.IsTrue((wide, inFloat32) switch
-        {
-            (true, false) => BatchedTridiagonalEigen.Decompose<Wide512Lanes<double>>(matrices, batch, n, values, vectors),
-            (false, false) => BatchedTridiagonalEigen.Decompose<PortableLanes<double>>(matrices, batch, n, values, vectors),
-            (true, true) => BatchedTridiagonalEigen.Decompose<Wide512Lanes<float>>(matrices, batch, n, values, vectors),
-            (false, true) => BatchedTridiagonalEigen.Decompose<PortableLanes<float>>(matrices, batch, n, values, vectors),
-        });
+        Assert.IsTrue(Decompose(wide, inFloat32, matrices, batch, n, values, vectors));
         AssertDecomposes(a, values, vectors, batch, n, inFloat32 ? 1e-5 : 1e-14, inFloat32 ? 1e-5 : 1e-13);
     }
 
     /// <summary>
     /// Far from 1 in magnitude (‖A‖ from 1e-300 to 1e300, where squares of the entries leave float64's range; in float32
-    /// lanes from 1e-34 to 1e36, where they leave float32's from about 1e±19): the same accuracy relative to ‖A‖ (each
+    /// lanes from 1e-37 to 1e36, where they leave float32's from about 1e±19): the same accuracy relative to ‖A‖ (each
     /// matrix is scaled by a power of two first).
     /// </summary>
     [TestMethod]
@@ -75,6 +70,7 @@ public sealed class BatchedTridiagonalEigenTests
     [DataRow(1e-30, true)]
     [DataRow(1e36, true)]
     [DataRow(1e-34, true)]
+    [DataRow(1e-37, true)]
     public void Decompose_IsScaleInvariant(double scale, bool inFloat32)
     {
         using var scope = NewDisposeScope();
@@ -122,37 +118,58 @@ public sealed class BatchedTridiagonalEigenTests
     /// <summary>
     /// Graded matrices, whose parts are tiny against their largest entry (squares of those parts underflow): a column
     /// of size 1e-155 below the diagonal (a reflection whose vector would square to a subnormal), a trailing block of
-    /// 1e-160 and of 1e-200 (rotations of values whose squares underflow), and a random 16 × 16 matrix D A D with half
-    /// of D at 1e-160. Same bounds as above, relative to ‖A‖: V orthogonal, A V = V Λ, and no fallback.
+    /// 1e-160 and of 1e-200 (rotations of values whose squares underflow), and random 16 × 16 matrices D A D with half
+    /// of D at 1e-160. In float32 lanes the same at 1e-20, 1e-22, 1e-25 and 1e-40 (subnormal there), D at 1e-20:
+    /// the lanes' own safe-square and negligible bounds at work. Same bounds as above, relative to ‖A‖: V orthogonal,
+    /// A V = V Λ, and no fallback.
     /// </summary>
     [TestMethod]
-    public void Decompose_GradedMatricesStayOrthogonal()
+    [DataRow(true, false)]
+    [DataRow(false, false)]
+    [DataRow(true, true)]
+    [DataRow(false, true)]
+    public void Decompose_GradedMatricesStayOrthogonal(bool wide, bool inFloat32)
     {
         using var scope = NewDisposeScope();
-        Tensor Small(double[,] values) => tensor(values, float64);
-        Tensor[] threes =
+        Tensor Small(double[,] values) => inFloat32 ? tensor(values, float64).to(float32).to(float64) : tensor(values, float64);
+        double column = inFloat32 ? 1e-20 : 1e-155;
+        var threes = new List<Tensor>
         {
-            Small(new[,] { { 1.0, 1e-155, 1e-155 }, { 1e-155, 1.0, 1e-155 }, { 1e-155, 1e-155, 1.0 } }),
-            Small(new[,] { { 1.0, 1e-155, 1e-155 }, { 1e-155, 2.0, 1e-155 }, { 1e-155, 1e-155, 3.0 } }),
-            Small(new[,] { { 1.0, 0, 0 }, { 0, 1e-160, 1e-160 }, { 0, 1e-160, 1e-160 } }),
-            Small(new[,] { { 1.0, 0, 0 }, { 0, 1e-200, 1e-200 }, { 0, 1e-200, 1e-200 } }),
+            Small(new[,] { { 1.0, column, column }, { column, 1.0, column }, { column, column, 1.0 } }),
+            Small(new[,] { { 1.0, column, column }, { column, 2.0, column }, { column, column, 3.0 } }),
         };
+        foreach (double tiny in inFloat32 ? new[] { 1e-22, 1e-25, 1e-40 } : new[] { 1e-160, 1e-200 })
+            threes.Add(Small(new[,] { { 1.0, 0, 0 }, { 0, tiny, tiny }, { 0, tiny, tiny } }));
         Tensor a = stack(threes);
-        var values = new double[4 * 3];
-        var vectors = new double[4 * 9];
-        Assert.IsTrue(BatchedTridiagonalEigen.Decompose(a.contiguous().data<double>().ToArray(), 4, 3, values, vectors));
-        AssertDecomposes(a, values, vectors, 4, 3);
+        int batch = threes.Count;
+        var values = new double[batch * 3];
+        var vectors = new double[batch * 9];
+        Assert.IsTrue(Decompose(wide, inFloat32, a.contiguous().data<double>().ToArray(), batch, 3, values, vectors));
+        double valueTolerance = inFloat32 ? 1e-5 : 1e-14, vectorTolerance = inFloat32 ? 1e-5 : 1e-13;
+        AssertDecomposes(a, values, vectors, batch, 3, valueTolerance, vectorTolerance);
 
         const int n = 16, seed = 7501;
         Console.WriteLine($"seed {seed}");
-        Tensor b = randn(new long[] { 1, n, n }, dtype: float64, generator: Seeded.Generator(seed));
-        Tensor grading = cat(new[] { ones(n / 2, dtype: float64), full(n / 2, 1e-160, dtype: float64) });
+        Tensor b = randn(new long[] { 3, n, n }, dtype: float64, generator: Seeded.Generator(seed));
+        Tensor grading = cat(new[] { ones(n / 2, dtype: float64), full(n / 2, inFloat32 ? 1e-20 : 1e-160, dtype: float64) });
         b = (b + b.transpose(-1, -2)) * grading.view(1, n, 1) * grading.view(1, 1, n);
-        var bValues = new double[n];
-        var bVectors = new double[n * n];
-        Assert.IsTrue(BatchedTridiagonalEigen.Decompose(b.contiguous().data<double>().ToArray(), 1, n, bValues, bVectors));
-        AssertDecomposes(b, bValues, bVectors, 1, n);
+        if (inFloat32)
+            b = b.to(float32).to(float64);
+        var bValues = new double[3 * n];
+        var bVectors = new double[3 * n * n];
+        Assert.IsTrue(Decompose(wide, inFloat32, b.contiguous().data<double>().ToArray(), 3, n, bValues, bVectors));
+        AssertDecomposes(b, bValues, bVectors, 3, n, valueTolerance, vectorTolerance);
     }
+
+    /// <summary>The lanes of the precision and width asked for.</summary>
+    internal static bool Decompose(bool wide, bool inFloat32, double[] matrices, int batch, int n, double[] values, double[] vectors) =>
+        (wide, inFloat32) switch
+        {
+            (true, false) => BatchedTridiagonalEigen.Decompose<Wide512Lanes<double>>(matrices, batch, n, values, vectors),
+            (false, false) => BatchedTridiagonalEigen.Decompose<PortableLanes<double>>(matrices, batch, n, values, vectors),
+            (true, true) => BatchedTridiagonalEigen.Decompose<Wide512Lanes<float>>(matrices, batch, n, values, vectors),
+            (false, true) => BatchedTridiagonalEigen.Decompose<PortableLanes<float>>(matrices, batch, n, values, vectors),
+        };
 
     /// <summary>An already diagonal batch comes back exactly, with V = I (no reflection, no QR step).</summary>
     [TestMethod]

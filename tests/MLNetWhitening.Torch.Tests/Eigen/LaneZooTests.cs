@@ -1,0 +1,123 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using static TorchSharp.torch;
+
+namespace MLNetWhitening.Torch.Tests.Eigen;
+
+/// <summary>
+/// The lane-parallel QR on batches that mix matrices which deflate at very different times (dense, diagonal, block
+/// diagonal with exact zeros inside the sub-diagonal, tridiagonal with holes, rank one, c I, zero, Wilkinson's W⁺,
+/// graded, a tiny trailing block), at every n from 1 to 20 and at the block sizes' edges up to 128, in every lane type,
+/// with the solver's pooled scratch filled with NaN first, so that a read of scratch it never wrote shows.
+/// </summary>
+[TestClass]
+public sealed class LaneZooTests
+{
+    private static readonly int[] Sizes = Enumerable.Range(1, 20).Concat(new[] { 31, 33, 64, 65, 96, 97, 127, 128 }).ToArray();
+
+    [TestMethod]
+    [DataRow(true, false)]
+    [DataRow(false, false)]
+    [DataRow(true, true)]
+    [DataRow(false, true)]
+    public void MixedBatches_DecomposeInEveryLaneType(bool wide, bool inFloat32)
+    {
+        int seed = 12345 + (wide ? 1 : 0) + (inFloat32 ? 2 : 0);
+        Console.WriteLine($"seed {seed}");
+        var rng = new Random(seed);
+        int lanes = (wide, inFloat32) switch
+        {
+            (true, false) => Wide512Lanes<double>.Count,
+            (false, false) => PortableLanes<double>.Count,
+            (true, true) => Wide512Lanes<float>.Count,
+            (false, true) => PortableLanes<float>.Count,
+        };
+        var failures = new List<string>();
+        foreach (int n in Sizes)
+        {
+            // A full block, a block and part of another, two full blocks.
+            foreach (int batch in new[] { lanes, lanes + 1 + rng.Next(lanes - 1), 2 * lanes }.Take(n <= 20 ? 3 : 1))
+            {
+                int kind = rng.Next(10);
+                var matrices = new double[batch * n * n];
+                for (int b = 0; b < batch; b++)
+                    Array.Copy(Zoo(rng, n, kind + b, inFloat32), 0, matrices, b * n * n, n * n);
+                var values = new double[batch * n];
+                var vectors = new double[batch * n * n];
+                Poison<Wide512Lanes<double>>(n);
+                Poison<PortableLanes<double>>(n);
+                Poison<Wide512Lanes<float>>(n);
+                Poison<PortableLanes<float>>(n);
+                bool converged = BatchedTridiagonalEigenTests.Decompose(wide, inFloat32, matrices, batch, n, values, vectors);
+                double error = WorstError(matrices, values, vectors, batch, n);
+                if (!converged || !(error <= (inFloat32 ? 2e-5 : 1e-13)))
+                    failures.Add($"n = {n}, batch = {batch}, first kind {kind}: converged {converged}, worst error {error:G3}");
+            }
+        }
+        Assert.AreEqual(0, failures.Count, string.Join("\n", failures));
+    }
+
+    /// <summary>The largest of |λ − λ_eigh| / ‖A‖, |VᵀV − I| and |A V − V Λ| / ‖A‖ over the batch (‖A‖ = 1 for a zero
+    /// matrix); NaN where any is NaN.</summary>
+    private static double WorstError(double[] matrices, double[] values, double[] vectors, int batch, int n)
+    {
+        using var scope = NewDisposeScope();
+        Tensor a = tensor(matrices, new long[] { batch, n, n }, float64);
+        Tensor lambda = tensor(values, new long[] { batch, n }, float64), v = tensor(vectors, new long[] { batch, n, n }, float64);
+        Tensor frobenius = linalg.matrix_norm(a);
+        Tensor norm = frobenius.where(frobenius > 0, ones(batch, dtype: float64)).view(batch, 1, 1);
+        Tensor valueError = (lambda.sort(-1).Values - linalg.eigvalsh(a)).abs() / norm.view(batch, 1);
+        Tensor orthogonality = (v.transpose(-1, -2).matmul(v) - eye(n, dtype: float64)).abs();
+        Tensor residual = (a.matmul(v) - v * lambda.unsqueeze(-2)).abs() / norm;
+        return stack(new[] { valueError.max(), orthogonality.max(), residual.max() }).max().item<double>();
+    }
+
+    private static double[] Zoo(Random rng, int n, int kind, bool inFloat32)
+    {
+        double Gauss() => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+        double[] Symmetric(Func<int, int, double> entry)
+        {
+            var m = new double[n * n];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j <= i; j++)
+                    m[i * n + j] = m[j * n + i] = entry(i, j);
+            return m;
+        }
+        int split = rng.Next(0, n + 1), split2 = rng.Next(split, n + 1);
+        double[] x = Enumerable.Range(0, n).Select(_ => Gauss()).ToArray();
+        double tiny = inFloat32 ? 1e-20 : 1e-160, tinier = inFloat32 ? 1e-25 : 1e-200;
+        double[] m = (kind % 10) switch
+        {
+            0 => Symmetric((i, j) => Gauss()),
+            1 => Symmetric((i, j) => i == j ? Gauss() : 0),
+            2 => Symmetric((i, j) => (i < split) == (j < split) && (i < split2) == (j < split2) ? Gauss() : 0),
+            3 => Symmetric((i, j) => i == j ? Gauss() : i == j + 1 && rng.Next(3) > 0 ? Gauss() : 0),
+            4 => Symmetric((i, j) => x[i] * x[j]),
+            5 => Symmetric((i, j) => i == j ? 3.0 : 0),
+            6 => new double[n * n],
+            7 => Symmetric((i, j) => i == j ? Math.Abs((n - 1) / 2.0 - i) : i == j + 1 ? 1 : 0),
+            8 => Symmetric((i, j) => Gauss() * (i < n / 2 ? 1 : tiny) * (j < n / 2 ? 1 : tiny)),
+            _ => Symmetric((i, j) => i >= n / 2 && j >= n / 2 ? Gauss() * tinier : i == j ? Gauss() : 0),
+        };
+        if (inFloat32)
+            for (int e = 0; e < m.Length; e++)
+                m[e] = (float)m[e];
+        return m;
+    }
+
+    /// <summary>Fills the pooled arrays of the sizes the solver rents with NaN.</summary>
+    private static void Poison<T>(int n) where T : struct, ISimdLanes<T>
+    {
+        foreach (int size in new[] { n * n, n, n * n + 4 * n })
+        {
+            T[][] arrays = { ArrayPool<T>.Shared.Rent(size), ArrayPool<T>.Shared.Rent(size), ArrayPool<T>.Shared.Rent(size) };
+            foreach (T[] array in arrays)
+                Array.Fill(array, T.Create(double.NaN));
+            foreach (T[] array in arrays)
+                ArrayPool<T>.Shared.Return(array);
+        }
+    }
+}
