@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using BenchmarkDotNet.Attributes;
 using static TorchSharp.torch;
 
@@ -31,12 +32,25 @@ public class MatrixRootBenchmarks
     [Params("float32", "float64")]
     public string DType { get; set; } = "float32";
 
-    /// <summary>Issue #3's rows (the refined methods have their own benchmarks, <see cref="BatchedRefinedRootBenchmarks"/>).</summary>
-    public static IEnumerable<RootImplementation> Implementations => new[]
+    /// <summary>Issue #3's rows (the refined methods have their own benchmarks, <see cref="BatchedRefinedRootBenchmarks"/>),
+    /// or those named in <c>MLNW_ROOT_IMPLEMENTATIONS</c> (comma-separated, e.g. <c>Auto,BaselineEighAutograd</c>: Auto
+    /// against its target's baseline in a third of the grid's time).</summary>
+    public static IEnumerable<RootImplementation> Implementations
     {
-        RootImplementation.Auto, RootImplementation.Eigen, RootImplementation.Mpa, RootImplementation.Mtp, RootImplementation.NewtonSchulz,
-        RootImplementation.BaselineEighAutograd, RootImplementation.BaselinePaperPort,
-    };
+        get
+        {
+            var all = new[]
+            {
+                RootImplementation.Auto, RootImplementation.Eigen, RootImplementation.Mpa, RootImplementation.Mtp, RootImplementation.NewtonSchulz,
+                RootImplementation.BaselineEighAutograd, RootImplementation.BaselinePaperPort,
+            };
+            string? named = System.Environment.GetEnvironmentVariable("MLNW_ROOT_IMPLEMENTATIONS");
+            return string.IsNullOrWhiteSpace(named)
+                ? all
+                : named.Split(',', System.StringSplitOptions.TrimEntries | System.StringSplitOptions.RemoveEmptyEntries)
+                    .Select(name => System.Enum.Parse<RootImplementation>(name, ignoreCase: true)).ToArray();
+        }
+    }
 
     [ParamsSource(nameof(Implementations))]
     public RootImplementation Implementation { get; set; }
