@@ -70,8 +70,8 @@ internal static partial class BatchedTridiagonalEigen
     {
         int lanes = T.Count, n2 = n * n;
         T[] a = ArrayPool<T>.Shared.Rent(n2), v = ArrayPool<T>.Shared.Rent(n2), d = ArrayPool<T>.Shared.Rent(n);
-        // The blocks' lanes one value at a time (element e of lane l at e · lanes + l), which reading a lane out of a
-        // vector value is not.
+        // The blocks' lanes filled and read a lane at a time, through the values' memory (reading a lane out of a
+        // vector value goes through a stack copy).
         Span<T> aVectors = a.AsSpan(0, n2);
         ReadOnlySpan<T> vVectors = v.AsSpan(0, n2), dVectors = d.AsSpan(0, n);
         Span<int> exponent = stackalloc int[lanes];
@@ -94,19 +94,18 @@ internal static partial class BatchedTridiagonalEigen
                     ReadOnlySpan<double> matrix = matrices.Slice((first + l) * n2, n2);
                     exponent[l] = Math.Clamp(LargestExponent(matrix), -MaxShift, MaxShift);
                     double scale = Math.ScaleB(1.0, -exponent[l]);
-                    for (int e = 0; e < n2; e++)
-                        T.Set(aVectors, e * lanes + l, matrix[e] * scale);
+                    T.SetLane(aVectors, l, matrix, scale);
                 }
                 if (!Decompose(a, d, v, n))
                     return false;
                 for (int l = 0; l < count; l++)
                 {
                     int matrix = first + l;
+                    Span<double> lambda = values.Slice(matrix * n, n);
+                    T.GetLane(dVectors, l, lambda);
                     for (int i = 0; i < n; i++)
-                        values[matrix * n + i] = Math.ScaleB(T.Get(dVectors, i * lanes + l), exponent[l]);
-                    Span<double> target = vectors.Slice(matrix * n2, n2);
-                    for (int e = 0; e < n2; e++)
-                        target[e] = T.Get(vVectors, e * lanes + l);
+                        lambda[i] = Math.ScaleB(lambda[i], exponent[l]);
+                    T.GetLane(vVectors, l, vectors.Slice(matrix * n2, n2));
                 }
             }
             return true;

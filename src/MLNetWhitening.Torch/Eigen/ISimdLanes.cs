@@ -34,6 +34,14 @@ internal interface ISimdLanes<TSelf> where TSelf : struct, ISimdLanes<TSelf>
     /// <summary>Sets lane <paramref name="index"/> mod Count of vector <paramref name="index"/> / Count.</summary>
     static abstract void Set(Span<TSelf> vectors, int index, double value);
 
+    /// <summary>Lane <paramref name="lane"/> of <paramref name="vectors"/>[e] ← <paramref name="values"/>[e] ·
+    /// <paramref name="scale"/>, for every e of <paramref name="values"/>.</summary>
+    static abstract void SetLane(Span<TSelf> vectors, int lane, ReadOnlySpan<double> values, double scale);
+
+    /// <summary><paramref name="values"/>[e] ← lane <paramref name="lane"/> of <paramref name="vectors"/>[e], for every
+    /// e of <paramref name="values"/>.</summary>
+    static abstract void GetLane(ReadOnlySpan<TSelf> vectors, int lane, Span<double> values);
+
     static abstract TSelf operator +(TSelf a, TSelf b);
 
     static abstract TSelf operator -(TSelf a, TSelf b);

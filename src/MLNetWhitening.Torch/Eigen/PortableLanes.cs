@@ -27,6 +27,20 @@ internal readonly struct PortableLanes<T> : ISimdLanes<PortableLanes<T>> where T
 
     public static void Set(Span<PortableLanes<T>> vectors, int index, double value) => MemoryMarshal.Cast<PortableLanes<T>, T>(vectors)[index] = T.CreateTruncating(value);
 
+    public static void SetLane(Span<PortableLanes<T>> vectors, int lane, ReadOnlySpan<double> values, double scale)
+    {
+        Span<T> flat = MemoryMarshal.Cast<PortableLanes<T>, T>(vectors);
+        for (int e = 0, at = lane; e < values.Length; e++, at += Count)
+            flat[at] = T.CreateTruncating(values[e] * scale);
+    }
+
+    public static void GetLane(ReadOnlySpan<PortableLanes<T>> vectors, int lane, Span<double> values)
+    {
+        ReadOnlySpan<T> flat = MemoryMarshal.Cast<PortableLanes<T>, T>(vectors);
+        for (int e = 0, at = lane; e < values.Length; e++, at += Count)
+            values[e] = double.CreateTruncating(flat[at]);
+    }
+
     public static PortableLanes<T> Create(double value) => new(Vector.Create(T.CreateTruncating(value)));
 
     public static PortableLanes<T> operator +(PortableLanes<T> a, PortableLanes<T> b) => new(a._v + b._v);

@@ -27,6 +27,20 @@ internal readonly struct Wide512Lanes<T> : ISimdLanes<Wide512Lanes<T>> where T :
 
     public static void Set(Span<Wide512Lanes<T>> vectors, int index, double value) => MemoryMarshal.Cast<Wide512Lanes<T>, T>(vectors)[index] = T.CreateTruncating(value);
 
+    public static void SetLane(Span<Wide512Lanes<T>> vectors, int lane, ReadOnlySpan<double> values, double scale)
+    {
+        Span<T> flat = MemoryMarshal.Cast<Wide512Lanes<T>, T>(vectors);
+        for (int e = 0, at = lane; e < values.Length; e++, at += Count)
+            flat[at] = T.CreateTruncating(values[e] * scale);
+    }
+
+    public static void GetLane(ReadOnlySpan<Wide512Lanes<T>> vectors, int lane, Span<double> values)
+    {
+        ReadOnlySpan<T> flat = MemoryMarshal.Cast<Wide512Lanes<T>, T>(vectors);
+        for (int e = 0, at = lane; e < values.Length; e++, at += Count)
+            values[e] = double.CreateTruncating(flat[at]);
+    }
+
     public static Wide512Lanes<T> Create(double value) => new(Vector512.Create(T.CreateTruncating(value)));
 
     public static Wide512Lanes<T> operator +(Wide512Lanes<T> a, Wide512Lanes<T> b) => new(a._v + b._v);
