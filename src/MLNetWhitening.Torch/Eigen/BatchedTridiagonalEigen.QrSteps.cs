@@ -31,18 +31,17 @@ internal static partial class BatchedTridiagonalEigen
             int highest = 0;
             for (int lane = 0; lane < T.Count; lane++)
                 highest = Math.Max(highest, (int)ends[lane]);
-            for (int j = 0; j < highest; j++)
-            {
-                T tolerance = T.MultiplyAdd(unit, T.Abs(d[j]) + T.Abs(d[j + 1]), floor);
-                e[j] = T.WhereLessOrEqual(T.Abs(e[j]), tolerance, zero, e[j]);
-            }
-            // Downwards: first each lane's end (past the e that are now 0), then its start (one past the next 0).
+            // Downwards, negligible e set to 0 on the way: first each lane's end (past the e that are 0), then its
+            // start (one past the next 0).
             T start = zero, endFound = zero, startFound = zero;
             for (int j = highest - 1; j >= 0; j--)
             {
+                T tolerance = T.MultiplyAdd(unit, T.Abs(d[j]) + T.Abs(d[j + 1]), floor);
+                T ej = T.WhereLessOrEqual(T.Abs(e[j]), tolerance, zero, e[j]);
+                e[j] = ej;
                 T index = T.Create(j), above = T.Create(j + 1);
                 T relevant = T.WhereLessOrEqual(above, ends, one, zero);
-                T isZero = T.WhereZero(e[j], one, zero);
+                T isZero = T.WhereZero(ej, one, zero);
                 T findingEnd = relevant * (one - endFound), findingStart = endFound * (one - startFound);
                 ends = T.WhereZero(findingEnd * isZero, ends, index);
                 endFound = T.MultiplyAdd(findingEnd, one - isZero, endFound);
