@@ -43,32 +43,7 @@ internal static partial class BatchedTridiagonalEigen
             alpha *= largest;
             // p = β A₂₂ v, K = β pᵀv / 2, w = p − K v, A₂₂ ← A₂₂ − v wᵀ − w vᵀ, on A₂₂'s lower triangle only (the
             // reduction reads nothing above the diagonal): half the arithmetic and half the memory traffic.
-            // Walked by reference: in range by construction, and bounds checks would cost as much as the work.
-            ref T vStart = ref MemoryMarshal.GetReference(v), pStart = ref MemoryMarshal.GetReference(p);
-            p.Slice(0, length).Clear();
-            for (int i = 0; i < length; i++)
-            {
-                // Row i's entries left of the diagonal are column i's above it: they add to p_i along the row and
-                // to p_j down the column.
-                ref T row = ref a[(first + i) * n + first];
-                T vi = v[i], s0 = T.MultiplyAdd(Unsafe.Add(ref row, i), vi, zero), s1 = zero;
-                int j = 0;
-                for (; j + 1 < i; j += 2)
-                {
-                    T r0 = Unsafe.Add(ref row, j), r1 = Unsafe.Add(ref row, j + 1);
-                    s0 = T.MultiplyAdd(r0, Unsafe.Add(ref vStart, j), s0);
-                    s1 = T.MultiplyAdd(r1, Unsafe.Add(ref vStart, j + 1), s1);
-                    Unsafe.Add(ref pStart, j) = T.MultiplyAdd(r0, vi, Unsafe.Add(ref pStart, j));
-                    Unsafe.Add(ref pStart, j + 1) = T.MultiplyAdd(r1, vi, Unsafe.Add(ref pStart, j + 1));
-                }
-                if (j < i)
-                {
-                    T r0 = Unsafe.Add(ref row, j);
-                    s0 = T.MultiplyAdd(r0, Unsafe.Add(ref vStart, j), s0);
-                    Unsafe.Add(ref pStart, j) = T.MultiplyAdd(r0, vi, Unsafe.Add(ref pStart, j));
-                }
-                p[i] += s0 + s1;
-            }
+            LowerProduct(ref a[first * n + first], n, v, p.Slice(0, length));
             T dot = zero;
             for (int i = 0; i < length; i++)
             {
@@ -78,17 +53,7 @@ internal static partial class BatchedTridiagonalEigen
             T factor = half * beta * dot;
             for (int i = 0; i < length; i++)
                 w[i] = p[i] - factor * v[i];
-            ref T wStart = ref MemoryMarshal.GetReference(w);
-            for (int i = 0; i < length; i++)
-            {
-                ref T row = ref a[(first + i) * n + first];
-                T minusV = zero - v[i], minusW = zero - w[i];
-                for (int j = 0; j <= i; j++)
-                {
-                    ref T entry = ref Unsafe.Add(ref row, j);
-                    entry = T.MultiplyAdd(minusV, Unsafe.Add(ref wStart, j), T.MultiplyAdd(minusW, Unsafe.Add(ref vStart, j), entry));
-                }
-            }
+            LowerRankTwoUpdate(ref a[first * n + first], n, v, w.Slice(0, length));
             d[k] = a[k * n + k];
             e[k] = alpha;
         }
@@ -100,6 +65,62 @@ internal static partial class BatchedTridiagonalEigen
         d[n - 1] = a[(n - 1) * n + n - 1];
 
         AccumulateReflections(work, betas, p, w, q, n);
+    }
+
+    // The two O(n²) kernels of a reflection step, each its own method: inside the reduction's loop the JIT ran out of
+    // registers and spilled to the stack in their inner loops. Walked by reference: in range by construction, and
+    // bounds checks would cost as much as the work.
+
+    /// <summary>p = A v for the symmetric A whose lower triangle starts at <paramref name="a00"/> (rows
+    /// <paramref name="stride"/> vectors apart), length × length, length = v.Length: row i's entries left of the
+    /// diagonal are column i's above it, so they add to p_i along the row and to p_j down the column.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void LowerProduct<T>(ref T a00, int stride, ReadOnlySpan<T> v, Span<T> p) where T : struct, ISimdLanes<T>
+    {
+        T zero = T.Create(0.0);
+        int length = v.Length;
+        ref T vStart = ref MemoryMarshal.GetReference(v), pStart = ref MemoryMarshal.GetReference(p);
+        p.Clear();
+        for (int i = 0; i < length; i++)
+        {
+            ref T row = ref Unsafe.Add(ref a00, i * stride);
+            T vi = Unsafe.Add(ref vStart, i), s0 = T.MultiplyAdd(Unsafe.Add(ref row, i), vi, zero), s1 = zero;
+            int j = 0;
+            for (; j + 1 < i; j += 2)
+            {
+                T r0 = Unsafe.Add(ref row, j), r1 = Unsafe.Add(ref row, j + 1);
+                s0 = T.MultiplyAdd(r0, Unsafe.Add(ref vStart, j), s0);
+                s1 = T.MultiplyAdd(r1, Unsafe.Add(ref vStart, j + 1), s1);
+                Unsafe.Add(ref pStart, j) = T.MultiplyAdd(r0, vi, Unsafe.Add(ref pStart, j));
+                Unsafe.Add(ref pStart, j + 1) = T.MultiplyAdd(r1, vi, Unsafe.Add(ref pStart, j + 1));
+            }
+            if (j < i)
+            {
+                T r0 = Unsafe.Add(ref row, j);
+                s0 = T.MultiplyAdd(r0, Unsafe.Add(ref vStart, j), s0);
+                Unsafe.Add(ref pStart, j) = T.MultiplyAdd(r0, vi, Unsafe.Add(ref pStart, j));
+            }
+            Unsafe.Add(ref pStart, i) += s0 + s1;
+        }
+    }
+
+    /// <summary>A ← A − v wᵀ − w vᵀ on the lower triangle starting at <paramref name="a00"/> (rows
+    /// <paramref name="stride"/> vectors apart), length × length, length = v.Length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void LowerRankTwoUpdate<T>(ref T a00, int stride, ReadOnlySpan<T> v, ReadOnlySpan<T> w) where T : struct, ISimdLanes<T>
+    {
+        T zero = T.Create(0.0);
+        ref T vStart = ref MemoryMarshal.GetReference(v), wStart = ref MemoryMarshal.GetReference(w);
+        for (int i = 0; i < v.Length; i++)
+        {
+            ref T row = ref Unsafe.Add(ref a00, i * stride);
+            T minusV = zero - Unsafe.Add(ref vStart, i), minusW = zero - Unsafe.Add(ref wStart, i);
+            for (int j = 0; j <= i; j++)
+            {
+                ref T entry = ref Unsafe.Add(ref row, j);
+                entry = T.MultiplyAdd(minusV, Unsafe.Add(ref wStart, j), T.MultiplyAdd(minusW, Unsafe.Add(ref vStart, j), entry));
+            }
+        }
     }
 
     /// <summary>
