@@ -15,14 +15,14 @@ namespace MLNetWhitening.Torch;
 /// </remarks>
 internal static class LaneEigh
 {
-    /// <summary>The largest n the lanes take (above it LAPACK was as fast or faster: docs/benchmarks.md, "Small CPU
-    /// batches").</summary>
+    /// <summary>The largest n the lanes take (above it LAPACK was as fast or faster: docs/benchmarks.md, "The lanes,
+    /// faster").</summary>
     internal const int MaxSize = 128;
 
     /// <summary>
     /// Whether <see cref="BatchedEigh"/> takes the lanes for a batch of <paramref name="batch"/> n × n matrices of
     /// <paramref name="dtype"/> on <paramref name="device"/>: on the CPU, where the lanes took less time than LAPACK's
-    /// eigh on this project's machine (docs/benchmarks.md, "Small CPU batches"): n ≤ 32 from two matrices, n ≤ 64 from
+    /// eigh on this project's machine (docs/benchmarks.md, "The lanes, faster"): n ≤ 32 from two matrices, n ≤ 64 from
     /// four, n ≤ 128 from eight, except float32 above 96 from sixteen (a float32 block holds sixteen matrices, and
     /// LAPACK's float32 eigh is about twice as fast as its float64 one). A block of lanes costs the same however many of
     /// its lanes hold a matrix, so a batch too small for its n is faster by LAPACK.
