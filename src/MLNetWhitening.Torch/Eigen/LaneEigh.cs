@@ -6,18 +6,27 @@ namespace MLNetWhitening.Torch;
 
 /// <summary>
 /// <c>torch.linalg.eigh</c>'s result for a CPU batch of small matrices, computed by the lane-parallel tridiagonal QR
-/// (<see cref="BatchedTridiagonalEigen"/>, one matrix per SIMD lane, in the input's precision) instead of LAPACK one
-/// matrix at a time.
+/// (<see cref="BatchedTridiagonalEigen"/>, one matrix per SIMD lane) instead of LAPACK one matrix at a time.
 /// </summary>
 /// <remarks>
 /// Same contract as <c>linalg.eigh</c>: the lower triangle is read, eigenvalues come in ascending order with their
-/// eigenvectors in the same columns, results in the input's dtype, accurate to its precision as LAPACK's eigh is.
+/// eigenvectors in the same columns, results in the input's dtype and to its precision (float32 up to n = 64 computed
+/// in float64 and rounded once: <see cref="Float32InFloat64UpTo"/>).
 /// </remarks>
 internal static class LaneEigh
 {
     /// <summary>The largest n the lanes take (above it LAPACK was as fast or faster: docs/benchmarks.md, "The lanes,
     /// faster").</summary>
     internal const int MaxSize = 128;
+
+    /// <summary>
+    /// Float32 matrices up to this n are decomposed in float64 lanes and rounded once: there those are faster than
+    /// LAPACK's float32 eigh already, and their float64 accuracy keeps, for instance, the smallest eigenvalue of a
+    /// nearly singular covariance positive where float32's rounding would not. Above it, where float64 lanes lost to
+    /// LAPACK's float32 eigh, float32 lanes (sixteen to a 512-bit vector), to float32's accuracy as LAPACK's
+    /// (docs/benchmarks.md, "The lanes, faster").
+    /// </summary>
+    internal const int Float32InFloat64UpTo = 64;
 
     /// <summary>
     /// Whether <see cref="BatchedEigh"/> takes the lanes for a batch of <paramref name="batch"/> n × n matrices of
@@ -50,7 +59,8 @@ internal static class LaneEigh
             for (int k = 0; k < batch; k++)
                 LowerToUpper(m.Slice(k * n2, n2), n);
             Span<double> v = vectors.AsSpan(0, batch * n2), lambda = values.AsSpan(0, batch * n);
-            if (!BatchedTridiagonalEigen.Decompose(m, batch, n, lambda, v, inFloat32: a.dtype == ScalarType.Float32))
+            bool inFloat32 = a.dtype == ScalarType.Float32 && n > Float32InFloat64UpTo;
+            if (!BatchedTridiagonalEigen.Decompose(m, batch, n, lambda, v, inFloat32))
                 return null;
             // The lanes give each matrix's eigenpairs in no order; eigh's are ascending. The values are sorted in place,
             // the vectors into the input's memory, which the decomposition no longer needs.

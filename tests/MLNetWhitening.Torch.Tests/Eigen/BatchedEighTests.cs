@@ -48,8 +48,9 @@ public sealed class BatchedEighTests
         CollectionAssert.AreEqual(new long[] { batch, n, n }, vectors.shape);
         Tensor reference = linalg.eigvalsh(a.to(float64));
         Tensor norm = linalg.matrix_norm(a.to(float64)).reshape(-1, 1);
-        // float32 is decomposed in float32: LAPACK's float32 eigh was 2–6 times closer on these batches (docs/benchmarks.md,
-        // "Small CPU batches"), both about n u.
+        // float32: up to n = 64 decomposed in float64 and rounded (V rounded once), above in float32 lanes, where
+        // LAPACK's float32 eigh was 2–6 times closer on these batches (docs/benchmarks.md, "The lanes, faster"), both
+        // about n u.
         double tolerance = dtype == ScalarType.Float64 ? 1e-13 : 1e-5;
         Tensor lambda = values.to(float64), v = vectors.to(float64);
         Assert.IsTrue((lambda[.., 1..] >= lambda[.., ..^1]).all().item<bool>() || n == 1, "ascending");
@@ -61,6 +62,30 @@ public sealed class BatchedEighTests
 
         var (routedValues, routedVectors) = BatchedEigh.Compute(a);
         Assert.IsTrue(routedValues.equal(values).all().item<bool>() && routedVectors.equal(vectors).all().item<bool>(), "BatchedEigh took the lanes");
+    }
+
+    /// <summary>
+    /// Float32 batches up to n = 64 are decomposed in float64 (<see cref="LaneEigh.Float32InFloat64UpTo"/>): on nearly
+    /// singular SPD matrices (condition number 1e8, beyond float32's 1/u) every eigenvalue comes back within float32's
+    /// rounding of itself (against float64 eigh of the same float32 matrices), the smallest included, where float32
+    /// arithmetic misses it by about u‖A‖ ≈ 6e-8 and can turn it negative. Above 64, float32 lanes: float32's accuracy.
+    /// </summary>
+    [TestMethod]
+    [DataRow(4, 32)]
+    [DataRow(8, 64)]
+    public void Float32UpTo64_InFloat64_KeepsSmallEigenvalues(int batch, int n)
+    {
+        using var scope = NewDisposeScope();
+        long seed = 931 + n;
+        Console.WriteLine($"seed {seed}");
+        Tensor a = SpdMatrices.Random(seed, batch, n, 1e8).to(float32);
+
+        var (values, _) = LaneEigh.Compute(a)!.Value;
+
+        Tensor reference = linalg.eigvalsh(a.to(float64));
+        Tensor beyondRounding = (values.to(float64) - reference).abs() - reference.abs() * 1.2e-7;
+        Assert.IsLessThan(1e-13, beyondRounding.max().item<double>());
+        Assert.IsTrue((values > 0).all().item<bool>() == (reference > 0).all().item<bool>());
     }
 
     /// <summary>Like <c>linalg.eigh</c>, only the lower triangle is read: whatever the upper one holds.</summary>
