@@ -26,11 +26,9 @@ internal static partial class BatchedTridiagonalEigen
         // goes on to its next one at once instead of waiting for the other lanes' (half the rotations were identities).
         T ends = T.Create(n - 1);
         int steps = 0;
+        int highest = n - 1; // the largest end of a lane not yet converged, carried from one step to the next
         while (true)
         {
-            int highest = 0;
-            for (int lane = 0; lane < T.Count; lane++)
-                highest = Math.Max(highest, (int)ends[lane]);
             // Downwards, negligible e set to 0 on the way: first each lane's end (past the e that are 0), then its
             // start (one past the next 0).
             T start = zero, endFound = zero, startFound = zero;

@@ -31,7 +31,7 @@ internal static partial class BatchedTridiagonalEigen
     /// A = V diag(λ) Vᵀ for each of the <paramref name="batch"/> matrices in <paramref name="matrices"/>.
     /// Returns false when a matrix did not converge (outputs then undefined).
     /// </summary>
-    /// <param name="matrices">(B, n, n) row-major, symmetric, finite.</param>
+    /// <param name="matrices">(B, n, n) row-major, symmetric and finite; only the lower triangle is read.</param>
     /// <param name="batch">B.</param>
     /// <param name="n">n.</param>
     /// <param name="values">λ, (B, n), overwritten.</param>
@@ -92,7 +92,7 @@ internal static partial class BatchedTridiagonalEigen
                     // whatever the matrix's magnitude and the deflation floor is relative to it; parts tiny against
                     // the rest are divided by their own largest value where they are squared (reflection, rotation, shift).
                     ReadOnlySpan<double> matrix = matrices.Slice((first + l) * n2, n2);
-                    exponent[l] = Math.Clamp(LargestExponent(matrix), -MaxShift, MaxShift);
+                    exponent[l] = Math.Clamp(LargestExponent(matrix, n), -MaxShift, MaxShift);
                     double scale = Math.ScaleB(1.0, -exponent[l]);
                     T.SetLane(aVectors, l, matrix, scale);
                 }
@@ -118,20 +118,26 @@ internal static partial class BatchedTridiagonalEigen
         }
     }
 
-    /// <summary>The binary exponent of the largest |entry| (0 for a zero matrix).</summary>
+    /// <summary>The binary exponent of the largest |entry| of the n × n <paramref name="matrix"/>'s lower triangle (0
+    /// for a zero one).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int LargestExponent(ReadOnlySpan<double> matrix)
+    private static int LargestExponent(ReadOnlySpan<double> matrix, int n)
     {
-        // Finite entries (checked by the caller), so no NaN rule is needed: vector maxima, then across the lanes.
+        // Finite entries (checked by the caller), so no NaN rule is needed: vector maxima along each row's part, then
+        // across the lanes.
         var largest = Vector<double>.Zero;
-        int i = 0;
-        for (; i <= matrix.Length - Vector<double>.Count; i += Vector<double>.Count)
-            largest = Vector.Max(largest, Vector.Abs(new Vector<double>(matrix.Slice(i))));
         double result = 0;
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<double> row = matrix.Slice(i * n, i + 1);
+            int j = 0;
+            for (; j <= row.Length - Vector<double>.Count; j += Vector<double>.Count)
+                largest = Vector.Max(largest, Vector.Abs(new Vector<double>(row.Slice(j))));
+            for (; j < row.Length; j++)
+                result = Math.Max(result, Math.Abs(row[j]));
+        }
         for (int l = 0; l < Vector<double>.Count; l++)
             result = Math.Max(result, largest[l]);
-        for (; i < matrix.Length; i++)
-            result = Math.Max(result, Math.Abs(matrix[i]));
         return result > 0 ? Math.ILogB(result) : 0;
     }
 

@@ -56,8 +56,6 @@ internal static class LaneEigh
         {
             Span<double> m = matrices.AsSpan(0, batch * n2);
             RowData.ReadValues(a, m);
-            for (int k = 0; k < batch; k++)
-                LowerToUpper(m.Slice(k * n2, n2), n);
             Span<double> v = vectors.AsSpan(0, batch * n2), lambda = values.AsSpan(0, batch * n);
             bool inFloat32 = a.dtype == ScalarType.Float32 && n > Float32InFloat64UpTo;
             if (!BatchedTridiagonalEigen.Decompose(m, batch, n, lambda, v, inFloat32))
@@ -85,13 +83,5 @@ internal static class LaneEigh
             RowData.Return(vectors);
             RowData.Return(values);
         }
-    }
-
-    /// <summary>Copies the strict lower triangle onto the upper one (what <c>linalg.eigh</c> reads by default).</summary>
-    private static void LowerToUpper(Span<double> matrix, int n)
-    {
-        for (int i = 0; i < n; i++)
-            for (int j = i + 1; j < n; j++)
-                matrix[i * n + j] = matrix[j * n + i];
     }
 }
