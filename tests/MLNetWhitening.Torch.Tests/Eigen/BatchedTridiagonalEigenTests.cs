@@ -9,8 +9,8 @@ using static TorchSharp.torch;
 namespace MLNetWhitening.Torch.Tests.Eigen;
 
 /// <summary>
-/// The lane-parallel eigendecomposition (tridiagonal QR) of the fused layer step and of small CPU batches, 4 and 8
-/// lanes, against libtorch's float64 eigh.
+/// The lane-parallel eigendecomposition (tridiagonal QR) of the fused layer step and of small CPU batches, in every lane
+/// type (<see cref="LaneType"/>), against libtorch's float64 eigh.
 /// </summary>
 [TestClass]
 public sealed class BatchedTridiagonalEigenTests
@@ -23,23 +23,26 @@ public sealed class BatchedTridiagonalEigenTests
     /// "The lanes, faster").
     /// </summary>
     [TestMethod]
-    [DataRow(1, 1, false, false)]
-    [DataRow(7, 3, false, false)]
-    [DataRow(16, 16, false, false)]
-    [DataRow(5, 32, false, false)]
-    [DataRow(7, 3, true, false)]
-    [DataRow(19, 16, true, false)]
-    [DataRow(3, 2, true, false)]
-    [DataRow(9, 15, true, false)]
-    [DataRow(4, 15, false, false)]
-    [DataRow(17, 16, true, true)]
-    [DataRow(3, 5, false, true)]
-    [DataRow(9, 33, false, true)]
-    [DataRow(20, 64, true, true)]
-    [DataRow(16, 128, true, true)]
-    public void Decompose_MatchesFloat64EighAndReconstructs(int batch, int n, bool wide, bool inFloat32)
+    [DataRow(1, 1, LaneType.Portable, false)]
+    [DataRow(7, 3, LaneType.Portable, false)]
+    [DataRow(16, 16, LaneType.Portable, false)]
+    [DataRow(5, 32, LaneType.Portable, false)]
+    [DataRow(7, 3, LaneType.Wide, false)]
+    [DataRow(19, 16, LaneType.Wide, false)]
+    [DataRow(3, 2, LaneType.Wide, false)]
+    [DataRow(9, 15, LaneType.Wide, false)]
+    [DataRow(4, 15, LaneType.Portable, false)]
+    [DataRow(17, 16, LaneType.Wide, true)]
+    [DataRow(3, 5, LaneType.Portable, true)]
+    [DataRow(9, 33, LaneType.Portable, true)]
+    [DataRow(20, 64, LaneType.Wide, true)]
+    [DataRow(16, 128, LaneType.Wide, true)]
+    [DataRow(16, 16, LaneType.Paired, false)]
+    [DataRow(21, 7, LaneType.Paired, false)]
+    [DataRow(13, 64, LaneType.Paired, false)]
+    public void Decompose_MatchesFloat64EighAndReconstructs(int batch, int n, LaneType lanes, bool inFloat32)
     {
-        // Both lane types, whichever the CPU accelerates (.NET emulates Vector512 where it does not).
+        // Every lane type, whichever the CPU accelerates (.NET emulates Vector512 where it does not).
         using var scope = NewDisposeScope();
         ulong seed = (inFloat32 ? 800ul : 700ul) + (ulong)(batch * 100 + n);
         Console.WriteLine($"seed {seed}");
@@ -50,7 +53,7 @@ public sealed class BatchedTridiagonalEigenTests
         var values = new double[batch * n];
         var vectors = new double[batch * n * n];
 
-        Assert.IsTrue(Decompose(wide, inFloat32, matrices, batch, n, values, vectors));
+        Assert.IsTrue(LaneTypes.Decompose(lanes, inFloat32, matrices, batch, n, values, vectors));
         AssertDecomposes(a, values, vectors, batch, n, inFloat32 ? 1e-5 : 1e-14, inFloat32 ? 1e-5 : 1e-13);
     }
 
@@ -124,11 +127,12 @@ public sealed class BatchedTridiagonalEigenTests
     /// A V = V Λ, and no fallback.
     /// </summary>
     [TestMethod]
-    [DataRow(true, false)]
-    [DataRow(false, false)]
-    [DataRow(true, true)]
-    [DataRow(false, true)]
-    public void Decompose_GradedMatricesStayOrthogonal(bool wide, bool inFloat32)
+    [DataRow(LaneType.Wide, false)]
+    [DataRow(LaneType.Portable, false)]
+    [DataRow(LaneType.Paired, false)]
+    [DataRow(LaneType.Wide, true)]
+    [DataRow(LaneType.Portable, true)]
+    public void Decompose_GradedMatricesStayOrthogonal(LaneType lanes, bool inFloat32)
     {
         using var scope = NewDisposeScope();
         Tensor Small(double[,] values) => inFloat32 ? tensor(values, float64).to(float32).to(float64) : tensor(values, float64);
@@ -144,7 +148,7 @@ public sealed class BatchedTridiagonalEigenTests
         int batch = threes.Count;
         var values = new double[batch * 3];
         var vectors = new double[batch * 9];
-        Assert.IsTrue(Decompose(wide, inFloat32, a.contiguous().data<double>().ToArray(), batch, 3, values, vectors));
+        Assert.IsTrue(LaneTypes.Decompose(lanes, inFloat32, a.contiguous().data<double>().ToArray(), batch, 3, values, vectors));
         double valueTolerance = inFloat32 ? 1e-5 : 1e-14, vectorTolerance = inFloat32 ? 1e-5 : 1e-13;
         AssertDecomposes(a, values, vectors, batch, 3, valueTolerance, vectorTolerance);
 
@@ -157,19 +161,9 @@ public sealed class BatchedTridiagonalEigenTests
             b = b.to(float32).to(float64);
         var bValues = new double[3 * n];
         var bVectors = new double[3 * n * n];
-        Assert.IsTrue(Decompose(wide, inFloat32, b.contiguous().data<double>().ToArray(), 3, n, bValues, bVectors));
+        Assert.IsTrue(LaneTypes.Decompose(lanes, inFloat32, b.contiguous().data<double>().ToArray(), 3, n, bValues, bVectors));
         AssertDecomposes(b, bValues, bVectors, 3, n, valueTolerance, vectorTolerance);
     }
-
-    /// <summary>The lanes of the precision and width asked for.</summary>
-    internal static bool Decompose(bool wide, bool inFloat32, double[] matrices, int batch, int n, double[] values, double[] vectors) =>
-        (wide, inFloat32) switch
-        {
-            (true, false) => BatchedTridiagonalEigen.Decompose<Wide512Lanes<double>>(matrices, batch, n, values, vectors),
-            (false, false) => BatchedTridiagonalEigen.Decompose<PortableLanes<double>>(matrices, batch, n, values, vectors),
-            (true, true) => BatchedTridiagonalEigen.Decompose<Wide512Lanes<float>>(matrices, batch, n, values, vectors),
-            (false, true) => BatchedTridiagonalEigen.Decompose<PortableLanes<float>>(matrices, batch, n, values, vectors),
-        };
 
     /// <summary>An already diagonal batch comes back exactly, with V = I (no reflection, no QR step).</summary>
     [TestMethod]

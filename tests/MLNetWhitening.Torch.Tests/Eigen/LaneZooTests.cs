@@ -19,22 +19,17 @@ public sealed class LaneZooTests
     private static readonly int[] Sizes = Enumerable.Range(1, 20).Concat(new[] { 31, 33, 64, 65, 96, 97, 127, 128 }).ToArray();
 
     [TestMethod]
-    [DataRow(true, false)]
-    [DataRow(false, false)]
-    [DataRow(true, true)]
-    [DataRow(false, true)]
-    public void MixedBatches_DecomposeInEveryLaneType(bool wide, bool inFloat32)
+    [DataRow(LaneType.Wide, false)]
+    [DataRow(LaneType.Portable, false)]
+    [DataRow(LaneType.Paired, false)]
+    [DataRow(LaneType.Wide, true)]
+    [DataRow(LaneType.Portable, true)]
+    public void MixedBatches_DecomposeInEveryLaneType(LaneType type, bool inFloat32)
     {
-        int seed = 12345 + (wide ? 1 : 0) + (inFloat32 ? 2 : 0);
+        int seed = 12345 + (type == LaneType.Wide ? 1 : 0) + (inFloat32 ? 2 : 0) + (type == LaneType.Paired ? 4 : 0);
         Console.WriteLine($"seed {seed}");
         var rng = new Random(seed);
-        int lanes = (wide, inFloat32) switch
-        {
-            (true, false) => Wide512Lanes<double>.Count,
-            (false, false) => PortableLanes<double>.Count,
-            (true, true) => Wide512Lanes<float>.Count,
-            (false, true) => PortableLanes<float>.Count,
-        };
+        int lanes = LaneTypes.Count(type, inFloat32);
         var failures = new List<string>();
         foreach (int n in Sizes)
         {
@@ -51,7 +46,8 @@ public sealed class LaneZooTests
                 Poison<PortableLanes<double>>(n);
                 Poison<Wide512Lanes<float>>(n);
                 Poison<PortableLanes<float>>(n);
-                bool converged = BatchedTridiagonalEigenTests.Decompose(wide, inFloat32, matrices, batch, n, values, vectors);
+                Poison<PairedWide512Lanes>(n);
+                bool converged = LaneTypes.Decompose(type, inFloat32, matrices, batch, n, values, vectors);
                 using var scope = NewDisposeScope();
                 var (value, orthogonality, residual) = BatchedTridiagonalEigenTests.DecompositionErrors(
                     tensor(matrices, new long[] { batch, n, n }, float64), values, vectors, batch, n);
