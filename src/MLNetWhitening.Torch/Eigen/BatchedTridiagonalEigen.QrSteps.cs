@@ -17,7 +17,7 @@ internal static partial class BatchedTridiagonalEigen
     /// <param name="v">Q from the reduction, n² vectors row-major; the eigenvectors (columns) on return.</param>
     /// <param name="n">n.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Diagonalise<T>(T[] d, Span<T> e, Span<T> rotations, T[] v, int n) where T : struct, ISimdLanes<T>
+    private static bool Diagonalise<T>(Span<T> d, Span<T> e, Span<T> rotations, Span<T> v, int n) where T : struct, ISimdLanes<T>
     {
         T zero = T.Create(0.0), one = T.Create(1.0), half = T.Create(0.5), two = T.Create(2.0);
         T unit = T.Create(T.UnitRoundoff), floor = T.Create(T.Negligible);
@@ -119,13 +119,13 @@ internal static partial class BatchedTridiagonalEigen
     /// once a QR step (rotation by rotation, twice per rotation), the same arithmetic in the same order.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ApplyRotations<T>(T[] v, int n, int lowest, int m, ReadOnlySpan<T> cosines, ReadOnlySpan<T> sines)
+    private static void ApplyRotations<T>(Span<T> v, int n, int lowest, int m, ReadOnlySpan<T> cosines, ReadOnlySpan<T> sines)
         where T : struct, ISimdLanes<T>
     {
         // Walked by reference: every position is in range by construction, and bounds checks would double the work.
         // Four rows at a time: each row's rotations form one chain of dependent multiply-adds, which four interleave.
         ref T c0 = ref MemoryMarshal.GetReference(cosines), s0 = ref MemoryMarshal.GetReference(sines);
-        ref T start = ref MemoryMarshal.GetArrayDataReference(v);
+        ref T start = ref MemoryMarshal.GetReference(v);
         int i = 0;
         for (; i + 3 < n; i += 4)
         {

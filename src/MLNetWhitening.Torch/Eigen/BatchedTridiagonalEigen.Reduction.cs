@@ -13,15 +13,15 @@ internal static partial class BatchedTridiagonalEigen
     /// diagonal to (α, 0, …), α = −sign(x₀)‖x‖; its vector is kept in row k of <paramref name="work"/>, its β in row n + 1.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tridiagonalise<T>(T[] a, T[] d, T[] work, T[] q, int n) where T : struct, ISimdLanes<T>
+    private static void Tridiagonalise<T>(Span<T> a, Span<T> d, Span<T> work, Span<T> q, int n) where T : struct, ISimdLanes<T>
     {
         T zero = T.Create(0.0), one = T.Create(1.0), two = T.Create(2.0), half = T.Create(0.5);
-        Span<T> e = work.AsSpan(n * n, n), betas = work.AsSpan(n * n + n, n);
-        Span<T> p = work.AsSpan(n * n + 2 * n, n), w = work.AsSpan(n * n + 3 * n, n);
+        Span<T> e = work.Slice(n * n, n), betas = work.Slice(n * n + n, n);
+        Span<T> p = work.Slice(n * n + 2 * n, n), w = work.Slice(n * n + 3 * n, n);
         for (int k = 0; k + 2 < n; k++)
         {
             int first = k + 1, length = n - first;
-            Span<T> v = work.AsSpan(k * n + first, length);
+            Span<T> v = work.Slice(k * n + first, length);
             // The column divided by its largest |entry| (the reflection does not change): its squares then neither
             // underflow nor overflow, however small the column is against the rest of the matrix.
             T largest = zero;
@@ -130,7 +130,7 @@ internal static partial class BatchedTridiagonalEigen
     /// each. <paramref name="x"/> and <paramref name="y"/> are n vectors of scratch each.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AccumulateReflections<T>(T[] work, ReadOnlySpan<T> betas, Span<T> x, Span<T> y, T[] q, int n)
+    private static void AccumulateReflections<T>(Span<T> work, ReadOnlySpan<T> betas, Span<T> x, Span<T> y, Span<T> q, int n)
         where T : struct, ISimdLanes<T>
     {
         T zero = T.Create(0.0), one = T.Create(1.0);

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -93,11 +92,10 @@ internal static partial class BatchedTridiagonalEigen
         where T : struct, ISimdLanes<T>
     {
         int lanes = T.Count, n2 = n * n;
-        T[] a = ArrayPool<T>.Shared.Rent(n2), v = ArrayPool<T>.Shared.Rent(n2), d = ArrayPool<T>.Shared.Rent(n);
-        // The blocks' lanes filled and read a lane at a time, through the values' memory (reading a lane out of a
+        Span<T> a = AlignedScratch.Rent<T>(n2, out double[] aArray), v = AlignedScratch.Rent<T>(n2, out double[] vArray);
+        Span<T> d = AlignedScratch.Rent<T>(n, out double[] dArray);
+        // The blocks' lanes filled and read a lane at a time, through the vectors' memory (reading a lane out of a
         // vector value goes through a stack copy).
-        Span<T> aVectors = a.AsSpan(0, n2);
-        ReadOnlySpan<T> vVectors = v.AsSpan(0, n2), dVectors = d.AsSpan(0, n);
         Span<int> exponent = stackalloc int[lanes];
         try
         {
@@ -109,7 +107,7 @@ internal static partial class BatchedTridiagonalEigen
                     if (l >= count)
                     {
                         for (int e = 0; e < n2; e++)
-                            T.Set(aVectors, e * lanes + l, e % (n + 1) == 0 ? 1 : 0); // idle lanes hold I
+                            T.Set(a, e * lanes + l, e % (n + 1) == 0 ? 1 : 0); // idle lanes hold I
                         continue;
                     }
                     // Scaled by a power of two (exactly) towards a largest entry in [1, 2), so that no square overflows
@@ -118,7 +116,7 @@ internal static partial class BatchedTridiagonalEigen
                     ReadOnlySpan<double> matrix = matrices.Slice((first + l) * n2, n2);
                     exponent[l] = Math.Clamp(LargestExponent(matrix, n), -MaxShift, MaxShift);
                     double scale = Math.ScaleB(1.0, -exponent[l]);
-                    T.SetLane(aVectors, l, matrix, scale);
+                    T.SetLane(a, l, matrix, scale);
                 }
                 if (!Decompose(a, d, v, n))
                     return false;
@@ -126,19 +124,19 @@ internal static partial class BatchedTridiagonalEigen
                 {
                     int matrix = first + l;
                     Span<double> lambda = values.Slice(matrix * n, n);
-                    T.GetLane(dVectors, l, lambda);
+                    T.GetLane(d, l, lambda);
                     for (int i = 0; i < n; i++)
                         lambda[i] = Math.ScaleB(lambda[i], exponent[l]);
-                    T.GetLane(vVectors, l, vectors.Slice(matrix * n2, n2));
+                    T.GetLane(v, l, vectors.Slice(matrix * n2, n2));
                 }
             }
             return true;
         }
         finally
         {
-            ArrayPool<T>.Shared.Return(a);
-            ArrayPool<T>.Shared.Return(v);
-            ArrayPool<T>.Shared.Return(d);
+            AlignedScratch.Return(aArray);
+            AlignedScratch.Return(vArray);
+            AlignedScratch.Return(dArray);
         }
     }
 
@@ -173,18 +171,18 @@ internal static partial class BatchedTridiagonalEigen
     /// <param name="values">λ, n vectors, overwritten.</param>
     /// <param name="vectors">V, n² vectors row-major, eigenvectors in columns, overwritten.</param>
     /// <param name="n">n.</param>
-    public static bool Decompose<T>(T[] a, T[] values, T[] vectors, int n) where T : struct, ISimdLanes<T>
+    public static bool Decompose<T>(Span<T> a, Span<T> values, Span<T> vectors, int n) where T : struct, ISimdLanes<T>
     {
-        T[] work = ArrayPool<T>.Shared.Rent(n * n + 4 * n);
+        Span<T> work = AlignedScratch.Rent<T>(n * n + 4 * n, out double[] workArray);
         try
         {
             Tridiagonalise(a, values, work, vectors, n);
             // The sub-diagonal stays where the reduction left it; the QR steps' rotations take its scratch vectors' place.
-            return Diagonalise(values, work.AsSpan(n * n, n), work.AsSpan(n * n + 2 * n, 2 * n), vectors, n);
+            return Diagonalise(values, work.Slice(n * n, n), work.Slice(n * n + 2 * n, 2 * n), vectors, n);
         }
         finally
         {
-            ArrayPool<T>.Shared.Return(work);
+            AlignedScratch.Return(workArray);
         }
     }
 }

@@ -51,12 +51,11 @@ internal static class LaneEigh
         if (a.dim() != 3 || !Applies(a.device_type, a.size(0), a.size(-1), a.dtype))
             return null;
         int batch = (int)a.size(0), n = (int)a.size(-1), n2 = n * n;
-        double[] matrices = RowData.Rent(batch * n2), vectors = RowData.Rent(batch * n2), values = RowData.Rent(batch * n);
+        Span<double> m = AlignedScratch.Rent(batch * n2, out double[] matrices), v = AlignedScratch.Rent(batch * n2, out double[] vectors);
+        Span<double> lambda = AlignedScratch.Rent(batch * n, out double[] values);
         try
         {
-            Span<double> m = matrices.AsSpan(0, batch * n2);
             RowData.ReadValues(a, m);
-            Span<double> v = vectors.AsSpan(0, batch * n2), lambda = values.AsSpan(0, batch * n);
             bool inFloat32 = a.dtype == ScalarType.Float32 && n > Float32InFloat64UpTo;
             if (!BatchedTridiagonalEigen.Decompose(m, batch, n, lambda, v, inFloat32))
                 return null;
@@ -79,9 +78,9 @@ internal static class LaneEigh
         }
         finally
         {
-            RowData.Return(matrices);
-            RowData.Return(vectors);
-            RowData.Return(values);
+            AlignedScratch.Return(matrices);
+            AlignedScratch.Return(vectors);
+            AlignedScratch.Return(values);
         }
     }
 }

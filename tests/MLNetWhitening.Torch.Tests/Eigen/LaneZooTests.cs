@@ -92,16 +92,17 @@ public sealed class LaneZooTests
         return m;
     }
 
-    /// <summary>Fills the pooled arrays of the sizes the solver rents with NaN.</summary>
+    /// <summary>Fills the pooled arrays of the sizes the solver rents (<see cref="AlignedScratch"/>) with NaN.</summary>
     private static void Poison<T>(int n) where T : struct, ISimdLanes<T>
     {
         foreach (int size in new[] { n * n, n, n * n + 4 * n })
         {
-            T[][] arrays = { ArrayPool<T>.Shared.Rent(size), ArrayPool<T>.Shared.Rent(size), ArrayPool<T>.Shared.Rent(size) };
-            foreach (T[] array in arrays)
-                Array.Fill(array, T.Create(double.NaN));
-            foreach (T[] array in arrays)
-                ArrayPool<T>.Shared.Return(array);
+            int length = AlignedScratch.RentedLength<T>(size);
+            double[][] arrays = { ArrayPool<double>.Shared.Rent(length), ArrayPool<double>.Shared.Rent(length), ArrayPool<double>.Shared.Rent(length) };
+            foreach (double[] array in arrays)
+                Array.Fill(array, double.NaN);
+            foreach (double[] array in arrays)
+                ArrayPool<double>.Shared.Return(array);
         }
     }
 }

@@ -59,10 +59,9 @@ internal static class FusedGroupWhitening
         if (running is null)
             return;
         int length = batch.Length;
-        double[] scratch = RowData.Rent(length);
+        Span<double> values = AlignedScratch.Rent(length, out double[] scratch);
         try
         {
-            Span<double> values = scratch.AsSpan(0, length);
             RowData.ReadValues(running, values);
             for (int i = 0; i < length; i++)
                 values[i] = (1 - momentum) * values[i] + momentum * batch[i];
@@ -73,7 +72,7 @@ internal static class FusedGroupWhitening
         }
         finally
         {
-            RowData.Return(scratch);
+            AlignedScratch.Return(scratch);
         }
     }
 }

@@ -56,19 +56,18 @@ internal sealed class FusedLayerStep
     public static (Tensor Output, FusedLayerStep Step) Forward(Tensor x, double[]? weight, double[]? bias, int size, double epsilon)
     {
         int m = (int)x.size(0), c = (int)x.size(1), groups = c / size, n2 = size * size, blocks = groups * n2;
-        double[] data = RowData.Rent(m * c), sigmaArray = RowData.Rent(blocks), transposedArray = RowData.Rent(blocks);
+        Span<double> centred = AlignedScratch.Rent(m * c, out double[] data), sigma = AlignedScratch.Rent(blocks, out double[] sigmaArray);
+        Span<double> transposed = AlignedScratch.Rent(blocks, out double[] transposedArray);
         try
         {
-            Span<double> centred = data.AsSpan(0, m * c);
             RowData.Read(x, centred);
             var mean = new double[c];
             if (!GroupKernels.CentreColumns(centred, m, c, mean))
                 throw LayerInput.NotFinite();
 
-            Span<double> sigma = sigmaArray.AsSpan(0, blocks);
             GroupKernels.CrossProducts(centred, centred, m, c, size, 1.0 / m, sigma);
             var shiftSlope = new double[groups];
-            Span<double> shifts = transposedArray.AsSpan(0, groups); // scratch until the transposes below
+            Span<double> shifts = transposed.Slice(0, groups); // scratch until the transposes below
             double floorSlope = RegularisedCovariance.FloorSlope(x.dtype);
             bool floorDecides = false;
             for (int k = 0; k < groups; k++)
@@ -94,16 +93,14 @@ internal sealed class FusedLayerStep
             GroupRoots roots = GroupRoots.InverseSqrt(sigma, groups, size, x.dtype);
             // A = γ ∘ W (row i scaled by its channel's γ); y = A x̃ + β, through Aᵀ's rows. W is symmetric, so Aᵀ is W
             // with column j scaled by γ_j.
-            Span<double> transposed = transposedArray.AsSpan(0, blocks);
             roots.Whitening.AsSpan().CopyTo(transposed);
             if (weight is not null)
                 for (int row = 0; row < blocks / size; row++)
                     GroupKernels.MultiplyElements(transposed.Slice(row * size, size), weight.AsSpan(row / size * size, size));
 
-            double[] result = RowData.Rent(m * c);
+            Span<double> y = AlignedScratch.Rent(m * c, out double[] result);
             try
             {
-                Span<double> y = result.AsSpan(0, m * c);
                 y.Clear();
                 GroupKernels.ApplyTransposed(centred, transposed, m, c, size, y);
                 if (bias is not null)
@@ -113,14 +110,14 @@ internal sealed class FusedLayerStep
             }
             finally
             {
-                RowData.Return(result);
+                AlignedScratch.Return(result);
             }
         }
         finally
         {
-            RowData.Return(data);
-            RowData.Return(sigmaArray);
-            RowData.Return(transposedArray);
+            AlignedScratch.Return(data);
+            AlignedScratch.Return(sigmaArray);
+            AlignedScratch.Return(transposedArray);
         }
     }
 
@@ -140,29 +137,27 @@ internal sealed class FusedLayerStep
     {
         int m = _rows, c = _channels, g = _size, groups = c / g, n2 = g * g, length = m * c, blocks = groups * n2;
         ScalarType type = outputGrad.dtype;
-        double[] upstream = RowData.Rent(length), centred = RowData.Rent(length), columns = RowData.Rent(c);
-        double[] first = RowData.Rent(blocks), second = RowData.Rent(blocks);
+        Span<double> dy = AlignedScratch.Rent(length, out double[] upstream), xc = AlignedScratch.Rent(length, out double[] centred);
+        Span<double> dBeta = AlignedScratch.Rent(c, out double[] columns);
+        Span<double> dA = AlignedScratch.Rent(blocks, out double[] first), dSigma = AlignedScratch.Rent(blocks, out double[] second);
         try
         {
-            Span<double> dy = upstream.AsSpan(0, length), xc = centred.AsSpan(0, length);
             RowData.Read(outputGrad, dy);
             RowData.Read(x, xc);
             GroupKernels.AddToRows(xc, _mean, m, c, -1.0);
 
-            Span<double> dBeta = columns.AsSpan(0, c);
             GroupKernels.ColumnSums(dy, m, c, dBeta);
             Tensor? biasOut = biasGrad ? RowData.Write(dBeta, new long[] { c }, type) : null;
             if (!inputGrad && !weightGrad)
                 return (null, null, biasOut);
 
             // dA = dY x̃ᵀ per group (A = γ ∘ W); dγ_i = Σ_j dA_ij W_ij, dW = γ ∘ dA.
-            Span<double> dA = first.AsSpan(0, blocks);
             GroupKernels.CrossProducts(dy, xc, m, c, g, 1.0, dA);
             ReadOnlySpan<double> w = _roots.Whitening;
             Tensor? weightOut = null;
             if (weightGrad)
             {
-                Span<double> dGamma = second.AsSpan(0, c);
+                Span<double> dGamma = dSigma.Slice(0, c); // dΣ's memory, not yet in use
                 for (int k = 0; k < groups; k++)
                     for (int i = 0; i < g; i++)
                         dGamma[k * g + i] = Dot(dA.Slice(k * n2 + i * g, g), w.Slice(k * n2 + i * g, g));
@@ -172,7 +167,6 @@ internal sealed class FusedLayerStep
                 return (null, weightOut, biasOut);
 
             GroupKernels.ScaleRows(dA, weight, g);
-            Span<double> dSigma = second.AsSpan(0, blocks);
             _roots.InverseSqrtBackward(dA, dSigma);
             // ε′'s own dependence on Σ where the rounding floor decides: dΣ += slope · tr(dΣ) · Σ.
             for (int k = 0; k < groups; k++)
@@ -186,12 +180,11 @@ internal sealed class FusedLayerStep
             }
             // dx = Aᵀ (dY − dβ / M) + (dΣ + dΣᵀ) x̃ / M, per row and group (dΣ symmetric).
             GroupKernels.AddToRows(dy, dBeta, m, c, -1.0 / m);
-            double[] input = RowData.Rent(length);
+            Span<double> dx = AlignedScratch.Rent(length, out double[] input);
             try
             {
-                Span<double> dx = input.AsSpan(0, length);
                 dx.Clear();
-                Span<double> scaled = first.AsSpan(0, blocks); // dA is spent: its memory holds A = γ ∘ W
+                Span<double> scaled = dA; // dA is spent: its memory holds A = γ ∘ W
                 ScaledWhitening(_roots, weight, scaled);
                 GroupKernels.ApplyTransposed(dy, scaled, m, c, g, dx);
                 GroupKernels.Scale(dSigma, 2.0 / m);
@@ -200,16 +193,16 @@ internal sealed class FusedLayerStep
             }
             finally
             {
-                RowData.Return(input);
+                AlignedScratch.Return(input);
             }
         }
         finally
         {
-            RowData.Return(upstream);
-            RowData.Return(centred);
-            RowData.Return(columns);
-            RowData.Return(first);
-            RowData.Return(second);
+            AlignedScratch.Return(upstream);
+            AlignedScratch.Return(centred);
+            AlignedScratch.Return(columns);
+            AlignedScratch.Return(first);
+            AlignedScratch.Return(second);
         }
     }
 

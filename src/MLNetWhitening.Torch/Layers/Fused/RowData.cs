@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -56,21 +55,6 @@ internal static class RowData
 
     /// <summary>t when it is contiguous (TorchSharp's contiguous() makes a new wrapper even then), else a contiguous copy.</summary>
     public static Tensor Contiguous(Tensor t) => t.is_contiguous() ? t : t.contiguous();
-
-    /// <summary>
-    /// A scratch array of at least <paramref name="length"/> from the shared pool, or a new one above 1 Mi values, so
-    /// that one large batch does not leave gigabytes parked in the pool. Give it back with <see cref="Return"/>.
-    /// </summary>
-    public static double[] Rent(int length) => length <= PooledLength ? ArrayPool<double>.Shared.Rent(length) : new double[length];
-
-    /// <summary>Gives back an array from <see cref="Rent"/>.</summary>
-    public static void Return(double[] array)
-    {
-        if (array.Length <= PooledLength)
-            ArrayPool<double>.Shared.Return(array);
-    }
-
-    private const int PooledLength = 1 << 20;
 
     /// <summary>A new contiguous CPU tensor of <paramref name="shape"/> and <paramref name="type"/> holding <paramref name="values"/>.</summary>
     public static Tensor Write(ReadOnlySpan<double> values, long[] shape, ScalarType type)

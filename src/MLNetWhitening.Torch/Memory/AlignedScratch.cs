@@ -1,0 +1,58 @@
+using System;
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace MLNetWhitening.Torch;
+
+/// <summary>
+/// Scratch memory for the managed kernels (the fused layer step, the lanes' eigensolver), started on a 64-byte
+/// boundary. A pooled array starts wherever the allocator put it (8 bytes apart), and a 512-bit vector that straddles
+/// two cache lines costs two loads and a split store: the same decomposition ran up to 30 % slower with unlucky arrays,
+/// and which arrays a process got decided it (docs/benchmarks.md, "Two blocks in one").
+/// </summary>
+/// <remarks>
+/// Arrays up to 1 Mi values come from the shared pool; larger ones are allocated, so that one large batch does not leave
+/// gigabytes parked in the pool. Were the collector to move an array while it is in use, its span would follow it,
+/// unaligned: slower, not wrong.
+/// </remarks>
+internal static class AlignedScratch
+{
+    /// <summary>A cache line, and the size of a 512-bit vector.</summary>
+    private const int Alignment = 64;
+
+    private const int PooledLength = 1 << 20;
+
+    /// <summary>
+    /// <paramref name="length"/> doubles (contents undefined), 64-byte aligned, and the array to give back to
+    /// <see cref="Return"/>.
+    /// </summary>
+    public static Span<double> Rent(int length, out double[] array)
+    {
+        int total = RentedLength(length);
+        array = total <= PooledLength ? ArrayPool<double>.Shared.Rent(total) : new double[total];
+        // The first element's address, taken without an unsafe context.
+        nint address = Unsafe.ByteOffset(ref Unsafe.NullRef<double>(), ref MemoryMarshal.GetArrayDataReference(array));
+        int skip = (int)((Alignment - address % Alignment) % Alignment) / sizeof(double);
+        return array.AsSpan(skip, length);
+    }
+
+    /// <summary><paramref name="count"/> vectors of <typeparamref name="T"/> (contents undefined), 64-byte aligned.</summary>
+    public static Span<T> Rent<T>(int count, out double[] array) where T : struct =>
+        MemoryMarshal.Cast<double, T>(Rent(count * DoublesIn<T>(), out array));
+
+    /// <summary>Gives back an array from <see cref="Rent"/>.</summary>
+    public static void Return(double[] array)
+    {
+        if (array.Length <= PooledLength)
+            ArrayPool<double>.Shared.Return(array);
+    }
+
+    /// <summary>The length of the array rented for <paramref name="length"/> doubles.</summary>
+    public static int RentedLength(int length) => length + Alignment / sizeof(double);
+
+    /// <summary>The length of the array rented for <paramref name="count"/> vectors of <typeparamref name="T"/>.</summary>
+    public static int RentedLength<T>(int count) where T : struct => RentedLength(count * DoublesIn<T>());
+
+    private static int DoublesIn<T>() where T : struct => Unsafe.SizeOf<T>() / sizeof(double);
+}
