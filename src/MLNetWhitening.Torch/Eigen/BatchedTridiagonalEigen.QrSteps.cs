@@ -7,6 +7,7 @@ namespace MLNetWhitening.Torch;
 /// <summary>The implicit QR steps on the tridiagonal form, and the rotations they apply to V.</summary>
 internal static partial class BatchedTridiagonalEigen
 {
+
     /// <summary>
     /// Implicit symmetric QR steps on the tridiagonal (d, e) until every sub-diagonal entry is negligible against its
     /// neighbours on the diagonal (|e_k| ≤ u (|d_k| + |d_{k+1}|)), the rotations accumulated in V's columns.
@@ -29,33 +30,42 @@ internal static partial class BatchedTridiagonalEigen
         int highest = n - 1; // the largest end of a lane not yet converged, carried from one step to the next
         while (true)
         {
-            // Downwards, negligible e set to 0 on the way: first each lane's end (past the e that are 0), then its
-            // start (one past the next 0).
-            T start = zero, endFound = zero, startFound = zero;
-            for (int j = highest - 1; j >= 0; j--)
+            // Upwards over the lanes' blocks, negligible e set to 0 on the way. A lane's block ends one past its last
+            // non-zero e at or below its old end and starts one past the last zero e below that; its trailing 2 × 2
+            // block (d_{end−1}, d_end, e_{end−1}) is taken on the way, for the shift. Each of these is a select per
+            // j, so the pass costs its operations and not a chain of them.
+            T newEnds = zero, start = zero, lastZero = zero, dBefore = zero, dLast = zero, em = zero;
+            T above = zero, dj = d[0], absDj = T.Abs(dj);
+            for (int j = 0; j < highest; j++)
             {
-                T tolerance = T.MultiplyAdd(unit, T.Abs(d[j]) + T.Abs(d[j + 1]), floor);
+                T dNext = d[j + 1], absNext = T.Abs(dNext);
+                T tolerance = T.MultiplyAdd(unit, absDj + absNext, floor);
                 T ej = T.WhereLessOrEqual(T.Abs(e[j]), tolerance, zero, e[j]);
                 e[j] = ej;
-                T index = T.Create(j), above = T.Create(j + 1);
-                T relevant = T.WhereLessOrEqual(above, ends, one, zero);
-                T isZero = T.WhereZero(ej, one, zero);
-                T findingEnd = relevant * (one - endFound), findingStart = endFound * (one - startFound);
-                ends = T.WhereZero(findingEnd * isZero, ends, index);
-                endFound = T.MultiplyAdd(findingEnd, one - isZero, endFound);
-                start = T.WhereZero(findingStart * isZero, start, above);
-                startFound = T.MultiplyAdd(findingStart, isZero, startFound);
+                above += one;
+                T inBlock = T.WhereLessOrEqual(above, ends, one, zero);
+                T extends = T.WhereZero(ej, zero, inBlock); // in the lane's old block, e_j ≠ 0
+                start = T.WhereZero(extends, start, lastZero);
+                newEnds = T.WhereZero(extends, newEnds, above);
+                dBefore = T.WhereZero(extends, dBefore, dj);
+                dLast = T.WhereZero(extends, dLast, dNext);
+                em = T.WhereZero(extends, em, ej);
+                lastZero = T.WhereZero(inBlock - extends, lastZero, above); // in the old block, e_j = 0
+                (dj, absDj) = (dNext, absNext);
             }
-            ends = T.WhereZero(endFound, zero, ends);
+            ends = newEnds;
+            // The lanes' ends and starts read through memory (a vector's lane at a variable index is a stack copy each).
+            rotations[0] = ends;
+            rotations[1] = start;
             highest = 0;
             int lowest = n;
             for (int lane = 0; lane < T.Count; lane++)
             {
-                int end = (int)ends[lane];
+                int end = (int)T.Get(rotations, lane);
                 if (end > 0)
                 {
                     highest = Math.Max(highest, end);
-                    lowest = Math.Min(lowest, (int)start[lane]);
+                    lowest = Math.Min(lowest, (int)T.Get(rotations, T.Count + lane));
                 }
             }
             if (highest == 0)
@@ -65,15 +75,8 @@ internal static partial class BatchedTridiagonalEigen
 
             // Wilkinson's shift from each lane's trailing 2 × 2 block, δ and e divided by the larger of the two so that
             // their squares cannot underflow (a tiny trailing block would otherwise get the shift d_m and never converge).
-            Span<T> trailing = rotations.Slice(0, 3);
-            for (int lane = 0; lane < T.Count; lane++)
-            {
-                int end = Math.Max(1, (int)ends[lane]);
-                T.Set(trailing, lane, T.Get(d, (end - 1) * T.Count + lane));
-                T.Set(trailing, T.Count + lane, T.Get(d, end * T.Count + lane));
-                T.Set(trailing, 2 * T.Count + lane, T.Get(e, (end - 1) * T.Count + lane));
-            }
-            T dLast = trailing[1], delta = half * (trailing[0] - dLast), em = trailing[2];
+            // Lanes without a block (end 0) get 0 from zeros, and take no rotation.
+            T delta = half * (dBefore - dLast);
             T scale = LargerMagnitude(delta, em);
             T divisor = T.WhereZero(scale, one, scale);
             T dh = delta / divisor, eh = em / divisor;
