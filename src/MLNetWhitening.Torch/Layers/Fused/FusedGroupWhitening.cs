@@ -63,8 +63,7 @@ internal static class FusedGroupWhitening
         try
         {
             RowData.ReadValues(running, values);
-            for (int i = 0; i < length; i++)
-                values[i] = (1 - momentum) * values[i] + momentum * batch[i];
+            GroupKernels.MoveTowards(values, batch, momentum);
             using var noGrad = no_grad();
             using Tensor update = empty_like(running);
             RowData.Write(values, update);

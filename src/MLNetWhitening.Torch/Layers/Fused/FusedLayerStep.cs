@@ -101,8 +101,7 @@ internal sealed class FusedLayerStep
             Span<double> y = AlignedScratch.Rent(m * c, out double[] result);
             try
             {
-                y.Clear();
-                GroupKernels.ApplyTransposed(centred, transposed, m, c, size, y);
+                GroupKernels.ApplyTransposed(centred, transposed, m, c, size, y, add: false);
                 if (bias is not null)
                     GroupKernels.AddToRows(y, bias, m, c);
                 Tensor output = RowData.Write(y, new long[] { m, c }, x.dtype);
@@ -183,10 +182,9 @@ internal sealed class FusedLayerStep
             Span<double> dx = AlignedScratch.Rent(length, out double[] input);
             try
             {
-                dx.Clear();
                 Span<double> scaled = dA; // dA is spent: its memory holds A = γ ∘ W
                 ScaledWhitening(_roots, weight, scaled);
-                GroupKernels.ApplyTransposed(dy, scaled, m, c, g, dx);
+                GroupKernels.ApplyTransposed(dy, scaled, m, c, g, dx, add: false);
                 GroupKernels.Scale(dSigma, 2.0 / m);
                 GroupKernels.ApplyTransposed(xc, dSigma, m, c, g, dx);
                 return (RowData.Write(dx, new long[] { m, c }, type), weightOut, biasOut);

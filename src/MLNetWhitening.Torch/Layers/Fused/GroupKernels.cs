@@ -97,6 +97,16 @@ internal static class GroupKernels
         AddTile(block.Slice((i + 3) * g + j), s, a30, a31, a32, a33);
     }
 
+    /// <summary>target[0 … 4L) = (v0, v1, v2, v3).</summary>
+    private static void StoreTile(Span<double> target, Vector<double> v0, Vector<double> v1, Vector<double> v2, Vector<double> v3)
+    {
+        Span<Vector<double>> t = MemoryMarshal.Cast<double, Vector<double>>(target.Slice(0, 4 * Vector<double>.Count));
+        t[0] = v0;
+        t[1] = v1;
+        t[2] = v2;
+        t[3] = v3;
+    }
+
     /// <summary>target[0 … 4L) += s · (v0, v1, v2, v3).</summary>
     private static void AddTile(Span<double> target, Vector<double> s, Vector<double> v0, Vector<double> v1, Vector<double> v2, Vector<double> v3)
     {
@@ -109,10 +119,11 @@ internal static class GroupKernels
 
     /// <summary>
     /// y[r, kg + :] += Σ_j u[r, kg + j] · R_k[j, :] for every row r and group k: y_k = R_kᵀ u_k per row, with R
-    /// (G, g, g) row-major. y = A x is this with R = Aᵀ.
+    /// (G, g, g) row-major. y = A x is this with R = Aᵀ. With <paramref name="add"/> false, y is overwritten instead
+    /// (the same values as clearing it first, without the pass over it).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ApplyTransposed(ReadOnlySpan<double> u, ReadOnlySpan<double> rows, int m, int c, int g, Span<double> y)
+    public static void ApplyTransposed(ReadOnlySpan<double> u, ReadOnlySpan<double> rows, int m, int c, int g, Span<double> y, bool add = true)
     {
         int groups = c / g;
         int first = 0;
@@ -122,7 +133,7 @@ internal static class GroupKernels
             for (int r = 0; r < first; r += 8)
                 for (int k = 0; k < groups; k++)
                     for (int j = 0; j < g; j += 16)
-                        WideKernels.ApplyTile(u, rows.Slice(k * g * g, g * g), c, r, k * g, j, g, y);
+                        WideKernels.ApplyTile(u, rows.Slice(k * g * g, g * g), c, r, k * g, j, g, y, add);
         }
         if (Tiled(g))
         {
@@ -130,9 +141,11 @@ internal static class GroupKernels
             for (int r = first; r < end; r += 4)
                 for (int k = 0; k < groups; k++)
                     for (int j = 0; j < g; j += 4 * Vector<double>.Count)
-                        ApplyTile(u, rows.Slice(k * g * g, g * g), c, r, k * g, j, g, y);
+                        ApplyTile(u, rows.Slice(k * g * g, g * g), c, r, k * g, j, g, y, add);
             first = end;
         }
+        if (!add)
+            y.Slice(first * c, (m - first) * c).Clear();
         for (int r = first; r < m; r++)
         {
             for (int k = 0; k < groups; k++)
@@ -147,11 +160,11 @@ internal static class GroupKernels
     }
 
     /// <summary>
-    /// Rows r … r + 3, output columns j … j + 4L − 1 of one group of y += R u: sixteen vector accumulators held in
-    /// registers over the group's g inputs, then added to y once.
+    /// Rows r … r + 3, output columns j … j + 4L − 1 of one group of y += R u (or y = R u): sixteen vector accumulators
+    /// held in registers over the group's g inputs, then added to (or stored in) y once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ApplyTile(ReadOnlySpan<double> u, ReadOnlySpan<double> block, int c, int r, int offset, int j, int g, Span<double> y)
+    private static void ApplyTile(ReadOnlySpan<double> u, ReadOnlySpan<double> block, int c, int r, int offset, int j, int g, Span<double> y, bool add)
     {
         int l = Vector<double>.Count;
         int u0 = r * c + offset, u1 = u0 + c, u2 = u1 + c, u3 = u2 + c;
@@ -169,6 +182,14 @@ internal static class GroupKernels
             a20 = Vector.FusedMultiplyAdd(x2, b0, a20); a21 = Vector.FusedMultiplyAdd(x2, b1, a21); a22 = Vector.FusedMultiplyAdd(x2, b2, a22); a23 = Vector.FusedMultiplyAdd(x2, b3, a23);
             var x3 = new Vector<double>(u[u3 + i]);
             a30 = Vector.FusedMultiplyAdd(x3, b0, a30); a31 = Vector.FusedMultiplyAdd(x3, b1, a31); a32 = Vector.FusedMultiplyAdd(x3, b2, a32); a33 = Vector.FusedMultiplyAdd(x3, b3, a33);
+        }
+        if (!add)
+        {
+            StoreTile(y.Slice(u0 + j), a00, a01, a02, a03);
+            StoreTile(y.Slice(u1 + j), a10, a11, a12, a13);
+            StoreTile(y.Slice(u2 + j), a20, a21, a22, a23);
+            StoreTile(y.Slice(u3 + j), a30, a31, a32, a33);
+            return;
         }
         var one = Vector<double>.One;
         AddTile(y.Slice(u0 + j), one, a00, a01, a02, a03);
@@ -204,8 +225,7 @@ internal static class GroupKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> product, int n)
     {
-        product.Slice(0, n * n).Clear();
-        ApplyTransposed(a, b, n, n, n, product);
+        ApplyTransposed(a, b, n, n, n, product, add: false);
     }
 
     /// <summary>t = aᵀ for an n × n row-major matrix.</summary>
@@ -241,6 +261,24 @@ internal static class GroupKernels
     {
         for (int i = 0; i < values.Length; i++)
             values[i] *= factor;
+    }
+
+    /// <summary>values ← (1 − m) · values + m · target, elementwise, vectorised (two products and a sum, as written).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MoveTowards(Span<double> values, ReadOnlySpan<double> target, double m)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<double>.Count)
+        {
+            Vector<double> keep = new(1 - m), step = new(m);
+            Span<Vector<double>> v = MemoryMarshal.Cast<double, Vector<double>>(values);
+            ReadOnlySpan<Vector<double>> t = MemoryMarshal.Cast<double, Vector<double>>(target.Slice(0, values.Length));
+            for (int k = 0; k < v.Length; k++)
+                v[k] = keep * v[k] + step * t[k];
+            i = v.Length * Vector<double>.Count;
+        }
+        for (; i < values.Length; i++)
+            values[i] = (1 - m) * values[i] + m * target[i];
     }
 
     /// <summary>target += factor · source, elementwise, vectorised.</summary>

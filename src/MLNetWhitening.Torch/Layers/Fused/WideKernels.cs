@@ -43,9 +43,10 @@ internal static class WideKernels
         Add(block.Slice((i + 7) * g + j), s, a70, a71);
     }
 
-    /// <summary>Rows r … r + 7, output columns j … j + 15 of one group of y += R u (R the group's g × g block, row-major).</summary>
+    /// <summary>Rows r … r + 7, output columns j … j + 15 of one group of y += R u, or y = R u where <paramref name="add"/>
+    /// is false (R the group's g × g block, row-major).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ApplyTile(ReadOnlySpan<double> u, ReadOnlySpan<double> block, int c, int r, int offset, int j, int g, Span<double> y)
+    public static void ApplyTile(ReadOnlySpan<double> u, ReadOnlySpan<double> block, int c, int r, int offset, int j, int g, Span<double> y, bool add)
     {
         int u0 = r * c + offset;
         Vector512<double> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
@@ -62,6 +63,18 @@ internal static class WideKernels
             Step(u[u0 + 5 * c + i], b0, b1, ref a50, ref a51);
             Step(u[u0 + 6 * c + i], b0, b1, ref a60, ref a61);
             Step(u[u0 + 7 * c + i], b0, b1, ref a70, ref a71);
+        }
+        if (!add)
+        {
+            Store(y.Slice(u0 + j), a00, a01);
+            Store(y.Slice(u0 + c + j), a10, a11);
+            Store(y.Slice(u0 + 2 * c + j), a20, a21);
+            Store(y.Slice(u0 + 3 * c + j), a30, a31);
+            Store(y.Slice(u0 + 4 * c + j), a40, a41);
+            Store(y.Slice(u0 + 5 * c + j), a50, a51);
+            Store(y.Slice(u0 + 6 * c + j), a60, a61);
+            Store(y.Slice(u0 + 7 * c + j), a70, a71);
+            return;
         }
         var one = Vector512<double>.One;
         Add(y.Slice(u0 + j), one, a00, a01);
@@ -81,6 +94,13 @@ internal static class WideKernels
         var broadcast = Vector512.Create(x);
         a0 = Vector512.FusedMultiplyAdd(broadcast, b0, a0);
         a1 = Vector512.FusedMultiplyAdd(broadcast, b1, a1);
+    }
+
+    /// <summary>target[0 … 16) = (v0, v1).</summary>
+    private static void Store(Span<double> target, Vector512<double> v0, Vector512<double> v1)
+    {
+        v0.CopyTo(target.Slice(0, 8));
+        v1.CopyTo(target.Slice(8, 8));
     }
 
     /// <summary>target[0 … 16) += s · (v0, v1).</summary>
