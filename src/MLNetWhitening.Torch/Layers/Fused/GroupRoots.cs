@@ -31,7 +31,7 @@ internal sealed class GroupRoots
         Whitening = whitening;
     }
 
-    /// <summary>W = V diag(1/s) Vᵀ, (G, g, g) row-major, symmetric.</summary>
+    /// <summary>W = V diag(1/s) Vᵀ, (G, g, g) row-major, exactly symmetric.</summary>
     public double[] Whitening { get; }
 
     /// <summary>g.</summary>
@@ -56,28 +56,30 @@ internal sealed class GroupRoots
         int n = size, n2 = size * size;
         var roots = new double[values.Length];
         var whitening = new double[regularised.Length];
-        var scaled = new double[n2];
-        var transposed = new double[n2];
-        Span<double> reciprocals = stackalloc double[n];
-        for (int k = 0; k < groups; k++)
+        // W = V diag(1/s) Vᵀ = U Uᵀ with U = V diag(λ^(−1/4)): all groups' Uᵀ side by side as the rows of P (n, G n),
+        // P[l, k n + i] = U_k[i, l], and W_k = P_kᵀ P_k by the cross-product kernel, exactly symmetric.
+        Span<double> p = AlignedScratch.Rent(groups * n2, out double[] pArray);
+        try
         {
-            ReadOnlySpan<double> v = vectors.AsSpan(k * n2, n2);
-            for (int l = 0; l < n; l++)
+            int width = groups * n;
+            for (int k = 0; k < groups; k++)
             {
-                roots[k * n + l] = Math.Sqrt(values[k * n + l]);
-                reciprocals[l] = 1 / roots[k * n + l];
-            }
-            // W = (V diag(1/s)) Vᵀ.
-            for (int i = 0; i < n; i++)
+                ReadOnlySpan<double> v = vectors.AsSpan(k * n2, n2);
                 for (int l = 0; l < n; l++)
-                    scaled[i * n + l] = v[i * n + l] * reciprocals[l];
-            GroupKernels.Transpose(v, transposed, n);
-            Span<double> w = whitening.AsSpan(k * n2, n2);
-            GroupKernels.Multiply(scaled, transposed, w, n);
-            // Exactly symmetric (the product's two triangles round differently), as the callers assume.
-            for (int i = 0; i < n; i++)
-                for (int j = i + 1; j < n; j++)
-                    w[j * n + i] = w[i * n + j];
+                {
+                    double s = Math.Sqrt(values[k * n + l]);
+                    roots[k * n + l] = s;
+                    double factor = 1 / Math.Sqrt(s);
+                    Span<double> row = p.Slice(l * width + k * n, n);
+                    for (int i = 0; i < n; i++)
+                        row[i] = v[i * n + l] * factor;
+                }
+            }
+            GroupKernels.CrossProducts(p, p, n, width, n, 1.0, whitening);
+        }
+        finally
+        {
+            AlignedScratch.Return(pArray);
         }
         return new GroupRoots(groups, size, vectors, roots, whitening);
     }
