@@ -16,6 +16,8 @@ public sealed class GroupKernelsTests
     [DataRow(37, 48, 16)]
     [DataRow(13, 24, 8)]
     [DataRow(16, 16, 16)]
+    [DataRow(9, 96, 32)]
+    [DataRow(3, 12, 3)]
     public void Products_EqualTheScalarFusedChainBitForBit(int m, int c, int g)
     {
         const int seed = 909;
@@ -28,6 +30,12 @@ public sealed class GroupKernelsTests
         GroupKernels.CrossProducts(p, q, m, c, g, 1.0 / m, cross);
         var applied = new double[m * c];
         GroupKernels.ApplyTransposed(p, blocks, m, c, g, applied);
+        // Overwriting (add: false) into memory holding NaN gives the same bits: every tile stores a whole sum, and the
+        // rows no tile covers are cleared first.
+        var overwritten = new double[m * c];
+        Array.Fill(overwritten, double.NaN);
+        GroupKernels.ApplyTransposed(p, blocks, m, c, g, overwritten, add: false);
+        CollectionAssert.AreEqual(applied, overwritten, "y = Rᵀu overwritten against y += Rᵀu from zero");
 
         for (int k = 0; k < groups; k++)
         {
