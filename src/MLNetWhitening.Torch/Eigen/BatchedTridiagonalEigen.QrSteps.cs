@@ -7,7 +7,6 @@ namespace MLNetWhitening.Torch;
 /// <summary>The implicit QR steps on the tridiagonal form, and the rotations they apply to V.</summary>
 internal static partial class BatchedTridiagonalEigen
 {
-
     /// <summary>
     /// Implicit symmetric QR steps on the tridiagonal (d, e) until every sub-diagonal entry is negligible against its
     /// neighbours on the diagonal (|e_k| ≤ u (|d_k| + |d_{k+1}|)), the rotations accumulated in V's columns.

@@ -43,15 +43,14 @@ internal static partial class BatchedTridiagonalEigen
             : DecomposeFloat64(matrices, batch, n, values, vectors);
 
     /// <summary>
-    /// The largest n for which blocks of <see cref="PairedWide512Lanes"/> are taken: they gained 25 % at n = 16, 10 % at
-    /// 32 and 64, and lost 4 % at 128, where the rotations' arithmetic, not their chains, takes the time
-    /// (docs/benchmarks.md, "Two blocks in one").
+    /// The largest n for which blocks of <see cref="PairedWide512Lanes"/> are taken: above it the rotations' arithmetic,
+    /// not the chains that pairs overlap, takes the time, and pairs lose (docs/benchmarks.md, "Two blocks in one").
     /// </summary>
     internal const int PairedUpTo = 64;
 
     /// <summary>
     /// Float64: up to n = <see cref="PairedUpTo"/>, paired blocks of 16 while more matrices are left than a wide block
-    /// holds (9–12 matrices took as long either way), the rest as below.
+    /// holds, the rest as below.
     /// </summary>
     private static bool DecomposeFloat64(ReadOnlySpan<double> matrices, int batch, int n, Span<double> values, Span<double> vectors)
     {

@@ -12,7 +12,7 @@ namespace MLNetWhitening.Torch;
 /// </summary>
 /// <remarks>
 /// Two <see cref="Vector512{T}"/> fields rather than two <see cref="Wide512Lanes{T}"/>: the JIT keeps this struct in
-/// registers, but not a struct of structs, which ran four times slower.
+/// registers, but it kept a struct of two such structs in memory.
 /// </remarks>
 internal readonly struct PairedWide512Lanes : ISimdLanes<PairedWide512Lanes>
 {

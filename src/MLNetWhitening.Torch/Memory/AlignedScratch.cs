@@ -8,8 +8,8 @@ namespace MLNetWhitening.Torch;
 /// <summary>
 /// Scratch memory for the managed kernels (the fused layer step, the lanes' eigensolver), started on a 64-byte
 /// boundary. A pooled array starts wherever the allocator put it (8 bytes apart), and a 512-bit vector that straddles
-/// two cache lines costs two loads and a split store: the same decomposition ran up to 30 % slower with unlucky arrays,
-/// and which arrays a process got decided it (docs/benchmarks.md, "Two blocks in one").
+/// two cache lines costs two loads and a split store: which arrays a process got decided how fast its kernels ran
+/// (docs/benchmarks.md, "Two blocks in one").
 /// </summary>
 /// <remarks>
 /// Arrays up to 1 Mi values come from the shared pool; larger ones are allocated, so that one large batch does not leave
