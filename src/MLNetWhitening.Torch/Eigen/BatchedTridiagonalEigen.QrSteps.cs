@@ -16,8 +16,9 @@ internal static partial class BatchedTridiagonalEigen
     /// <param name="rotations">2n vectors of scratch: one QR step's cosines and sines.</param>
     /// <param name="v">Q from the reduction, n² vectors row-major; the eigenvectors (columns) on return.</param>
     /// <param name="n">n.</param>
+    /// <param name="steps">The QR steps taken (the block's, each lane taking one on its own block or the identity).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Diagonalise<T>(Span<T> d, Span<T> e, Span<T> rotations, Span<T> v, int n) where T : struct, ISimdLanes<T>
+    private static bool Diagonalise<T>(Span<T> d, Span<T> e, Span<T> rotations, Span<T> v, int n, out int steps) where T : struct, ISimdLanes<T>
     {
         T zero = T.Create(0.0), one = T.Create(1.0), half = T.Create(0.5), two = T.Create(2.0);
         T unit = T.Create(T.UnitRoundoff), floor = T.Create(T.Negligible);
@@ -25,12 +26,12 @@ internal static partial class BatchedTridiagonalEigen
         // its own start to its own end (the identity elsewhere), so that a lane whose trailing eigenvalue has converged
         // goes on to its next one at once instead of waiting for the other lanes' (half the rotations were identities).
         T ends = T.Create(n - 1);
-        int steps = 0;
+        steps = 0;
         int highest = n - 1; // the largest end of a lane not yet converged, carried from one step to the next
         while (true)
         {
-            // Upwards over the lanes' blocks, negligible e set to 0 on the way. A lane's block ends one past its last
-            // non-zero e at or below its old end and starts one past the last zero e below that; its trailing 2 × 2
+            // Upwards over the lanes' blocks, negligible e set to 0 on the way. A lane's block ends at j + 1 for its last
+            // non-zero e_j with j below its old end, and starts one past the last zero e below that; its trailing 2 × 2
             // block (d_{end−1}, d_end, e_{end−1}) is taken on the way, for the shift. Each of these is a select per
             // j, so the pass costs its operations and not a chain of them.
             T newEnds = zero, start = zero, lastZero = zero, dBefore = zero, dLast = zero, em = zero;

@@ -54,15 +54,18 @@ internal static partial class BatchedTridiagonalEigen
     /// </summary>
     private static bool DecomposeFloat64(ReadOnlySpan<double> matrices, int batch, int n, Span<double> values, Span<double> vectors)
     {
-        int paired = 0;
-        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && n <= PairedUpTo)
-        {
-            int rest = batch % PairedWide512Lanes.Count;
-            paired = rest == 0 || rest > Wide512Lanes<double>.Count ? batch : batch - rest;
-        }
-        int n2 = n * n;
+        int paired = PairedCount(batch, n), n2 = n * n;
         return Decompose<PairedWide512Lanes>(matrices.Slice(0, paired * n2), paired, n, values.Slice(0, paired * n), vectors.Slice(0, paired * n2))
             && Decompose<Wide512Lanes<double>, PortableLanes<double>>(matrices.Slice(paired * n2), batch - paired, n, values.Slice(paired * n), vectors.Slice(paired * n2));
+    }
+
+    /// <summary>How many of a float64 batch's first matrices go in paired blocks (the rule of <see cref="DecomposeFloat64"/>).</summary>
+    internal static int PairedCount(int batch, int n)
+    {
+        if (!System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || n > PairedUpTo)
+            return 0;
+        int rest = batch % PairedWide512Lanes.Count;
+        return rest == 0 || rest > Wide512Lanes<double>.Count ? batch : batch - rest;
     }
 
     /// <summary>
@@ -90,6 +93,8 @@ internal static partial class BatchedTridiagonalEigen
     internal static bool Decompose<T>(ReadOnlySpan<double> matrices, int batch, int n, Span<double> values, Span<double> vectors)
         where T : struct, ISimdLanes<T>
     {
+        if (batch == 0)
+            return true;
         int lanes = T.Count, n2 = n * n;
         Span<T> a = AlignedScratch.Rent<T>(n2, out double[] aArray), v = AlignedScratch.Rent<T>(n2, out double[] vArray);
         Span<T> d = AlignedScratch.Rent<T>(n, out double[] dArray);
@@ -117,7 +122,7 @@ internal static partial class BatchedTridiagonalEigen
                     double scale = Math.ScaleB(1.0, -exponent[l]);
                     T.SetLane(a, l, matrix, scale);
                 }
-                if (!Decompose(a, d, v, n))
+                if (!Decompose(a, d, v, n, out _))
                     return false;
                 for (int l = 0; l < count; l++)
                 {
@@ -170,14 +175,16 @@ internal static partial class BatchedTridiagonalEigen
     /// <param name="values">λ, n vectors, overwritten.</param>
     /// <param name="vectors">V, n² vectors row-major, eigenvectors in columns, overwritten.</param>
     /// <param name="n">n.</param>
-    public static bool Decompose<T>(Span<T> a, Span<T> values, Span<T> vectors, int n) where T : struct, ISimdLanes<T>
+    /// <param name="steps">The QR steps the block took: Wilkinson's shift makes them about two an eigenvalue, so a wrong
+    /// shift, which still converges, shows here.</param>
+    public static bool Decompose<T>(Span<T> a, Span<T> values, Span<T> vectors, int n, out int steps) where T : struct, ISimdLanes<T>
     {
         Span<T> work = AlignedScratch.Rent<T>(n * n + 4 * n, out double[] workArray);
         try
         {
             Tridiagonalise(a, values, work, vectors, n);
             // The sub-diagonal stays where the reduction left it; the QR steps' rotations take its scratch vectors' place.
-            return Diagonalise(values, work.Slice(n * n, n), work.Slice(n * n + 2 * n, 2 * n), vectors, n);
+            return Diagonalise(values, work.Slice(n * n, n), work.Slice(n * n + 2 * n, 2 * n), vectors, n, out steps);
         }
         finally
         {

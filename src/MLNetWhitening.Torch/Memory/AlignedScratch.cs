@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -12,9 +13,10 @@ namespace MLNetWhitening.Torch;
 /// (docs/benchmarks.md, "Two blocks in one").
 /// </summary>
 /// <remarks>
-/// Arrays up to 1 Mi values come from the shared pool; larger ones are allocated, so that one large batch does not leave
-/// gigabytes parked in the pool. Were the collector to move an array while it is in use, its span would follow it,
-/// unaligned: slower, not wrong.
+/// Requests up to 1 Mi values are served from the shared pool; larger ones are allocated, so that one large batch does
+/// not leave gigabytes parked in the pool. The 64 bytes of slack take a request of a power of two into the pool's next
+/// bucket, so such scratch holds twice its size. Were the collector to move an array while it is in use, its span would
+/// follow it, unaligned: slower, not wrong.
 /// </remarks>
 internal static class AlignedScratch
 {
@@ -30,7 +32,7 @@ internal static class AlignedScratch
     public static Span<double> Rent(int length, out double[] array)
     {
         int total = RentedLength(length);
-        array = total <= PooledLength ? ArrayPool<double>.Shared.Rent(total) : new double[total];
+        array = length <= PooledLength ? ArrayPool<double>.Shared.Rent(total) : new double[total];
         // The first element's address, taken without an unsafe context.
         nint address = Unsafe.ByteOffset(ref Unsafe.NullRef<double>(), ref MemoryMarshal.GetArrayDataReference(array));
         int skip = (int)((Alignment - address % Alignment) % Alignment) / sizeof(double);
@@ -41,10 +43,13 @@ internal static class AlignedScratch
     public static Span<T> Rent<T>(int count, out double[] array) where T : struct =>
         MemoryMarshal.Cast<double, T>(Rent(count * DoublesIn<T>(), out array));
 
-    /// <summary>Gives back an array from <see cref="Rent"/>.</summary>
+    /// <summary>Gives back an array from <see cref="Rent"/>: to the pool if it came from there.</summary>
     public static void Return(double[] array)
     {
-        if (array.Length <= PooledLength)
+        // The pool's arrays have its buckets' lengths, powers of two; an allocated one has the request's length plus
+        // the slack, above the largest pooled request, and is left to the collector (were that a power of two up to
+        // twice the limit, the pool would take it as one of its own, which is harmless).
+        if (array.Length <= 2 * PooledLength && BitOperations.IsPow2(array.Length))
             ArrayPool<double>.Shared.Return(array);
     }
 
@@ -54,5 +59,8 @@ internal static class AlignedScratch
     /// <summary>The length of the array rented for <paramref name="count"/> vectors of <typeparamref name="T"/>.</summary>
     public static int RentedLength<T>(int count) where T : struct => RentedLength(count * DoublesIn<T>());
 
-    private static int DoublesIn<T>() where T : struct => Unsafe.SizeOf<T>() / sizeof(double);
+    private static int DoublesIn<T>() where T : struct =>
+        Unsafe.SizeOf<T>() % sizeof(double) == 0
+            ? Unsafe.SizeOf<T>() / sizeof(double)
+            : throw new ArgumentException($"{typeof(T).Name} is {Unsafe.SizeOf<T>()} bytes, not a whole number of doubles.", nameof(T));
 }

@@ -176,7 +176,8 @@ public sealed class BatchedTridiagonalEigenTests
         for (int i = 0; i < n; i++)
             a[i * n + i] = Wide512Lanes<double>.Create(-3.5 + i);
 
-        Assert.IsTrue(BatchedTridiagonalEigen.Decompose(a, d, v, n));
+        Assert.IsTrue(BatchedTridiagonalEigen.Decompose(a, d, v, n, out int steps));
+        Assert.AreEqual(0, steps);
         for (int i = 0; i < n; i++)
             Assert.AreEqual(-3.5 + i, d[i][3]);
         for (int e = 0; e < n * n; e++)
@@ -206,7 +207,7 @@ public sealed class BatchedTridiagonalEigenTests
         CollectionAssert.AreEqual(new double[n], values.Skip((batch - 1) * n).ToArray());
     }
 
-    private static void AssertDecomposes(Tensor a, double[] values, double[] vectors, int batch, int n, double valueTolerance = 1e-14, double vectorTolerance = 1e-13)
+    internal static void AssertDecomposes(Tensor a, double[] values, double[] vectors, int batch, int n, double valueTolerance = 1e-14, double vectorTolerance = 1e-13)
     {
         var (valueError, orthogonality, residual) = DecompositionErrors(a, values, vectors, batch, n);
         Console.WriteLine($"eigenvalue error {valueError:G3}, orthogonality {orthogonality:G3}, residual {residual:G3} (relative to ‖A‖)");

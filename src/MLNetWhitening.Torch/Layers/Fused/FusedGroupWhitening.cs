@@ -63,7 +63,7 @@ internal static class FusedGroupWhitening
         try
         {
             RowData.ReadValues(running, values);
-            GroupKernels.MoveTowards(values, batch, momentum);
+            ElementKernels.MoveTowards(values, batch, momentum);
             using var noGrad = no_grad();
             using Tensor update = empty_like(running);
             RowData.Write(values, update);

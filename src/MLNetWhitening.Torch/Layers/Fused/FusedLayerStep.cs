@@ -96,7 +96,7 @@ internal sealed class FusedLayerStep
             roots.Whitening.AsSpan().CopyTo(transposed);
             if (weight is not null)
                 for (int row = 0; row < blocks / size; row++)
-                    GroupKernels.MultiplyElements(transposed.Slice(row * size, size), weight.AsSpan(row / size * size, size));
+                    ElementKernels.MultiplyElements(transposed.Slice(row * size, size), weight.AsSpan(row / size * size, size));
 
             Span<double> y = AlignedScratch.Rent(m * c, out double[] result);
             try
@@ -175,7 +175,7 @@ internal sealed class FusedLayerStep
                 double trace = 0;
                 for (int i = 0; i < g; i++)
                     trace += dSigma[k * n2 + i * g + i];
-                GroupKernels.Add(dSigma.Slice(k * n2, n2), _unregularised!.AsSpan(k * n2, n2), _shiftSlope[k] * trace);
+                ElementKernels.Add(dSigma.Slice(k * n2, n2), _unregularised!.AsSpan(k * n2, n2), _shiftSlope[k] * trace);
             }
             // dx = Aᵀ (dY − dβ / M) + (dΣ + dΣᵀ) x̃ / M, per row and group (dΣ symmetric).
             GroupKernels.AddToRows(dy, dBeta, m, c, -1.0 / m);
@@ -185,7 +185,7 @@ internal sealed class FusedLayerStep
                 Span<double> scaled = dA; // dA is spent: its memory holds A = γ ∘ W
                 ScaledWhitening(_roots, weight, scaled);
                 GroupKernels.ApplyTransposed(dy, scaled, m, c, g, dx, add: false);
-                GroupKernels.Scale(dSigma, 2.0 / m);
+                ElementKernels.Scale(dSigma, 2.0 / m);
                 GroupKernels.ApplyTransposed(xc, dSigma, m, c, g, dx);
                 return (RowData.Write(dx, new long[] { m, c }, type), weightOut, biasOut);
             }

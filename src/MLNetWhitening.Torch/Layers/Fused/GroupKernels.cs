@@ -59,11 +59,11 @@ internal static class GroupKernels
                 ReadOnlySpan<double> pRow = p.Slice(r * c + k * g, g), qRow = q.Slice(r * c + k * g, g);
                 Span<double> block = result.Slice(k * g * g, g * g);
                 for (int i = 0; i < g; i++)
-                    Add(block.Slice(i * g, g), qRow, pRow[i]);
+                    ElementKernels.Add(block.Slice(i * g, g), qRow, pRow[i]);
             }
         }
         // Scaled once at the end, as the tiled path does: P = Q then gives an exactly symmetric result.
-        Scale(result.Slice(0, groups * g * g), scale);
+        ElementKernels.Scale(result.Slice(0, groups * g * g), scale);
     }
 
     /// <summary>
@@ -120,11 +120,12 @@ internal static class GroupKernels
     /// <summary>
     /// y[r, kg + :] += Σ_j u[r, kg + j] · R_k[j, :] for every row r and group k: y_k = R_kᵀ u_k per row, with R
     /// (G, g, g) row-major. y = A x is this with R = Aᵀ. With <paramref name="add"/> false, y is overwritten instead
-    /// (the same values as clearing it first, without the pass over it).
+    /// (the same values as clearing it first, without the pass over it). g divides c.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ApplyTransposed(ReadOnlySpan<double> u, ReadOnlySpan<double> rows, int m, int c, int g, Span<double> y, bool add = true)
     {
+        System.Diagnostics.Debug.Assert(c % g == 0, "the groups tile the row: overwriting leaves no column unwritten");
         int groups = c / g;
         int first = 0;
         if (Wide(g))
@@ -154,7 +155,7 @@ internal static class GroupKernels
                 ReadOnlySpan<double> block = rows.Slice(k * g * g, g * g);
                 Span<double> yRow = y.Slice(r * c + k * g, g);
                 for (int j = 0; j < g; j++)
-                    Add(yRow, block.Slice(j * g, g), uRow[j]);
+                    ElementKernels.Add(yRow, block.Slice(j * g, g), uRow[j]);
             }
         }
     }
@@ -209,7 +210,7 @@ internal static class GroupKernels
     public static void AddToRows(Span<double> y, ReadOnlySpan<double> v, int m, int c, double factor = 1.0)
     {
         for (int r = 0; r < m; r++)
-            Add(y.Slice(r * c, c), v, factor);
+            ElementKernels.Add(y.Slice(r * c, c), v, factor);
     }
 
     /// <summary>sums (C) = column sums of x (M, C).</summary>
@@ -218,7 +219,7 @@ internal static class GroupKernels
     {
         sums.Clear();
         for (int r = 0; r < m; r++)
-            Add(sums, x.Slice(r * c, c), 1.0);
+            ElementKernels.Add(sums, x.Slice(r * c, c), 1.0);
     }
 
     /// <summary>c = a b for n × n row-major matrices (c must not overlap a or b): the rows of c are b's rows combined by a's.</summary>
@@ -244,58 +245,6 @@ internal static class GroupKernels
         if (factors.IsEmpty)
             return;
         for (int row = 0; row < factors.Length; row++)
-            Scale(blocks.Slice(row * g, g), factors[row]);
-    }
-
-    /// <summary>values *= factors, elementwise.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MultiplyElements(Span<double> values, ReadOnlySpan<double> factors)
-    {
-        for (int i = 0; i < values.Length; i++)
-            values[i] *= factors[i];
-    }
-
-    /// <summary>values *= factor, elementwise.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Scale(Span<double> values, double factor)
-    {
-        for (int i = 0; i < values.Length; i++)
-            values[i] *= factor;
-    }
-
-    /// <summary>values ← (1 − m) · values + m · target, elementwise, vectorised (two products and a sum, as written).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MoveTowards(Span<double> values, ReadOnlySpan<double> target, double m)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && values.Length >= Vector<double>.Count)
-        {
-            Vector<double> keep = new(1 - m), step = new(m);
-            Span<Vector<double>> v = MemoryMarshal.Cast<double, Vector<double>>(values);
-            ReadOnlySpan<Vector<double>> t = MemoryMarshal.Cast<double, Vector<double>>(target.Slice(0, values.Length));
-            for (int k = 0; k < v.Length; k++)
-                v[k] = keep * v[k] + step * t[k];
-            i = v.Length * Vector<double>.Count;
-        }
-        for (; i < values.Length; i++)
-            values[i] = (1 - m) * values[i] + m * target[i];
-    }
-
-    /// <summary>target += factor · source, elementwise, vectorised.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Add(Span<double> target, ReadOnlySpan<double> source, double factor)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && target.Length >= Vector<double>.Count)
-        {
-            var f = new Vector<double>(factor);
-            Span<Vector<double>> t = MemoryMarshal.Cast<double, Vector<double>>(target);
-            ReadOnlySpan<Vector<double>> s = MemoryMarshal.Cast<double, Vector<double>>(source.Slice(0, target.Length));
-            for (int v = 0; v < t.Length; v++)
-                t[v] = Vector.FusedMultiplyAdd(f, s[v], t[v]);
-            i = t.Length * Vector<double>.Count;
-        }
-        for (; i < target.Length; i++)
-            target[i] = Math.FusedMultiplyAdd(factor, source[i], target[i]);
+            ElementKernels.Scale(blocks.Slice(row * g, g), factors[row]);
     }
 }
