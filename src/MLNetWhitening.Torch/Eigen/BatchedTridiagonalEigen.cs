@@ -60,12 +60,19 @@ internal static partial class BatchedTridiagonalEigen
     }
 
     /// <summary>How many of a float64 batch's first matrices go in paired blocks (the rule of <see cref="DecomposeFloat64"/>).</summary>
-    internal static int PairedCount(int batch, int n)
+    internal static int PairedCount(int batch, int n) =>
+        System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && n <= PairedUpTo
+            ? InBlocks(batch, PairedWide512Lanes.Count, Wide512Lanes<double>.Count)
+            : 0;
+
+    /// <summary>
+    /// How many of <paramref name="batch"/> matrices go in blocks of <paramref name="block"/>: every full block, and the
+    /// last one too when more are left for it than a block of the next type (<paramref name="next"/>) would take.
+    /// </summary>
+    private static int InBlocks(int batch, int block, int next)
     {
-        if (!System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated || n > PairedUpTo)
-            return 0;
-        int rest = batch % PairedWide512Lanes.Count;
-        return rest == 0 || rest > Wide512Lanes<double>.Count ? batch : batch - rest;
+        int rest = batch % block;
+        return rest == 0 || rest > next ? batch : batch - rest;
     }
 
     /// <summary>
@@ -77,12 +84,7 @@ internal static partial class BatchedTridiagonalEigen
         where TWide : struct, ISimdLanes<TWide>
         where TNarrow : struct, ISimdLanes<TNarrow>
     {
-        int wide = 0;
-        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-        {
-            int rest = batch % TWide.Count;
-            wide = rest == 0 || rest > TNarrow.Count ? batch : batch - rest;
-        }
+        int wide = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? InBlocks(batch, TWide.Count, TNarrow.Count) : 0;
         int n2 = n * n;
         return Decompose<TWide>(matrices.Slice(0, wide * n2), wide, n, values.Slice(0, wide * n), vectors.Slice(0, wide * n2))
             && Decompose<TNarrow>(matrices.Slice(wide * n2), batch - wide, n, values.Slice(wide * n), vectors.Slice(wide * n2));

@@ -25,9 +25,6 @@ internal interface ISimdLanes<TSelf> where TSelf : struct, ISimdLanes<TSelf>
     /// <summary>Every lane <paramref name="value"/> (rounded to the lanes' precision).</summary>
     static abstract TSelf Create(double value);
 
-    /// <summary>One lane's value.</summary>
-    double this[int lane] { get; }
-
     /// <summary>Lane <paramref name="index"/> mod Count of vector <paramref name="index"/> / Count.</summary>
     static abstract double Get(ReadOnlySpan<TSelf> vectors, int index);
 

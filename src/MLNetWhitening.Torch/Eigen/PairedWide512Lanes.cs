@@ -32,8 +32,6 @@ internal readonly struct PairedWide512Lanes : ISimdLanes<PairedWide512Lanes>
 
     public static double SafeSquare => LanePrecision.SafeSquare<double>();
 
-    public double this[int lane] => lane < Vector512<double>.Count ? _low.GetElement(lane) : _high.GetElement(lane - Vector512<double>.Count);
-
     public static double Get(ReadOnlySpan<PairedWide512Lanes> vectors, int index) => MemoryMarshal.Cast<PairedWide512Lanes, double>(vectors)[index];
 
     public static void Set(Span<PairedWide512Lanes> vectors, int index, double value) => MemoryMarshal.Cast<PairedWide512Lanes, double>(vectors)[index] = value;

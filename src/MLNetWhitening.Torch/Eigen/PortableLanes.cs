@@ -21,8 +21,6 @@ internal readonly struct PortableLanes<T> : ISimdLanes<PortableLanes<T>> where T
 
     public static double SafeSquare => LanePrecision.SafeSquare<T>();
 
-    public double this[int lane] => double.CreateTruncating(_v[lane]);
-
     public static double Get(ReadOnlySpan<PortableLanes<T>> vectors, int index) => double.CreateTruncating(MemoryMarshal.Cast<PortableLanes<T>, T>(vectors)[index]);
 
     public static void Set(Span<PortableLanes<T>> vectors, int index, double value) => MemoryMarshal.Cast<PortableLanes<T>, T>(vectors)[index] = T.CreateTruncating(value);

@@ -21,8 +21,6 @@ internal readonly struct Wide512Lanes<T> : ISimdLanes<Wide512Lanes<T>> where T :
 
     public static double SafeSquare => LanePrecision.SafeSquare<T>();
 
-    public double this[int lane] => double.CreateTruncating(_v.GetElement(lane));
-
     public static double Get(ReadOnlySpan<Wide512Lanes<T>> vectors, int index) => double.CreateTruncating(MemoryMarshal.Cast<Wide512Lanes<T>, T>(vectors)[index]);
 
     public static void Set(Span<Wide512Lanes<T>> vectors, int index, double value) => MemoryMarshal.Cast<Wide512Lanes<T>, T>(vectors)[index] = T.CreateTruncating(value);
